@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ArchivesConfig(AppConfig):
+    """The pupil's archive file, print bundles and registers (the archive issue)."""
+
+    name = "archives"
+    verbose_name = _("Archives")

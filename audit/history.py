@@ -1,0 +1,50 @@
+"""History wiring: every HistoricalRecords row names the acting user and, where known, why.
+
+Web requests are covered by simple_history's HistoryRequestMiddleware. Services, management commands and
+Celery tasks, which have no request (or act for someone else), wrap their work in `acting_as(user, reason)`.
+"""
+
+from contextlib import contextmanager
+from contextvars import ContextVar
+
+from simple_history.models import HistoricalRecords
+
+_actor = ContextVar("history_actor", default=None)
+_reason = ContextVar("history_reason", default=None)
+
+
+@contextmanager
+def acting_as(user, reason=None):
+    """Attribute every change made inside the block to `user`, with `reason` as the change reason."""
+    actor_token = _actor.set(user)
+    reason_token = _reason.set(reason)
+    try:
+        yield user
+    finally:
+        _actor.reset(actor_token)
+        _reason.reset(reason_token)
+
+
+def current_actor():
+    return _actor.get()
+
+
+def history_user(instance=None, request=None, **kwargs):
+    """simple_history's get_user hook: the explicit actor first, then the request's user."""
+    actor = _actor.get()
+    if actor is not None:
+        return actor
+    if request is not None and request.user.is_authenticated:
+        return request.user
+    return None
+
+
+class RegistryHistory(HistoricalRecords):
+    """HistoricalRecords for registry data: the acting user and change reason come from `acting_as`."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("get_user", history_user)
+        super().__init__(*args, **kwargs)
+
+    def get_change_reason_for_object(self, instance, history_type, using):
+        return super().get_change_reason_for_object(instance, history_type, using) or _reason.get()

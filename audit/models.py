@@ -1,0 +1,70 @@
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditLogImmutable(Exception):
+    """Raised by any attempt to edit or delete an audit event."""
+
+
+class EventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AuditLogImmutable("audit events cannot be updated")
+
+    def delete(self):
+        raise AuditLogImmutable("audit events cannot be deleted")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise AuditLogImmutable("audit events cannot be updated")
+
+    def bulk_create(self, objs, *args, **kwargs):
+        raise AuditLogImmutable("audit events are written one by one through audit.record()")
+
+
+class Event(models.Model):
+    """One thing that happened (a login, a reveal, a print, an approval), append-only and hash-chained.
+
+    Each row stores the hash of the previous row and a hash of its own content (audit.chain), so an edited
+    or removed row is found by `manage.py verify_audit`. Rows are written only by `audit.record()`; saving an
+    existing row or deleting one raises. Names are copied in (actor_name, target_repr) so the log still reads
+    after a user or an object is gone (STYLE 8); the sentence shown to people is rendered at display time
+    from `action` and `data` (STYLE 7).
+    """
+
+    occurred_at = models.DateTimeField(_("time"), db_index=True)
+    action = models.CharField(_("action"), max_length=100, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    actor_name = models.CharField(_("actor name"), max_length=150, blank=True)
+    target_type = models.CharField(_("target type"), max_length=100, blank=True)
+    target_id = models.CharField(_("target id"), max_length=64, blank=True)
+    target_repr = models.CharField(_("target"), max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    data = models.JSONField(_("data"), default=dict, blank=True)
+    prev_hash = models.CharField(_("previous hash"), max_length=64)
+    hash = models.CharField(_("hash"), max_length=64, unique=True)
+
+    objects = EventQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        ordering = ["id"]
+        indexes = [models.Index(fields=["target_type", "target_id"])]
+
+    def __str__(self):
+        return f"#{self.pk} {self.action} {self.actor_name}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditLogImmutable("audit events cannot be edited")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogImmutable("audit events cannot be deleted")

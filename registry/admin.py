@@ -1,0 +1,47 @@
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin
+from django.utils.translation import gettext_lazy as _
+from guardian.admin import GuardedModelAdmin
+from simple_history.admin import SimpleHistoryAdmin
+
+from registry.models import Authority, School, SchoolClass, Semester, TransferWindow, User
+
+admin.site.site_header = _("Xueji administration")
+admin.site.site_title = _("Xueji")
+
+
+@admin.register(User)
+class StaffUserAdmin(UserAdmin):
+    fieldsets = [(None, {"fields": ["full_name"]}), *UserAdmin.fieldsets]
+    list_display = ["username", "full_name", "is_active", "is_superuser", "last_login"]
+
+
+@admin.register(Authority)
+class AuthorityAdmin(SimpleHistoryAdmin, GuardedModelAdmin):
+    list_display = ["code", "name", "level", "parent"]
+    list_filter = ["level"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(School)
+class SchoolAdmin(SimpleHistoryAdmin, GuardedModelAdmin):
+    list_display = ["code", "name", "stage", "ownership", "authority", "class_size_cap"]
+    list_filter = ["stage", "ownership", "authority"]
+    search_fields = ["code", "name"]
+
+
+@admin.register(SchoolClass)
+class SchoolClassAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "school", "entry_year", "homeroom_teacher"]
+    list_filter = ["school", "grade"]
+
+
+class TransferWindowInline(admin.TabularInline):
+    model = TransferWindow
+    extra = 0
+
+
+@admin.register(Semester)
+class SemesterAdmin(SimpleHistoryAdmin):
+    list_display = ["__str__", "starts_on", "ends_on"]
+    inlines = [TransferWindowInline]

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class RegistryConfig(AppConfig):
+    """The organisation: authorities, schools, classes, semesters, staff and their scoped roles."""
+
+    name = "registry"
+    verbose_name = _("Organisation")
+
+    def ready(self):
+        from registry import events  # noqa: F401  (registers the registry's audit event types)

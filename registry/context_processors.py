@@ -1,0 +1,34 @@
+"""The navigation of the base layout: each role sees only what it may use."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from registry.roles import Role
+from registry.scoping import grants_of
+
+
+def navigation(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    grants = grants_of(user)
+    items = [(_("Home"), reverse("home"))]
+    for grant in grants:
+        if grant.school is not None:
+            item = (grant.school.name, reverse("school_detail", args=[grant.school.code]))
+        elif grant.role == Role.OFFICER:
+            item = (grant.authority.name, reverse("authority_detail", args=[grant.authority.pk]))
+        else:
+            continue
+        if item not in items:
+            items.append(item)
+    if grants:
+        items.append((_("Semesters"), reverse("semester_list")))
+    if user.is_superuser:
+        items.append((_("System administration"), reverse("admin:index")))
+    path = request.path
+    nav = [
+        {"label": label, "url": url, "active": path == url if url == "/" else path.startswith(url)}
+        for label, url in items
+    ]
+    return {"nav_items": nav, "user_grants": grants}

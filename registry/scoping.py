@@ -1,0 +1,85 @@
+"""The one permission layer: every view reads organisation and pupil data through these functions.
+
+Scopes are django-guardian object permissions on School and Authority rows, read here with
+`accept_global_perms=False`, so a model-wide permission never opens every school. Anything outside a
+user's scope is simply not in the queryset, which makes it a 404 in the views (DESIGN §4).
+"""
+
+from django.db.models import Q
+from guardian.models import UserObjectPermission
+from guardian.shortcuts import get_objects_for_user
+
+from registry.models import Authority, School, SchoolClass
+from registry.roles import AUTHORITY_ROLE_PERMISSIONS, ROLE_BY_CODENAME, SCHOOL_ROLE_PERMISSIONS, Grant, Role
+
+_SCHOOL_PERMS = [f"registry.{codename}" for codename in SCHOOL_ROLE_PERMISSIONS.values()]
+_AUTHORITY_PERMS = [f"registry.{codename}" for codename in AUTHORITY_ROLE_PERMISSIONS.values()]
+
+
+def grants_of(user) -> list[Grant]:
+    """Every role the user holds with its scope object, in a fixed order; cached on the user object."""
+    if not user.is_authenticated:
+        return []
+    cached = getattr(user, "_xueji_grants", None)
+    if cached is not None:
+        return cached
+    rows = list(
+        UserObjectPermission.objects.filter(user=user, permission__codename__in=ROLE_BY_CODENAME)
+        .values_list("permission__codename", "permission__content_type__model", "object_pk")
+    )
+    school_ids = {int(pk) for _codename, model, pk in rows if model == "school"}
+    authority_ids = {int(pk) for _codename, model, pk in rows if model == "authority"}
+    schools = School.objects.in_bulk(school_ids) if school_ids else {}
+    authorities = Authority.objects.in_bulk(authority_ids) if authority_ids else {}
+    grants = [Grant(Role.ADMINISTRATOR)] if user.is_superuser else []
+    for codename, model, pk in sorted(rows):
+        role = ROLE_BY_CODENAME[codename]
+        if model == "school" and int(pk) in schools:
+            grants.append(Grant(role, school=schools[int(pk)]))
+        elif model == "authority" and int(pk) in authorities:
+            grants.append(Grant(role, authority=authorities[int(pk)]))
+    order = list(Role)
+    grants.sort(key=lambda grant: (order.index(grant.role), str(grant.scope or "")))
+    user._xueji_grants = grants
+    return grants
+
+
+def _with_descendants(authority_ids):
+    """The given authorities and every authority below them (the tree is a few levels deep)."""
+    found = set(authority_ids)
+    frontier = set(authority_ids)
+    while frontier:
+        frontier = set(Authority.objects.filter(parent__in=frontier).values_list("pk", flat=True)) - found
+        found |= frontier
+    return found
+
+
+def authorities_visible_to(user):
+    """Authorities a town officer acts for, and those below them; all of them for an administrator."""
+    if not user.is_authenticated:
+        return Authority.objects.none()
+    if user.is_superuser:
+        return Authority.objects.all()
+    granted = get_objects_for_user(
+        user, _AUTHORITY_PERMS, Authority, any_perm=True, accept_global_perms=False, with_superuser=False
+    )
+    return Authority.objects.filter(pk__in=_with_descendants(granted.values_list("pk", flat=True)))
+
+
+def schools_visible_to(user):
+    """Schools the user acts for: their own school (school roles), the schools of their authority
+    (officers), every school (administrators)."""
+    if not user.is_authenticated:
+        return School.objects.none()
+    if user.is_superuser:
+        return School.objects.all()
+    own = get_objects_for_user(
+        user, _SCHOOL_PERMS, School, any_perm=True, accept_global_perms=False, with_superuser=False
+    )
+    return School.objects.filter(
+        Q(pk__in=own.values("pk")) | Q(authority__in=authorities_visible_to(user).values("pk"))
+    )
+
+
+def classes_visible_to(user):
+    return SchoolClass.objects.filter(school__in=schools_visible_to(user).values("pk"))

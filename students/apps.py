@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StudentsConfig(AppConfig):
+    """The pupil: identity, family, enrolment spells, registration state (the pupil-records issue)."""
+
+    name = "students"
+    verbose_name = _("Pupils")
