@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from registry.demo import build_demo
 
@@ -7,7 +7,15 @@ from registry.demo import build_demo
 class Command(BaseCommand):
     help = "Build the demo town (county, two town offices, eight schools, classes, semesters, accounts). Idempotent."
 
-    def handle(self, *args, **options):
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--allow-production", action="store_true",
+            help="Build the demo even under the production profile (its accounts share one known password).",
+        )
+
+    def handle(self, *args, allow_production=False, **options):
+        if settings.PRODUCTION and not allow_production:
+            raise CommandError("Refusing to create demo accounts under the production profile.")
         accounts = build_demo(settings.DEMO_PASSWORD)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Accounts (password from DEMO_PASSWORD):"))
         for account in accounts:

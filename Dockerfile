@@ -1,0 +1,52 @@
+# --- Stage 1: front-end packages (locked in package-lock.json), copied out as plain files -----------------
+FROM node:20-bookworm-slim AS assets
+WORKDIR /build
+COPY package.json package-lock.json ./
+RUN npm ci --no-audit --no-fund --loglevel=error \
+    && mkdir -p /assets/vendor/bootstrap /assets/vendor/htmx \
+    && cp node_modules/bootstrap/dist/css/bootstrap.min.css \
+          node_modules/bootstrap/dist/css/bootstrap.min.css.map \
+          /assets/vendor/bootstrap/ \
+    && cp node_modules/htmx.org/dist/htmx.min.js /assets/vendor/htmx/
+
+# --- Stage 2: the application -----------------------------------------------------------------------------
+FROM python:3.11-slim-bookworm
+
+ENV PYTHONUNBUFFERED=1 \
+    PYTHONDONTWRITEBYTECODE=1 \
+    PIP_DISABLE_PIP_VERSION_CHECK=1
+
+# WeasyPrint's run-time libraries (HarfBuzz subsetter, Pango) and a CJK font, as in the Makefile's RUN_PACKAGES.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends \
+        libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk \
+    && rm -rf /var/lib/apt/lists/*
+
+RUN groupadd --system xueji \
+    && useradd --system --gid xueji --home-dir /app --no-create-home --shell /usr/sbin/nologin xueji
+
+WORKDIR /app
+
+# The code stays owned by root (read-only to the app user); only MEDIA_ROOT is writable.
+COPY . /app
+RUN pip install --no-cache-dir . \
+    && rm -rf /app/build /app/*.egg-info
+
+COPY --from=assets /assets/vendor/ /app/static/vendor/
+
+# Static files are collected at build time (whitenoise serves them); the key is only for this command.
+RUN XUEJI_PROFILE=production SECRET_KEY=build-only-collectstatic-key \
+    python manage.py collectstatic --noinput
+
+RUN mkdir -p /app/media && chown xueji:xueji /app/media
+
+ENV XUEJI_PROFILE=production \
+    MEDIA_ROOT=/app/media
+
+VOLUME ["/app/media"]
+
+USER xueji
+
+EXPOSE 8000
+
+CMD ["gunicorn", "registry.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]

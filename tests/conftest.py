@@ -1,0 +1,65 @@
+from dataclasses import dataclass
+
+import pytest
+
+from registry.roles import Role
+from registry.services import grant_role
+from tests.factories import SchoolClassFactory, SchoolFactory, TownFactory, UserFactory
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    """PBKDF2's deliberate slowness is for attackers, not for the test suite."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+ROLES = ["anonymous", "norole", "registrar", "headteacher", "archivist", "officer", "administrator"]
+
+
+@dataclass
+class World:
+    """Two towns of one county. Town 1 has schools A (the school roles' own) and B; town 2 has school C.
+    The officer acts for town 1, so A and B are in their scope and C is not."""
+
+    town1: object
+    town2: object
+    school_a: object
+    school_b: object
+    school_c: object
+    class_a: object
+    class_b: object
+    class_c: object
+    users: dict
+
+    @property
+    def county(self):
+        return self.town1.parent
+
+
+@pytest.fixture
+def world(db):
+    town1 = TownFactory(name="东湖镇教办")
+    town2 = TownFactory(name="青山镇教办", parent=town1.parent)
+    school_a = SchoolFactory(name="甲小学", authority=town1)
+    school_b = SchoolFactory(name="乙小学", authority=town1)
+    school_c = SchoolFactory(name="丙小学", authority=town2)
+    admin = UserFactory(username="admin")
+    users = {"anonymous": None, "norole": UserFactory(username="norole"), "administrator": admin}
+    grant_role(admin, Role.ADMINISTRATOR, actor=admin)
+    for role in (Role.REGISTRAR, Role.HEADTEACHER, Role.ARCHIVIST):
+        users[role.value] = UserFactory(username=role.value)
+        grant_role(users[role.value], role, school_a, actor=admin)
+    users["officer"] = UserFactory(username="officer")
+    grant_role(users["officer"], Role.OFFICER, town1, actor=admin)
+    return World(
+        town1=town1, town2=town2, school_a=school_a, school_b=school_b, school_c=school_c,
+        class_a=SchoolClassFactory(school=school_a), class_b=SchoolClassFactory(school=school_b),
+        class_c=SchoolClassFactory(school=school_c), users=users,
+    )
+
+
+def client_for(client, world, role):
+    """The test client, logged in as the world's user of `role` (or anonymous)."""
+    user = world.users[role]
+    if user is not None:
+        client.force_login(user)
+    return client

@@ -1,0 +1,80 @@
+"""factory-boy factories for every model; tests build exactly the rows they need."""
+
+from datetime import date
+
+import factory
+from factory.django import DjangoModelFactory, Password
+
+from registry.models import Authority, School, SchoolClass, Semester, TransferWindow, User
+
+TEST_PASSWORD = "Xueji-test-password-2026"
+
+
+class UserFactory(DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ["username"]
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    full_name = factory.Sequence(lambda n: f"职员{n}")
+    password = Password(TEST_PASSWORD)
+
+
+class CountyFactory(DjangoModelFactory):
+    class Meta:
+        model = Authority
+
+    name = factory.Sequence(lambda n: f"第{n}县教育局")
+    code = factory.Sequence(lambda n: f"{340100 + n:06d}")
+    level = Authority.Level.COUNTY
+    parent = None
+
+
+class TownFactory(DjangoModelFactory):
+    class Meta:
+        model = Authority
+
+    name = factory.Sequence(lambda n: f"第{n}镇教办")
+    code = factory.Sequence(lambda n: f"{340100101 + n:09d}")
+    level = Authority.Level.TOWN
+    parent = factory.SubFactory(CountyFactory)
+
+
+class SchoolFactory(DjangoModelFactory):
+    class Meta:
+        model = School
+
+    code = factory.Sequence(lambda n: f"{2100000000 + n:010d}")
+    name = factory.Sequence(lambda n: f"第{n}小学")
+    stage = School.Stage.PRIMARY
+    authority = factory.SubFactory(TownFactory)
+
+
+class SchoolClassFactory(DjangoModelFactory):
+    class Meta:
+        model = SchoolClass
+
+    school = factory.SubFactory(SchoolFactory)
+    grade = 1
+    number = factory.Sequence(lambda n: n + 1)
+    entry_year = 2026
+    homeroom_teacher = "王老师"
+
+
+class SemesterFactory(DjangoModelFactory):
+    class Meta:
+        model = Semester
+
+    school_year = factory.Sequence(lambda n: 2026 + n)
+    term = Semester.Term.AUTUMN
+    starts_on = factory.LazyAttribute(lambda o: date(o.school_year, 9, 1))
+    ends_on = factory.LazyAttribute(lambda o: date(o.school_year + 1, 1, 22))
+
+
+class TransferWindowFactory(DjangoModelFactory):
+    class Meta:
+        model = TransferWindow
+
+    semester = factory.SubFactory(SemesterFactory)
+    opens_on = factory.LazyAttribute(lambda o: o.semester.starts_on)
+    closes_on = factory.LazyAttribute(lambda o: date(o.semester.starts_on.year, 9, 14))

@@ -1,0 +1,86 @@
+"""Every URL of the application, with who may open it, in which scope.
+
+Each entry gives the request to make for a scope ("own": school A / town 1, "sibling": school B in the
+same town / the county above town 1, "other": school C / town 2) and the status each role must get.
+tests/test_permission_matrix.py fails for a URL pattern that has no entry here, so a new view cannot
+ship without its row. The admin site is left to Django's own staff check (tested separately).
+"""
+
+from dataclasses import dataclass
+from typing import Callable
+
+from django.urls import reverse
+
+SCOPES = ["own", "sibling", "other"]
+
+
+@dataclass(frozen=True)
+class Route:
+    url: Callable  # (world, scope) -> path
+    expect: Callable  # (role, scope) -> HTTP status
+    method: str = "get"
+    data: dict | None = None
+
+
+def _school(world, scope):
+    return {"own": world.school_a, "sibling": world.school_b, "other": world.school_c}[scope]
+
+
+def _class(world, scope):
+    return {"own": world.class_a, "sibling": world.class_b, "other": world.class_c}[scope]
+
+
+def _authority(world, scope):
+    return {"own": world.town1, "sibling": world.county, "other": world.town2}[scope]
+
+
+def any_signed_in(role, scope):
+    return 302 if role == "anonymous" else 200
+
+
+def any_role(role, scope):
+    return {"anonymous": 302, "norole": 403}.get(role, 200)
+
+
+def school_scoped(role, scope):
+    """A school's page: its own staff, its town's officers, administrators; 404 for everyone else."""
+    if role == "anonymous":
+        return 302
+    if role == "administrator":
+        return 200
+    if role == "officer":
+        return 200 if scope in ("own", "sibling") else 404
+    if role in ("registrar", "headteacher", "archivist"):
+        return 200 if scope == "own" else 404
+    return 404
+
+
+def authority_scoped(role, scope):
+    """An authority's page: its own officers and administrators; 404 for everyone else."""
+    if role == "anonymous":
+        return 302
+    if role == "administrator":
+        return 200
+    if role == "officer":
+        return 200 if scope == "own" else 404
+    return 404
+
+
+MATRIX = {
+    "home": Route(lambda w, s: reverse("home"), any_signed_in),
+    "login": Route(lambda w, s: reverse("login"), lambda role, scope: 200),
+    "logout": Route(lambda w, s: reverse("logout"), lambda role, scope: 302, method="post"),
+    "password_change": Route(lambda w, s: reverse("password_change"), any_signed_in),
+    "password_change_done": Route(lambda w, s: reverse("password_change_done"), any_signed_in),
+    "set_language": Route(
+        lambda w, s: reverse("set_language"), lambda role, scope: 302, method="post", data={"language": "en"}
+    ),
+    "semester_list": Route(lambda w, s: reverse("semester_list"), any_role),
+    "school_detail": Route(lambda w, s: reverse("school_detail", args=[_school(w, s).code]), school_scoped),
+    "class_detail": Route(
+        lambda w, s: reverse("class_detail", args=[_class(w, s).school.code, _class(w, s).pk]), school_scoped
+    ),
+    "authority_detail": Route(
+        lambda w, s: reverse("authority_detail", args=[_authority(w, s).pk]), authority_scoped
+    ),
+}

@@ -1,0 +1,63 @@
+"""`manage.py demo` builds the demo town once; every demo account logs in to its own home page."""
+
+import pytest
+from django.conf import settings
+from django.core.management import call_command
+from django.urls import reverse
+
+from audit.models import Event
+from registry.demo import ACCOUNTS
+from registry.models import Authority, School, SchoolClass, User
+
+
+@pytest.fixture
+def demo(db):
+    call_command("demo")
+
+
+def _footprint():
+    return (
+        User.objects.count(), Authority.objects.count(), School.objects.count(), SchoolClass.objects.count(),
+        School.history.count(), SchoolClass.history.count(), Event.objects.count(),
+    )
+
+
+def test_demo_builds_two_towns_with_primary_and_junior_schools(demo):
+    towns = Authority.objects.filter(level=Authority.Level.TOWN)
+    assert towns.count() == 2
+    assert School.objects.count() >= 8
+    for town in towns:
+        stages = set(town.schools.values_list("stage", flat=True))
+        assert {School.Stage.PRIMARY, School.Stage.JUNIOR} <= stages
+    assert SchoolClass.objects.filter(school__code="2134119901").count() == 12
+
+
+def test_running_demo_twice_changes_nothing(demo):
+    before = _footprint()
+    call_command("demo")
+    assert _footprint() == before
+
+
+def test_demo_rows_name_their_actor(demo):
+    assert not School.history.filter(history_user__isnull=True).exists()
+    assert not SchoolClass.history.filter(history_user__isnull=True).exists()
+
+
+@pytest.mark.parametrize("account", ACCOUNTS, ids=lambda a: a.username)
+def test_every_demo_account_logs_in_to_its_own_home(client, demo, account):
+    assert client.login(username=account.username, password=settings.DEMO_PASSWORD)
+    page = client.get(reverse("home")).content.decode()
+    if account.scope is None:
+        assert reverse("admin:index") in page
+    elif account.role == "officer":
+        assert Authority.objects.get(code=account.scope).name in page
+    else:
+        assert School.objects.get(code=account.scope).name in page
+
+
+def test_registrar2_cannot_open_registrar1s_school(client, demo):
+    client.login(username="registrar2", password=settings.DEMO_PASSWORD)
+    school = School.objects.get(code="2134119901")
+    assert client.get(reverse("school_detail", args=[school.code])).status_code == 404
+    school_class = school.classes.first()
+    assert client.get(reverse("class_detail", args=[school.code, school_class.pk])).status_code == 404

@@ -1,0 +1,68 @@
+"""What each role sees on its pages: its own scope's data, and navigation only to what it may use."""
+
+from django.urls import reverse
+
+from tests.conftest import client_for
+
+
+def test_registrar_home_shows_own_school_and_an_empty_state(client, world):
+    page = client_for(client, world, "registrar").get(reverse("home")).content.decode()
+    assert world.school_a.name in page
+    assert world.school_b.name not in page
+    assert "xj-empty" in page
+    assert reverse("admin:index") not in page
+
+
+def test_officer_home_lists_the_towns_schools_only(client, world):
+    page = client_for(client, world, "officer").get(reverse("home")).content.decode()
+    assert world.school_a.name in page and world.school_b.name in page
+    assert world.school_c.name not in page
+    assert reverse("authority_detail", args=[world.town1.pk]) in page
+
+
+def test_administrator_navigation_links_to_administration(client, world):
+    page = client_for(client, world, "administrator").get(reverse("home")).content.decode()
+    assert reverse("admin:index") in page
+
+
+def test_user_without_role_is_told_to_ask_for_one(client, world):
+    page = client_for(client, world, "norole").get(reverse("home")).content.decode()
+    assert "xj-empty" in page
+    assert reverse("semester_list") not in page
+
+
+def test_school_page_lists_its_classes(client, world):
+    page = client_for(client, world, "registrar").get(reverse("school_detail", args=[world.school_a.code]))
+    assert str(world.class_a) in page.content.decode()
+    assert world.class_a.homeroom_teacher in page.content.decode()
+
+
+def test_school_page_query_count_does_not_grow_with_classes(client, world):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tests.factories import SchoolClassFactory
+
+    client = client_for(client, world, "officer")
+    url = reverse("school_detail", args=[world.school_a.code])
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    SchoolClassFactory.create_batch(20, school=world.school_a)
+    with CaptureQueriesContext(connection) as many:
+        page = client.get(url)
+    assert page.content.decode().count("/classes/") >= 21
+    assert len(many) == len(few)
+
+
+def test_login_page_is_in_chinese_by_default(client, db):
+    page = client.get(reverse("login")).content.decode()
+    assert 'lang="zh-hans"' in page
+    assert "用户名" in page and "密码" in page
+    assert '<label class="form-label" for="id_username">' in page
+
+
+def test_login_page_in_english_when_chosen(client, db):
+    client.post(reverse("set_language"), {"language": "en"})
+    page = client.get(reverse("login")).content.decode()
+    assert 'lang="en"' in page
+    assert "Username" in page
