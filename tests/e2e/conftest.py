@@ -6,10 +6,6 @@ import shutil
 
 import pytest
 
-# Playwright's sync API runs an event loop in this thread; the live server's database access is still
-# synchronous Django code, so tell Django that this is intended.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
@@ -21,6 +17,16 @@ def browser_type_launch_args(browser_type_launch_args):
         "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
                  "--disable-sync", "--no-first-run"],
     }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def allow_sync_orm_beside_playwright():
+    """Playwright's sync API runs an event loop in the test's thread, while the tests' own database
+    access stays synchronous Django code: tell Django that this is intended, for browser tests only.
+    Session-scoped, because the database set-up runs once, after the browser's loop has started."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        yield
 
 
 @pytest.fixture(scope="session")
