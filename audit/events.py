@@ -66,9 +66,7 @@ def login_succeeded(user, request):
 
 
 def login_failed(username, request):
-    return record(
-        types.LOGIN_FAILED, actor=None, request=request, data={"target_username": (username or "")[:150]}
-    )
+    return record(types.LOGIN_FAILED, actor=None, request=request, data={"target_username": (username or "")[:150]})
 
 
 def logged_out(user, request):

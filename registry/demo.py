@@ -27,10 +27,20 @@ SCHOOLS = [
     ("2134119908", "青山镇九年一贯制学校", School.Stage.NINE_YEAR, 1, 1),
 ]
 SEMESTERS = [
-    (2025, 2, date(2026, 3, 2), date(2026, 7, 10),
-     [(date(2026, 3, 2), date(2026, 3, 13)), (date(2026, 6, 29), date(2026, 7, 10))]),
-    (2026, 1, date(2026, 9, 1), date(2027, 1, 22),
-     [(date(2026, 9, 1), date(2026, 9, 14)), (date(2027, 1, 11), date(2027, 1, 22))]),
+    (
+        2025,
+        2,
+        date(2026, 3, 2),
+        date(2026, 7, 10),
+        [(date(2026, 3, 2), date(2026, 3, 13)), (date(2026, 6, 29), date(2026, 7, 10))],
+    ),
+    (
+        2026,
+        1,
+        date(2026, 9, 1),
+        date(2027, 1, 22),
+        [(date(2026, 9, 1), date(2026, 9, 14)), (date(2027, 1, 11), date(2027, 1, 22))],
+    ),
 ]
 CURRENT_SCHOOL_YEAR = 2026
 TEACHER_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
@@ -81,8 +91,12 @@ def _ensure_organisation():
     for code, name, stage, town, per_grade in SCHOOLS:
         school, created = School.objects.get_or_create(
             code=code,
-            defaults={"name": name, "stage": stage, "authority": towns[town],
-                      "class_size_cap": 50 if stage == School.Stage.JUNIOR else 45},
+            defaults={
+                "name": name,
+                "stage": stage,
+                "authority": towns[town],
+                "class_size_cap": 50 if stage == School.Stage.JUNIOR else 45,
+            },
         )
         if not created:
             continue
@@ -91,7 +105,9 @@ def _ensure_organisation():
             for number in range(1, per_grade + 1):
                 teacher += 1
                 SchoolClass.objects.create(
-                    school=school, grade=grade, number=number,
+                    school=school,
+                    grade=grade,
+                    number=number,
                     entry_year=CURRENT_SCHOOL_YEAR - (grade - first_grade),
                     homeroom_teacher=TEACHER_SURNAMES[teacher % len(TEACHER_SURNAMES)]
                     + TEACHER_GIVEN[teacher % len(TEACHER_GIVEN)],
@@ -110,9 +126,7 @@ def _ensure_accounts(admin, password):
     for account in ACCOUNTS:
         if account.role == Role.ADMINISTRATOR:
             continue
-        user, created = User.objects.get_or_create(
-            username=account.username, defaults={"full_name": account.full_name}
-        )
+        user, created = User.objects.get_or_create(username=account.username, defaults={"full_name": account.full_name})
         if created:
             user.set_password(password)
             user.save()

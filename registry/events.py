@@ -9,12 +9,8 @@ ROLE_REVOKED = types.register("registry.role.revoked", _("{actor} revoked the ro
 
 
 def role_granted(*, actor, user, role, scope):
-    return record(
-        ROLE_GRANTED, actor=actor, target=user, data={"role": role.value, "scope": str(scope or "")}
-    )
+    return record(ROLE_GRANTED, actor=actor, target=user, data={"role": role.value, "scope": str(scope or "")})
 
 
 def role_revoked(*, actor, user, role, scope):
-    return record(
-        ROLE_REVOKED, actor=actor, target=user, data={"role": role.value, "scope": str(scope or "")}
-    )
+    return record(ROLE_REVOKED, actor=actor, target=user, data={"role": role.value, "scope": str(scope or "")})

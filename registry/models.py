@@ -41,7 +41,11 @@ class Authority(models.Model):
     )
     level = models.CharField(_("level"), max_length=10, choices=Level.choices)
     parent = models.ForeignKey(
-        "self", verbose_name=_("parent authority"), on_delete=models.PROTECT, null=True, blank=True,
+        "self",
+        verbose_name=_("parent authority"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
         related_name="children",
     )
 
@@ -97,7 +101,10 @@ class School(models.Model):
     stage = models.CharField(_("stage"), max_length=10, choices=Stage.choices)
     ownership = models.CharField(_("ownership"), max_length=10, choices=Ownership.choices, default="public")
     authority = models.ForeignKey(
-        Authority, verbose_name=_("authority"), on_delete=models.PROTECT, related_name="schools",
+        Authority,
+        verbose_name=_("authority"),
+        on_delete=models.PROTECT,
+        related_name="schools",
         limit_choices_to={"level": Authority.Level.TOWN},
     )
     class_size_cap = models.PositiveSmallIntegerField(
@@ -156,8 +163,10 @@ class SchoolClass(models.Model):
 
         if self.school_id and self.grade not in self.school.grades:
             raise ValidationError(
-                {"grade": _("A %(stage)s has no grade %(grade)s.")
-                 % {"stage": self.school.get_stage_display(), "grade": self.grade}}
+                {
+                    "grade": _("A %(stage)s has no grade %(grade)s.")
+                    % {"stage": self.school.get_stage_display(), "grade": self.grade}
+                }
             )
 
 
@@ -190,7 +199,10 @@ class Semester(models.Model):
 
     def __str__(self):
         return _("%(start)s–%(end)s school year, %(term)s") % {
-            "start": self.school_year, "end": self.school_year + 1, "term": self.get_term_display()}
+            "start": self.school_year,
+            "end": self.school_year + 1,
+            "term": self.get_term_display(),
+        }
 
 
 class TransferWindow(models.Model):

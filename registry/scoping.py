@@ -24,8 +24,9 @@ def grants_of(user) -> list[Grant]:
     if cached is not None:
         return cached
     rows = list(
-        UserObjectPermission.objects.filter(user=user, permission__codename__in=ROLE_BY_CODENAME)
-        .values_list("permission__codename", "permission__content_type__model", "object_pk")
+        UserObjectPermission.objects.filter(user=user, permission__codename__in=ROLE_BY_CODENAME).values_list(
+            "permission__codename", "permission__content_type__model", "object_pk"
+        )
     )
     school_ids = {int(pk) for _codename, model, pk in rows if model == "school"}
     authority_ids = {int(pk) for _codename, model, pk in rows if model == "authority"}

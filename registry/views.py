@@ -41,18 +41,16 @@ def school_detail(request, code):
 
 @login_required
 def class_detail(request, code, pk):
-    school_class = get_object_or_404(classes_visible_to(request.user).select_related("school"), school__code=code, pk=pk)
+    school_class = get_object_or_404(
+        classes_visible_to(request.user).select_related("school"), school__code=code, pk=pk
+    )
     return render(request, "registry/class_detail.html", {"school_class": school_class, "school": school_class.school})
 
 
 @login_required
 def authority_detail(request, pk):
     authority = get_object_or_404(authorities_visible_to(request.user).select_related("parent"), pk=pk)
-    schools = (
-        schools_visible_to(request.user)
-        .filter(authority=authority)
-        .annotate(class_count=Count("classes"))
-    )
+    schools = schools_visible_to(request.user).filter(authority=authority).annotate(class_count=Count("classes"))
     children = authorities_visible_to(request.user).filter(parent=authority)
     return render(
         request, "registry/authority_detail.html", {"authority": authority, "schools": schools, "children": children}

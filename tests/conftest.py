@@ -6,6 +6,7 @@ from registry.roles import Role
 from registry.services import grant_role
 from tests.factories import SchoolClassFactory, SchoolFactory, TownFactory, UserFactory
 
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """PBKDF2's deliberate slowness is for attackers, not for the test suite."""
@@ -51,9 +52,15 @@ def world(db):
     users["officer"] = UserFactory(username="officer")
     grant_role(users["officer"], Role.OFFICER, town1, actor=admin)
     return World(
-        town1=town1, town2=town2, school_a=school_a, school_b=school_b, school_c=school_c,
-        class_a=SchoolClassFactory(school=school_a), class_b=SchoolClassFactory(school=school_b),
-        class_c=SchoolClassFactory(school=school_c), users=users,
+        town1=town1,
+        town2=town2,
+        school_a=school_a,
+        school_b=school_b,
+        school_c=school_c,
+        class_a=SchoolClassFactory(school=school_a),
+        class_b=SchoolClassFactory(school=school_b),
+        class_c=SchoolClassFactory(school=school_c),
+        users=users,
     )
 
 

@@ -6,8 +6,8 @@ tests/test_permission_matrix.py fails for a URL pattern that has no entry here, 
 ship without its row. The admin site is left to Django's own staff check (tested separately).
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from django.urls import reverse
 
@@ -80,7 +80,5 @@ MATRIX = {
     "class_detail": Route(
         lambda w, s: reverse("class_detail", args=[_class(w, s).school.code, _class(w, s).pk]), school_scoped
     ),
-    "authority_detail": Route(
-        lambda w, s: reverse("authority_detail", args=[_authority(w, s).pk]), authority_scoped
-    ),
+    "authority_detail": Route(lambda w, s: reverse("authority_detail", args=[_authority(w, s).pk]), authority_scoped),
 }

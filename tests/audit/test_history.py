@@ -12,10 +12,18 @@ def test_change_through_the_web_names_the_user(client, world):
     admin = world.users["administrator"]
     school = world.school_a
     url = reverse("admin:registry_school_change", args=[school.pk])
-    response = client_for(client, world, "administrator").post(url, {
-        "code": school.code, "name": "甲小学（新校名）", "stage": school.stage, "ownership": school.ownership,
-        "authority": school.authority_id, "class_size_cap": 40, "address": "",
-    })
+    response = client_for(client, world, "administrator").post(
+        url,
+        {
+            "code": school.code,
+            "name": "甲小学（新校名）",
+            "stage": school.stage,
+            "ownership": school.ownership,
+            "authority": school.authority_id,
+            "class_size_cap": 40,
+            "address": "",
+        },
+    )
     assert response.status_code == 302
     latest = school.history.latest()
     assert latest.name == "甲小学（新校名）"

@@ -17,8 +17,13 @@ def demo(db):
 
 def _footprint():
     return (
-        User.objects.count(), Authority.objects.count(), School.objects.count(), SchoolClass.objects.count(),
-        School.history.count(), SchoolClass.history.count(), Event.objects.count(),
+        User.objects.count(),
+        Authority.objects.count(),
+        School.objects.count(),
+        SchoolClass.objects.count(),
+        School.history.count(),
+        SchoolClass.history.count(),
+        Event.objects.count(),
     )
 
 
