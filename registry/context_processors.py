@@ -23,6 +23,7 @@ def navigation(request):
         if item not in items:
             items.append(item)
     if grants:
+        items.append((_("Pupils"), reverse("pupil_list")))
         items.append((_("Semesters"), reverse("semester_list")))
     if user.is_superuser:
         items.append((_("System administration"), reverse("admin:index")))

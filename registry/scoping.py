@@ -84,3 +84,14 @@ def schools_visible_to(user):
 
 def classes_visible_to(user):
     return SchoolClass.objects.filter(school__in=schools_visible_to(user).values("pk"))
+
+
+def roles_at(user, school) -> set[Role]:
+    """The roles through which the user acts for `school` (its own staff, its town's officers, admins)."""
+    roles = set()
+    for grant in grants_of(user):
+        if grant.role == Role.ADMINISTRATOR or grant.school == school:
+            roles.add(grant.role)
+        elif grant.role == Role.OFFICER and school.authority_id in _with_descendants([grant.authority.pk]):
+            roles.add(grant.role)
+    return roles

@@ -14,6 +14,7 @@ urlpatterns = [
     path("schools/<str:code>/classes/<int:pk>/", views.class_detail, name="class_detail"),
     path("authorities/<int:pk>/", views.authority_detail, name="authority_detail"),
     path("semesters/", views.semester_list, name="semester_list"),
+    path("pupils/", include("students.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -7,3 +7,6 @@ class StudentsConfig(AppConfig):
 
     name = "students"
     verbose_name = _("Pupils")
+
+    def ready(self):
+        from students import events  # noqa: F401  (registers the pupils' audit event types)

@@ -4,7 +4,14 @@ import pytest
 
 from registry.roles import Role
 from registry.services import grant_role
-from tests.factories import SchoolClassFactory, SchoolFactory, TownFactory, UserFactory
+from tests.factories import (
+    EnrolmentSpellFactory,
+    GuardianFactory,
+    SchoolClassFactory,
+    SchoolFactory,
+    TownFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture(autouse=True)
@@ -30,6 +37,7 @@ class World:
     class_b: object
     class_c: object
     users: dict
+    pupils: dict  # "own" (in class A), "sibling" (class B), "other" (class C)
 
     @property
     def county(self):
@@ -51,16 +59,25 @@ def world(db):
         grant_role(users[role.value], role, school_a, actor=admin)
     users["officer"] = UserFactory(username="officer")
     grant_role(users["officer"], Role.OFFICER, town1, actor=admin)
+    classes = {
+        "own": SchoolClassFactory(school=school_a),
+        "sibling": SchoolClassFactory(school=school_b),
+        "other": SchoolClassFactory(school=school_c),
+    }
+    pupils = {scope: EnrolmentSpellFactory(school_class=cls).student for scope, cls in classes.items()}
+    for pupil in pupils.values():
+        GuardianFactory(student=pupil)
     return World(
         town1=town1,
         town2=town2,
         school_a=school_a,
         school_b=school_b,
         school_c=school_c,
-        class_a=SchoolClassFactory(school=school_a),
-        class_b=SchoolClassFactory(school=school_b),
-        class_c=SchoolClassFactory(school=school_c),
+        class_a=classes["own"],
+        class_b=classes["sibling"],
+        class_c=classes["other"],
         users=users,
+        pupils=pupils,
     )
 
 

@@ -1,11 +1,14 @@
 """factory-boy factories for every model; tests build exactly the rows they need."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import factory
 from factory.django import DjangoModelFactory, Password
 
 from registry.models import Authority, School, SchoolClass, Semester, TransferWindow, User
+from students import codes
+from students.identity import make_id_number
+from students.models import EnrolmentSpell, Guardian, Student
 
 TEST_PASSWORD = "Xueji-test-password-2026"
 
@@ -78,3 +81,48 @@ class TransferWindowFactory(DjangoModelFactory):
     semester = factory.SubFactory(SemesterFactory)
     opens_on = factory.LazyAttribute(lambda o: o.semester.starts_on)
     closes_on = factory.LazyAttribute(lambda o: date(o.semester.starts_on.year, 9, 14))
+
+
+class StudentFactory(DjangoModelFactory):
+    class Meta:
+        model = Student
+
+    name = factory.Sequence(lambda n: f"学生{n}")
+    sex = codes.Sex.MALE
+    birth_date = factory.Sequence(lambda n: date(2019, 9, 1) + timedelta(days=n % 365))
+    id_number = factory.LazyAttributeSequence(
+        lambda o, n: make_id_number("341199", o.birth_date, (2 * n + 1) % 1000, o.sex)
+    )
+    national_number = factory.LazyAttribute(lambda o: f"G{o.id_number}")
+    birthplace = "安徽省示范县"
+    native_place = "安徽省示范县"
+    household_place = "安徽省示范县东湖镇"
+    household_type = codes.HouseholdType.AGRICULTURAL
+    home_address = "东湖镇幸福路 8 号"
+    phone = "13812345678"
+    entry_date = date(2026, 9, 1)
+
+
+class GuardianFactory(DjangoModelFactory):
+    class Meta:
+        model = Guardian
+
+    student = factory.SubFactory(StudentFactory)
+    name = "家长"
+    relation = codes.GuardianRelation.MOTHER
+    id_number = make_id_number("341199", date(1990, 5, 4), 222, "2")
+    phone = "13987654321"
+
+
+class EnrolmentSpellFactory(DjangoModelFactory):
+    """An open spell: the pupil is on the register of the class's school."""
+
+    class Meta:
+        model = EnrolmentSpell
+
+    student = factory.SubFactory(StudentFactory)
+    school_class = factory.SubFactory(SchoolClassFactory)
+    school = factory.LazyAttribute(lambda o: o.school_class.school)
+    grade = factory.LazyAttribute(lambda o: o.school_class.grade)
+    started_on = date(2026, 9, 1)
+    entry_reason = EnrolmentSpell.EntryReason.REGISTRATION

@@ -66,6 +66,14 @@ def authority_scoped(role, scope):
     return 404
 
 
+def reveal_scoped(role, scope):
+    """Showing full ID numbers: registrars of the pupil's school, its town's officers, administrators.
+    The school's headteacher and archivist see the pupil but may not reveal (403)."""
+    if role in ("headteacher", "archivist") and scope == "own":
+        return 403
+    return school_scoped(role, scope)
+
+
 MATRIX = {
     "home": Route(lambda w, s: reverse("home"), any_signed_in),
     "login": Route(lambda w, s: reverse("login"), lambda role, scope: 200),
@@ -79,6 +87,14 @@ MATRIX = {
     "school_detail": Route(lambda w, s: reverse("school_detail", args=[_school(w, s).code]), school_scoped),
     "class_detail": Route(
         lambda w, s: reverse("class_detail", args=[_class(w, s).school.code, _class(w, s).pk]), school_scoped
+    ),
+    "pupil_list": Route(lambda w, s: reverse("pupil_list"), any_role),
+    "pupil_detail": Route(lambda w, s: reverse("pupil_detail", args=[w.pupils[s].pk]), school_scoped),
+    "reveal_id_numbers": Route(
+        lambda w, s: reverse("reveal_id_numbers", args=[w.pupils[s].pk]),
+        reveal_scoped,
+        method="post",
+        data={"reason": "核对转学材料"},
     ),
     "authority_detail": Route(lambda w, s: reverse("authority_detail", args=[_authority(w, s).pk]), authority_scoped),
 }

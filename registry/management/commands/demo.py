@@ -18,6 +18,8 @@ class Command(BaseCommand):
         if settings.PRODUCTION and not allow_production:
             raise CommandError("Refusing to create demo accounts under the production profile.")
         accounts = build_demo(settings.DEMO_PASSWORD)
-        self.stdout.write(self.style.SUCCESS("Demo data ready. Accounts (password from DEMO_PASSWORD):"))
+        self.stdout.write(
+            self.style.SUCCESS(f"Demo data ready. Accounts, all with the password {settings.DEMO_PASSWORD}:")
+        )
         for account in accounts:
             self.stdout.write(f"  {account.username:<13} {account.role.label}  {account.full_name}")

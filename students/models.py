@@ -1,0 +1,149 @@
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+from audit.history import RegistryHistory
+from registry.models import School, SchoolClass
+from students import codes
+
+
+class Student(models.Model):
+    """A pupil (学生) with the national basic-information fields of 学生基本信息表 (镇制度 三(二)1).
+
+    `national_number` (学籍号) is `G` + the ID number, or `J…` for a pupil without one; it is unique and,
+    once given, never reused or changed except through an approved key-information change (一人一号，终身
+    不变). It stays empty until the town office approves the registration. Where the pupil is enrolled lives
+    in EnrolmentSpell rows, never in a field set by hand.
+    """
+
+    name = models.CharField(_("name"), max_length=50)
+    former_name = models.CharField(_("former name"), max_length=50, blank=True)
+    sex = models.CharField(_("sex"), max_length=1, choices=codes.Sex.choices)
+    birth_date = models.DateField(_("birth date"))
+    id_type = models.CharField(_("ID type"), max_length=1, choices=codes.IdType.choices, default=codes.IdType.RESIDENT)
+    id_number = models.CharField(_("ID number"), max_length=18, blank=True)
+    national_number = models.CharField(_("national student number"), max_length=19, null=True, blank=True, unique=True)
+    ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=codes.Ethnicity.choices, default="01")
+    nationality = models.CharField(_("nationality"), max_length=3, default="CHN")
+    overseas_status = models.CharField(
+        _("Hong Kong, Macao, Taiwan or overseas Chinese"),
+        max_length=2,
+        choices=codes.OverseasStatus.choices,
+        default="00",
+    )
+    birthplace = models.CharField(_("birthplace"), max_length=100)
+    native_place = models.CharField(_("native place"), max_length=100)
+    household_place = models.CharField(_("household registration place"), max_length=200)
+    household_type = models.CharField(
+        _("household registration type"), max_length=1, choices=codes.HouseholdType.choices
+    )
+    home_address = models.CharField(_("home address"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=20)
+    health = models.CharField(_("health"), max_length=2, choices=codes.Health.choices, default="10")
+    only_child = models.BooleanField(_("only child"), default=False)
+    left_behind = models.CharField(_("left-behind child"), max_length=1, choices=codes.LeftBehind.choices, default="0")
+    migrant_worker_child = models.BooleanField(_("migrant worker's child"), default=False)
+    orphan = models.BooleanField(_("orphan"), default=False)
+    disabled = models.BooleanField(_("disability"), default=False)
+    inclusive_education = models.BooleanField(_("learning in a regular class (随班就读)"), default=False)
+    preschool = models.BooleanField(_("pre-school education"), default=True)
+    entry_date = models.DateField(_("entry date"))
+    entry_method = models.CharField(
+        _("entry method"), max_length=2, choices=codes.EntryMethod.choices, default=codes.EntryMethod.CATCHMENT
+    )
+    boarding = models.CharField(_("boarding"), max_length=1, choices=codes.Boarding.choices, default=codes.Boarding.DAY)
+
+    history = RegistryHistory()
+
+    class Meta:
+        verbose_name = _("pupil")
+        verbose_name_plural = _("pupils")
+        constraints = [
+            # 一生一籍 (办法 第六条): one record per ID number anywhere in the system.
+            models.UniqueConstraint(fields=["id_number"], condition=~Q(id_number=""), name="one_record_per_id_number"),
+            models.CheckConstraint(
+                condition=Q(national_number__isnull=True)
+                | Q(national_number__startswith="G")
+                | Q(national_number__startswith="J")
+                | Q(national_number__startswith="L"),
+                name="national_number_form",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class Guardian(models.Model):
+    """A family member or guardian of a pupil; the national template requires two (镇制度 三(二)1)."""
+
+    student = models.ForeignKey(Student, verbose_name=_("pupil"), on_delete=models.CASCADE, related_name="guardians")
+    name = models.CharField(_("name"), max_length=50)
+    relation = models.CharField(_("relation"), max_length=2, choices=codes.GuardianRelation.choices)
+    id_number = models.CharField(_("ID number"), max_length=18, blank=True)
+    phone = models.CharField(_("phone"), max_length=20)
+    employer = models.CharField(_("employer"), max_length=100, blank=True)
+
+    history = RegistryHistory()
+
+    class Meta:
+        verbose_name = _("guardian")
+        verbose_name_plural = _("guardians")
+        ordering = ["student", "id"]
+
+    def __str__(self):
+        return f"{self.name}（{self.get_relation_display()}）"
+
+
+class EnrolmentSpell(models.Model):
+    """A period in which a pupil is on one school's register (在籍), in one class and grade.
+
+    A pupil has at most one open spell (the database enforces it); a spell closes with an exit reason
+    when a status change takes effect (transfer out, withdrawal, death, graduation).
+    """
+
+    class EntryReason(models.TextChoices):
+        REGISTRATION = "registration", _("New-student registration")
+        TRANSFER_IN = "transfer_in", _("Transfer in")
+        RESUMPTION = "resumption", _("Resumption")
+        PROMOTION = "promotion", _("Promotion")
+
+    class ExitReason(models.TextChoices):
+        TRANSFERRED_OUT = "transferred_out", _("Transferred out")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+        DECEASED = "deceased", _("Deceased")
+        GRADUATED = "graduated", _("Graduated")
+        PROMOTED = "promoted", _("Promoted")
+
+    student = models.ForeignKey(Student, verbose_name=_("pupil"), on_delete=models.PROTECT, related_name="spells")
+    school = models.ForeignKey(School, verbose_name=_("school"), on_delete=models.PROTECT, related_name="spells")
+    school_class = models.ForeignKey(
+        SchoolClass, verbose_name=_("class"), on_delete=models.PROTECT, related_name="spells", null=True, blank=True
+    )
+    grade = models.PositiveSmallIntegerField(_("grade"))
+    started_on = models.DateField(_("from"))
+    ended_on = models.DateField(_("to"), null=True, blank=True)
+    entry_reason = models.CharField(_("entry reason"), max_length=20, choices=EntryReason.choices)
+    exit_reason = models.CharField(_("exit reason"), max_length=20, choices=ExitReason.choices, blank=True)
+
+    history = RegistryHistory()
+
+    class Meta:
+        verbose_name = _("enrolment spell")
+        verbose_name_plural = _("enrolment spells")
+        ordering = ["student", "started_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["student"], condition=Q(ended_on__isnull=True), name="one_open_spell"),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True) | Q(ended_on__gte=F("started_on")), name="spell_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(ended_on__isnull=True, exit_reason="") | (Q(ended_on__isnull=False) & ~Q(exit_reason="")),
+                name="closed_spell_has_exit_reason",
+            ),
+            models.CheckConstraint(condition=Q(grade__gte=1, grade__lte=9), name="spell_grade_1_to_9"),
+        ]
+        indexes = [models.Index(fields=["school", "ended_on"])]
+
+    def __str__(self):
+        return f"{self.student} @ {self.school} ({self.started_on} – {self.ended_on or ''})"

@@ -1,0 +1,63 @@
+"""Pupil pages: the register of the schools in scope, and a pupil's record with masked ID numbers."""
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.views.decorators.http import require_POST
+
+from registry.scoping import grants_of
+from students import services
+from students.forms import PupilFilterForm, RevealForm
+from students.selectors import open_spells_visible_to, students_visible_to
+
+PAGE_SIZE = 50
+
+
+@login_required
+def pupil_list(request):
+    if not grants_of(request.user):
+        raise PermissionDenied
+    form = PupilFilterForm(request.GET or None)
+    spells = form.filter_qs(
+        open_spells_visible_to(request.user)
+        .select_related("student", "school", "school_class")
+        .order_by("school__code", "grade", "school_class__number", "student__name", "pk")
+    )
+    page = Paginator(spells, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(request, "students/pupil_list.html", {"form": form, "page": page})
+
+
+def _pupil_page(request, pk, *, reveal_form=None, revealed=False):
+    student = get_object_or_404(students_visible_to(request.user), pk=pk)
+    spells = list(student.spells.select_related("school", "school_class").order_by("started_on"))
+    current = next(spell for spell in spells if spell.ended_on is None)
+    context = {
+        "student": student,
+        "guardians": student.guardians.all(),
+        "spells": spells,
+        "current": current,
+        "revealed": revealed,
+        "can_reveal": services.can_reveal_id_numbers(request.user, current.school),
+        "reveal_form": reveal_form or RevealForm(),
+    }
+    return render(request, "students/pupil_detail.html", context)
+
+
+@login_required
+def pupil_detail(request, pk):
+    return _pupil_page(request, pk)
+
+
+@login_required
+@require_POST
+def reveal_id_numbers(request, pk):
+    student = get_object_or_404(students_visible_to(request.user), pk=pk)
+    school = student.spells.get(ended_on__isnull=True).school
+    if not services.can_reveal_id_numbers(request.user, school):
+        raise PermissionDenied
+    form = RevealForm(request.POST)
+    if not form.is_valid():
+        return _pupil_page(request, pk, reveal_form=form)
+    services.reveal_id_numbers(student, school, actor=request.user, reason=form.cleaned_data["reason"], request=request)
+    return _pupil_page(request, pk, reveal_form=form, revealed=True)
