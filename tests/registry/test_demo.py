@@ -1,5 +1,7 @@
 """`manage.py demo` builds the demo town once; every demo account logs in to its own home page."""
 
+from datetime import date
+
 import pytest
 from django.conf import settings
 from django.core.management import call_command
@@ -8,6 +10,8 @@ from django.urls import reverse
 from audit.models import Event
 from registry.demo import ACCOUNTS
 from registry.models import Authority, School, SchoolClass, User
+from students.identity import parse_id_number
+from students.models import EnrolmentSpell, Guardian, Student
 
 
 @pytest.fixture
@@ -22,6 +26,8 @@ def _footprint():
         School.objects.count(),
         SchoolClass.objects.count(),
         School.history.count(),
+        Student.objects.count(),
+        Student.history.count(),
         SchoolClass.history.count(),
         Event.objects.count(),
     )
@@ -44,20 +50,35 @@ def test_running_demo_twice_changes_nothing(demo):
 
 
 def test_demo_rows_name_their_actor(demo):
-    assert not School.history.filter(history_user__isnull=True).exists()
-    assert not SchoolClass.history.filter(history_user__isnull=True).exists()
+    for model in (School, SchoolClass, Student, Guardian, EnrolmentSpell):
+        assert model.history.exists()
+        assert not model.history.filter(history_user__isnull=True).exists(), model.__name__
 
 
-@pytest.mark.parametrize("account", ACCOUNTS, ids=lambda a: a.username)
-def test_every_demo_account_logs_in_to_its_own_home(client, demo, account):
-    assert client.login(username=account.username, password=settings.DEMO_PASSWORD)
-    page = client.get(reverse("home")).content.decode()
-    if account.scope is None:
-        assert reverse("admin:index") in page
-    elif account.role == "officer":
-        assert Authority.objects.get(code=account.scope).name in page
-    else:
-        assert School.objects.get(code=account.scope).name in page
+def test_demo_has_about_3000_valid_pupils_on_the_register(demo):
+    assert 2800 <= Student.objects.count() <= 3200
+    for id_number, sex, birth_date, national_number in Student.objects.values_list(
+        "id_number", "sex", "birth_date", "national_number"
+    ):
+        info = parse_id_number(id_number)
+        assert (info.sex, info.birth_date, national_number) == (sex, birth_date, f"G{id_number}")
+    assert EnrolmentSpell.objects.filter(ended_on__isnull=True).count() == Student.objects.count()
+    assert Guardian.objects.count() == 2 * Student.objects.count()
+    grade_one = EnrolmentSpell.objects.filter(grade=1).select_related("student")[:50]
+    assert all(date(2019, 9, 1) <= spell.student.birth_date <= date(2020, 8, 31) for spell in grade_one)
+
+
+def test_every_demo_account_logs_in_to_its_own_home(client, demo):
+    for account in ACCOUNTS:  # one demo build for all accounts: it takes seconds
+        client.logout()
+        assert client.login(username=account.username, password=settings.DEMO_PASSWORD), account.username
+        page = client.get(reverse("home")).content.decode()
+        if account.scope is None:
+            assert reverse("admin:index") in page
+        elif account.role == "officer":
+            assert Authority.objects.get(code=account.scope).name in page, account.username
+        else:
+            assert School.objects.get(code=account.scope).name in page, account.username
 
 
 def test_registrar2_cannot_open_registrar1s_school(client, demo):

@@ -239,3 +239,10 @@ def test_sex_codes_match_identity():
     assert Sex.MALE == "1"
     assert Sex.FEMALE == "2"
     assert parse_id_number(TEXTBOOK, today=TODAY).sex == Sex.FEMALE
+
+
+def test_check_digit_message_in_chinese_names_the_right_digit():
+    with translation.override("zh-hans"):
+        with pytest.raises(ValidationError) as caught:
+            parse_id_number("110105194912310025")
+    assert caught.value.messages == ["校验位应为 X，而不是 5。"]
