@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
-from registry.models import Authority, School, SchoolClass, Semester, TransferWindow, User
+from registry.models import Authority, CalendarDay, School, SchoolClass, Semester, TransferWindow, User
 
 admin.site.site_header = _("Xueji administration")
 admin.site.site_title = _("Xueji")
@@ -45,3 +45,9 @@ class TransferWindowInline(admin.TabularInline):
 class SemesterAdmin(SimpleHistoryAdmin):
     list_display = ["__str__", "starts_on", "ends_on"]
     inlines = [TransferWindowInline]
+
+
+@admin.register(CalendarDay)
+class CalendarDayAdmin(SimpleHistoryAdmin):
+    list_display = ["date", "is_workday", "note"]
+    list_filter = ["is_workday"]

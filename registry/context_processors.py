@@ -22,6 +22,15 @@ def navigation(request):
             continue
         if item not in items:
             items.append(item)
+    for grant in grants:
+        if grant.role == Role.REGISTRAR:
+            item = (_("New-student registration"), reverse("registration_new", args=[grant.school.code]))
+        elif grant.role == Role.OFFICER:
+            item = (_("Approval queue"), reverse("approval_queue"))
+        else:
+            continue
+        if item not in items:
+            items.append(item)
     if grants:
         items.append((_("Pupils"), reverse("pupil_list")))
         items.append((_("Semesters"), reverse("semester_list")))

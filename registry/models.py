@@ -227,3 +227,23 @@ class TransferWindow(models.Model):
 
     def __str__(self):
         return f"{self.opens_on} – {self.closes_on}"
+
+
+class CalendarDay(models.Model):
+    """An administrator's entry in the working-day calendar: a date that is a working day (a make-up
+    workday, 调休) or not (a statutory holiday), for years the chinesecalendar package does not yet know
+    or where the local calendar differs. DOMAIN (Dates): deadlines count working days."""
+
+    date = models.DateField(_("date"), unique=True)
+    is_workday = models.BooleanField(_("working day"))
+    note = models.CharField(_("note"), max_length=100, blank=True)
+
+    history = RegistryHistory()
+
+    class Meta:
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        ordering = ["date"]
+
+    def __str__(self):
+        return f"{self.date} {self.note}"

@@ -95,3 +95,14 @@ def roles_at(user, school) -> set[Role]:
         elif grant.role == Role.OFFICER and school.authority_id in _with_descendants([grant.authority.pk]):
             roles.add(grant.role)
     return roles
+
+
+def acts_for_authority(user, authority) -> bool:
+    """Whether the user is a town officer of `authority` or of an authority above it."""
+    return authority.pk in officer_authorities(user)
+
+
+def officer_authorities(user) -> set[int]:
+    """Ids of the authorities the user decides for as a town officer, and those below them."""
+    granted = [grant.authority.pk for grant in grants_of(user) if grant.role == Role.OFFICER]
+    return _with_descendants(granted) if granted else set()

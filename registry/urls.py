@@ -15,6 +15,7 @@ urlpatterns = [
     path("authorities/<int:pk>/", views.authority_detail, name="authority_detail"),
     path("semesters/", views.semester_list, name="semester_list"),
     path("pupils/", include("students.urls")),
+    path("", include("transfers.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

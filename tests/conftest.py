@@ -9,9 +9,11 @@ from tests.factories import (
     GuardianFactory,
     SchoolClassFactory,
     SchoolFactory,
+    StudentFactory,
     TownFactory,
     UserFactory,
 )
+from transfers.registration import register_pupil
 
 
 @pytest.fixture(autouse=True)
@@ -38,6 +40,7 @@ class World:
     class_c: object
     users: dict
     pupils: dict  # "own" (in class A), "sibling" (class B), "other" (class C)
+    registrations: dict  # a pending registration submitted by each school's registrar, by scope
 
     @property
     def county(self):
@@ -67,6 +70,19 @@ def world(db):
     pupils = {scope: EnrolmentSpellFactory(school_class=cls).student for scope, cls in classes.items()}
     for pupil in pupils.values():
         GuardianFactory(student=pupil)
+    registrars = {"own": users["registrar"]}
+    for scope, school in (("sibling", school_b), ("other", school_c)):
+        registrars[scope] = UserFactory(username=f"registrar_{scope}")
+        grant_role(registrars[scope], Role.REGISTRAR, school, actor=admin)
+    registrations = {
+        scope: register_pupil(
+            StudentFactory.build(national_number=None),
+            GuardianFactory.build_batch(2, student=None),
+            school_class,
+            actor=registrars[scope],
+        )  # fmt: skip
+        for scope, school_class in classes.items()
+    }
     return World(
         town1=town1,
         town2=town2,
@@ -78,6 +94,7 @@ def world(db):
         class_c=classes["other"],
         users=users,
         pupils=pupils,
+        registrations=registrations,
     )
 
 

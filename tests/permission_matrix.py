@@ -74,6 +74,28 @@ def reveal_scoped(role, scope):
     return school_scoped(role, scope)
 
 
+def registrar_only(role, scope):
+    """A registrar's page of their school: others in scope are refused (403), out of scope is 404."""
+    status = school_scoped(role, scope)
+    if status == 200 and role != "registrar":
+        return 403
+    return status
+
+
+def registrar_amends(role, scope):
+    """Amending a registration (the fixture's is pending, so the registrar is sent back to it)."""
+    status = registrar_only(role, scope)
+    return 302 if status == 200 else status
+
+
+def officer_decides(role, scope):
+    """A decision: the town's officers only (302 back to the queue); others in scope 403."""
+    status = school_scoped(role, scope)
+    if status == 200:
+        return 302 if role == "officer" else 403
+    return status
+
+
 MATRIX = {
     "home": Route(lambda w, s: reverse("home"), any_signed_in),
     "login": Route(lambda w, s: reverse("login"), lambda role, scope: 200),
@@ -95,6 +117,21 @@ MATRIX = {
         reveal_scoped,
         method="post",
         data={"reason": "核对转学材料"},
+    ),
+    "registration_new": Route(lambda w, s: reverse("registration_new", args=[_school(w, s).code]), registrar_only),
+    "approval_queue": Route(lambda w, s: reverse("approval_queue"), any_role),
+    "request_detail": Route(lambda w, s: reverse("request_detail", args=[w.registrations[s].pk]), school_scoped),
+    "registration_amend": Route(
+        lambda w, s: reverse("registration_amend", args=[w.registrations[s].pk]), registrar_amends
+    ),
+    "approve_request": Route(
+        lambda w, s: reverse("approve_request", args=[w.registrations[s].pk]), officer_decides, method="post"
+    ),
+    "reject_request": Route(
+        lambda w, s: reverse("reject_request", args=[w.registrations[s].pk]),
+        officer_decides,
+        method="post",
+        data={"reason": "户口簿复印件不清晰"},
     ),
     "authority_detail": Route(lambda w, s: reverse("authority_detail", args=[_authority(w, s).pk]), authority_scoped),
 }

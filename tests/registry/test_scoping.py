@@ -38,6 +38,6 @@ def test_grant_and_revoke_are_audited(world):
     revoke_role(user, Role.REGISTRAR, world.school_b, actor=admin)
     assert grants_of(user) == []
     assert not schools_visible_to(user).exists()
-    granted, revoked = Event.objects.filter(target_id=str(user.pk)).order_by("id")
+    granted, revoked = Event.objects.filter(target_type="registry.user", target_id=str(user.pk)).order_by("id")
     assert (granted.action, revoked.action) == ("registry.role.granted", "registry.role.revoked")
     assert granted.data == {"role": "registrar", "scope": world.school_b.name}

@@ -1,0 +1,35 @@
+"""Audit event types of change requests, and their typed constructors (STYLE 9)."""
+
+from django.utils.translation import gettext_lazy as _
+
+from audit import record, types
+
+SUBMITTED = types.register("transfers.request.submitted", _("{actor} submitted {target}"))
+RESUBMITTED = types.register("transfers.request.resubmitted", _("{actor} amended and resubmitted {target}"))
+STEP_APPROVED = types.register("transfers.step.approved", _("{actor} approved {target} for {party}"))
+STEP_REJECTED = types.register("transfers.step.rejected", _("{actor} rejected {target} for {party}: {reason}"))
+APPROVED = types.register("transfers.request.approved", _("{target} was approved and took effect"))
+
+
+def submitted(request, *, actor):
+    return record(SUBMITTED, actor=actor, target=request, data={"kind": request.kind, "round": request.round})
+
+
+def resubmitted(request, *, actor):
+    return record(RESUBMITTED, actor=actor, target=request, data={"kind": request.kind, "round": request.round})
+
+
+def step_approved(step, *, actor):
+    return record(
+        STEP_APPROVED, actor=actor, target=step.request, data={"party": str(step.party), "comment": step.comment}
+    )
+
+
+def step_rejected(step, *, actor):
+    return record(
+        STEP_REJECTED, actor=actor, target=step.request, data={"party": str(step.party), "reason": step.comment}
+    )
+
+
+def request_approved(request, *, actor):
+    return record(APPROVED, actor=actor, target=request, data={"kind": request.kind})

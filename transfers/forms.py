@@ -1,0 +1,123 @@
+"""Forms of the change-request pages. They validate and say what is wrong and where; they do not act."""
+
+from datetime import date
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.forms import inlineformset_factory
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from students.identity import normalise_id_number, parse_id_number
+from students.models import Guardian, Student
+from transfers.selectors import id_number_holder, possible_duplicates
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class RegistrationForm(forms.ModelForm):
+    """The 学生基本信息表 of a new pupil, with the class they enter. Checks the ID number (GB 11643), its
+    agreement with birth date and sex, the grade-1 age rule and the duplicate rules (DOMAIN Registration)."""
+
+    school_class = forms.ModelChoiceField(label=_("Class"), queryset=None)
+    confirm_not_duplicate = forms.BooleanField(
+        label=_("I have checked: this is not the same child as the pupil named above"), required=False
+    )
+
+    class Meta:
+        model = Student
+        fields = [
+            "name", "former_name", "sex", "birth_date", "id_type", "id_number", "ethnicity", "nationality",
+            "overseas_status", "birthplace", "native_place", "household_place", "household_type", "home_address",
+            "phone", "health", "only_child", "left_behind", "migrant_worker_child", "orphan", "disabled",
+            "inclusive_education", "preschool", "entry_date", "entry_method", "boarding",
+        ]  # fmt: skip
+        widgets = {"birth_date": DATE_INPUT, "entry_date": DATE_INPUT}
+
+    def __init__(self, *args, school, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.school = school
+        self.fields["school_class"].queryset = school.classes.all()
+        self.fields["id_number"].required = True
+        self.duplicate_schools = []
+
+    def clean_id_number(self):
+        number = normalise_id_number(self.cleaned_data["id_number"])
+        self.id_info = parse_id_number(number)
+        holder = id_number_holder(number, exclude=self.instance if self.instance.pk else None)
+        if holder is not None:
+            raise ValidationError(
+                gettext("This ID number already has a record at %(school)s; one pupil has one record (一人一籍).")
+                % {"school": holder.name}
+            )
+        return number
+
+    def clean(self):
+        data = super().clean()
+        info = getattr(self, "id_info", None)
+        if info is not None and data.get("birth_date") and data["birth_date"] != info.birth_date:
+            self.add_error(
+                "birth_date",
+                gettext("The birth date does not match the ID number, which gives %(date)s.")
+                % {"date": info.birth_date.isoformat()},
+            )
+        if info is not None and data.get("sex") and data["sex"] != info.sex:
+            self.add_error("sex", gettext("The sex does not match the ID number (its 17th digit)."))
+        school_class = data.get("school_class")
+        if school_class and school_class.grade == 1 and data.get("birth_date") and data.get("entry_date"):
+            cutoff = date(data["entry_date"].year - 6, 8, 31)
+            if data["birth_date"] > cutoff:
+                self.add_error(
+                    "birth_date",
+                    gettext(
+                        "A grade 1 pupil must be 6 by 31 August of the entry year (born on or before %(cutoff)s). "
+                        "A younger child needs the parents' signed commitment letter (承诺书); "
+                        "its upload is not available yet, so ask the town office."
+                    )
+                    % {"cutoff": cutoff.isoformat()},
+                )
+        if data.get("name") and data.get("birth_date") and data.get("sex"):
+            self.duplicate_schools = possible_duplicates(
+                name=data["name"],
+                birth_date=data["birth_date"],
+                sex=data["sex"],
+                exclude=self.instance if self.instance.pk else None,
+            )
+            if self.duplicate_schools and not data.get("confirm_not_duplicate"):
+                self.add_error(
+                    "confirm_not_duplicate",
+                    gettext(
+                        "A pupil with the same name, birth date and sex has a record at %(schools)s. "
+                        "Tick the box if this is a different child."
+                    )
+                    % {"schools": "、".join(school.name for school in self.duplicate_schools)},
+                )
+        return data
+
+
+class GuardianForm(forms.ModelForm):
+    class Meta:
+        model = Guardian
+        fields = ["name", "relation", "id_number", "phone", "employer"]
+
+    def clean_id_number(self):
+        number = normalise_id_number(self.cleaned_data["id_number"])
+        if number:
+            parse_id_number(number)
+        return number
+
+
+GuardianFormSet = inlineformset_factory(
+    Student, Guardian, form=GuardianForm, extra=0, min_num=2, validate_min=True, can_delete=False
+)
+
+
+class DecisionForm(forms.Form):
+    comment = forms.CharField(label=_("Opinion"), max_length=500, required=False, widget=forms.Textarea({"rows": 2}))
+
+
+class RejectionForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for rejection"), max_length=500, widget=forms.Textarea({"rows": 2}),
+        error_messages={"required": _("Give the reason for the rejection; the school sees it.")},
+    )  # fmt: skip

@@ -1,0 +1,41 @@
+"""新生注册: the school enters a new pupil, the town office approves (镇制度 三; 办法 第四–七条)."""
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from students.models import EnrolmentSpell
+from transfers.kinds.base import ChangeKind, ChangeRefused, Party
+
+
+class Registration(ChangeKind):
+    """Chain: the school's town office. Effect: the pupil gets the national number (G + ID number) and an
+    open enrolment spell in the chosen class — they are now 在籍. Deadline: 15 working days."""
+
+    code = "registration"
+    deadline_working_days = 15
+
+    def chain(self, request):
+        return [Party(authority=request.school.authority)]
+
+    def validate(self, request):
+        student = request.student
+        if student.national_number:
+            raise ChangeRefused(_("This pupil already has a national student number."))
+        if not student.id_number:
+            raise ChangeRefused(_("A pupil without an ID number cannot be registered here yet."))
+        if student.spells.filter(ended_on__isnull=True).exists():
+            raise ChangeRefused(_("This pupil is already on a school's register."))
+
+    def apply(self, request, *, actor):
+        student = request.student
+        student.national_number = f"G{student.id_number}"
+        student.save(update_fields=["national_number"])
+        payload = request.payload
+        EnrolmentSpell.objects.create(
+            student=student,
+            school=request.school,
+            school_class_id=payload["school_class"],
+            grade=payload["grade"],
+            started_on=student.entry_date or timezone.localdate(),
+            entry_reason=EnrolmentSpell.EntryReason.REGISTRATION,
+        )

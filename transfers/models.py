@@ -1,0 +1,126 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from audit.history import RegistryHistory
+from registry.models import Authority, School
+from students.models import Student
+
+
+class ChangeRequest(models.Model):
+    """One lifecycle change of a pupil's record (学籍异动), decided through ordered ApprovalSteps.
+
+    DESIGN §3: the chain of steps comes from the kind (transfers.kinds) when the request is submitted;
+    when the last step approves, the kind's effect is applied in the same transaction; a rejection returns
+    the request to its initiating school, which amends and resubmits it. One open request per pupil
+    (enforced by the database).
+    """
+
+    class Kind(models.TextChoices):
+        REGISTRATION = "registration", _("New-student registration")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Under review")
+        RETURNED = "returned", _("Returned for amendment")
+        APPROVED = "approved", _("Approved")
+
+    OPEN_STATES = (State.PENDING, State.RETURNED)
+
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    student = models.ForeignKey(
+        Student, verbose_name=_("pupil"), on_delete=models.PROTECT, related_name="change_requests"
+    )
+    school = models.ForeignKey(
+        School, verbose_name=_("initiating school"), on_delete=models.PROTECT, related_name="change_requests"
+    )
+    payload = models.JSONField(_("details"), default=dict, blank=True)
+    state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.PENDING)
+    round = models.PositiveSmallIntegerField(_("submission"), default=1)
+    initiated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("initiated by"), on_delete=models.PROTECT, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"))
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    history = RegistryHistory()
+
+    class Meta:
+        verbose_name = _("change request")
+        verbose_name_plural = _("change requests")
+        ordering = ["submitted_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student"], condition=Q(state__in=["pending", "returned"]), name="one_open_request_per_pupil"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.student}"
+
+    @property
+    def is_open(self):
+        return self.state in self.OPEN_STATES
+
+
+class ApprovalStep(models.Model):
+    """One party's decision on a change request: a school or an authority, with who, when, why, and the
+    deadline in working days (DOMAIN: 15 working days for new records, 10 for transfers and deaths).
+
+    Steps of a submission round are decided in `position` order; a resubmission starts a new round and
+    keeps the earlier rounds' steps as they were decided.
+    """
+
+    class Decision(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    request = models.ForeignKey(
+        ChangeRequest, verbose_name=_("request"), on_delete=models.CASCADE, related_name="steps"
+    )
+    round = models.PositiveSmallIntegerField(_("submission"))
+    position = models.PositiveSmallIntegerField(_("position"))
+    school = models.ForeignKey(School, verbose_name=_("school"), on_delete=models.PROTECT, null=True, blank=True)
+    authority = models.ForeignKey(
+        Authority, verbose_name=_("authority"), on_delete=models.PROTECT, null=True, blank=True
+    )
+    decision = models.CharField(_("decision"), max_length=10, choices=Decision.choices, default=Decision.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    comment = models.CharField(_("opinion"), max_length=500, blank=True)
+    due_on = models.DateField(_("due on"), null=True, blank=True)
+
+    history = RegistryHistory()
+
+    class Meta:
+        verbose_name = _("approval step")
+        verbose_name_plural = _("approval steps")
+        ordering = ["request", "round", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["request", "round", "position"], name="one_step_per_position"),
+            models.CheckConstraint(
+                condition=Q(school__isnull=True, authority__isnull=False)
+                | Q(school__isnull=False, authority__isnull=True),
+                name="step_has_one_party",
+            ),
+            models.CheckConstraint(
+                condition=Q(decision="pending") | (Q(decided_by__isnull=False) & Q(decided_at__isnull=False)),
+                name="decided_step_names_who_and_when",
+            ),
+        ]
+        indexes = [models.Index(fields=["decision", "authority"]), models.Index(fields=["decision", "school"])]
+
+    def __str__(self):
+        return f"{self.request} · {self.party}"
+
+    @property
+    def party(self):
+        return self.school or self.authority

@@ -1,0 +1,43 @@
+"""新生注册 from the school's side: enter a new pupil and submit, or amend a returned registration."""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+
+from audit.history import acting_as
+from transfers.models import ChangeRequest
+from transfers.services import can_initiate, resubmit_request, submit_request
+
+
+def _payload(school_class):
+    return {"school_class": school_class.pk, "grade": school_class.grade}
+
+
+def register_pupil(student, guardians, school_class, *, actor):
+    """Save the new pupil (no national number yet, not on any register) with their guardians, and
+    submit the registration to the school's town office (镇制度 三(二): the school enters and submits)."""
+    if not can_initiate(actor, school_class.school):
+        raise PermissionDenied
+    with transaction.atomic(), acting_as(actor, reason="new-student registration"):
+        student.save()
+        for guardian in guardians:
+            guardian.student = student
+            guardian.save()
+        return submit_request(
+            kind=ChangeRequest.Kind.REGISTRATION,
+            student=student,
+            school=school_class.school,
+            payload=_payload(school_class),
+            actor=actor,
+        )
+
+
+def amend_registration(request, student, guardians, school_class, *, actor):
+    """Save the registrar's corrections to a returned registration and resubmit it."""
+    if not can_initiate(actor, request.school):
+        raise PermissionDenied
+    with transaction.atomic(), acting_as(actor, reason=f"request #{request.pk} amended"):
+        student.save()
+        for guardian in guardians:
+            guardian.student = student
+            guardian.save()
+        return resubmit_request(request, actor=actor, payload=_payload(school_class))

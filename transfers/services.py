@@ -1,0 +1,166 @@
+"""Every state change of a change request: submit, approve a step, reject a step, resubmit.
+
+Each is one function taking the acting user, running in one transaction that locks the request row and
+guards the step with a conditional update, so two officers clicking at once yield one decision and the
+other gets AlreadyDecided naming who decided (DESIGN §3). History rows name the actor and the request;
+every transition writes an audit event in the same transaction.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.history import acting_as
+from registry.roles import Role
+from registry.scoping import acts_for_authority, roles_at
+from registry.working_days import add_working_days
+from transfers import events
+from transfers.kinds import KINDS, ChangeRefused
+from transfers.models import ApprovalStep, ChangeRequest
+
+
+class AlreadyDecided(ChangeRefused):
+    """Someone else decided this step first."""
+
+    def __init__(self, step):
+        self.step = step
+        super().__init__(
+            _("%(who)s already decided this step (%(decision)s) at %(when)s.")
+            % {
+                "who": step.decided_by,
+                "decision": step.get_decision_display(),
+                "when": timezone.localtime(step.decided_at).strftime("%Y-%m-%d %H:%M"),
+            }
+        )
+
+
+def current_step(request):
+    """The step now waiting for a decision, or None."""
+    if request.state != ChangeRequest.State.PENDING:
+        return None
+    return (
+        request.steps.filter(round=request.round, decision=ApprovalStep.Decision.PENDING).order_by("position").first()
+    )
+
+
+def can_decide(user, step) -> bool:
+    """The step's party decides, never the request's initiator (办法: the school submits, the authority approves)."""
+    if step.request.initiated_by_id == user.pk:
+        return False
+    if step.authority_id is not None:
+        return acts_for_authority(user, step.authority)
+    return bool(roles_at(user, step.school) & {Role.REGISTRAR, Role.HEADTEACHER})
+
+
+def can_initiate(user, school) -> bool:
+    return Role.REGISTRAR in roles_at(user, school)
+
+
+def _open_round(request):
+    kind = KINDS[request.kind]
+    due_on = add_working_days(timezone.localdate(), kind.deadline_working_days)
+    for position, party in enumerate(kind.chain(request), start=1):
+        ApprovalStep.objects.create(
+            request=request,
+            round=request.round,
+            position=position,
+            school=party.school,
+            authority=party.authority,
+            due_on=due_on if position == 1 else None,
+        )
+
+
+def submit_request(*, kind, student, school, payload, actor):
+    """Start a change request for `student` at `school`, with the chain of its kind."""
+    if not can_initiate(actor, school):
+        raise PermissionDenied
+    with transaction.atomic(), acting_as(actor, reason=f"{kind} submitted"):
+        request = ChangeRequest(
+            kind=kind,
+            student=student,
+            school=school,
+            payload=payload,
+            initiated_by=actor,
+            submitted_at=timezone.now(),
+        )
+        KINDS[kind].validate(request)
+        request.save()
+        _open_round(request)
+        events.submitted(request, actor=actor)
+    return request
+
+
+def _decide(request, step, *, actor, decision, comment):
+    if not can_decide(actor, step):
+        raise PermissionDenied
+    decided_at = timezone.now()
+    won = ApprovalStep.objects.filter(pk=step.pk, round=request.round, decision=ApprovalStep.Decision.PENDING).update(
+        decision=decision, decided_by=actor, decided_at=decided_at, comment=comment
+    )
+    step.refresh_from_db()
+    if not won:
+        raise AlreadyDecided(step)
+    step.save()  # the conditional update writes no history; this writes the decision's history row
+
+
+def approve_step(step, *, actor, comment=""):
+    """Approve `step`; after the last step the kind's effect is applied in the same transaction."""
+    with transaction.atomic():
+        request = ChangeRequest.objects.select_for_update().get(pk=step.request_id)
+        with acting_as(actor, reason=f"request #{request.pk} approved"):
+            if request.state != ChangeRequest.State.PENDING:
+                step.refresh_from_db()
+                raise AlreadyDecided(step)
+            _decide(request, step, actor=actor, decision=ApprovalStep.Decision.APPROVED, comment=comment)
+            events.step_approved(step, actor=actor)
+            kind = KINDS[request.kind]
+            following = current_step(request)
+            if following is not None:
+                following.due_on = add_working_days(timezone.localdate(), kind.deadline_working_days)
+                following.save(update_fields=["due_on"])
+                return request
+            kind.validate(request)
+            request.state = ChangeRequest.State.APPROVED
+            request.closed_at = timezone.now()
+            request.save(update_fields=["state", "closed_at"])
+            kind.apply(request, actor=actor)
+            events.request_approved(request, actor=actor)
+    return request
+
+
+def reject_step(step, *, actor, reason):
+    """Reject `step` with a reason; the request returns to its initiating school for amendment."""
+    if not reason.strip():
+        raise ChangeRefused(_("Give the reason for the rejection; the school sees it."))
+    with transaction.atomic():
+        request = ChangeRequest.objects.select_for_update().get(pk=step.request_id)
+        with acting_as(actor, reason=f"request #{request.pk} rejected"):
+            if request.state != ChangeRequest.State.PENDING:
+                step.refresh_from_db()
+                raise AlreadyDecided(step)
+            _decide(request, step, actor=actor, decision=ApprovalStep.Decision.REJECTED, comment=reason.strip())
+            request.state = ChangeRequest.State.RETURNED
+            request.save(update_fields=["state"])
+            events.step_rejected(step, actor=actor)
+    return request
+
+
+def resubmit_request(request, *, actor, payload=None):
+    """The initiating school sends a returned request again, as a new round of the same chain."""
+    if not can_initiate(actor, request.school):
+        raise PermissionDenied
+    with transaction.atomic():
+        request = ChangeRequest.objects.select_for_update().get(pk=request.pk)
+        if request.state != ChangeRequest.State.RETURNED:
+            raise ChangeRefused(_("Only a returned request can be resubmitted."))
+        with acting_as(actor, reason=f"request #{request.pk} resubmitted"):
+            if payload is not None:
+                request.payload = payload
+            KINDS[request.kind].validate(request)
+            request.round += 1
+            request.state = ChangeRequest.State.PENDING
+            request.save(update_fields=["payload", "round", "state"])
+            _open_round(request)
+            events.resubmitted(request, actor=actor)
+    return request

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from transfers import views
+
+urlpatterns = [
+    path("schools/<str:code>/registrations/new/", views.registration_new, name="registration_new"),
+    path("requests/", views.approval_queue, name="approval_queue"),
+    path("requests/<int:pk>/", views.request_detail, name="request_detail"),
+    path("requests/<int:pk>/amend/", views.registration_amend, name="registration_amend"),
+    path("requests/<int:pk>/approve/", views.approve, name="approve_request"),
+    path("requests/<int:pk>/reject/", views.reject, name="reject_request"),
+]

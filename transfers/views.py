@@ -1,0 +1,176 @@
+"""Change-request pages: the registrar's new-pupil registration and amendment, a request with its steps,
+the officer's decisions and queue. Thin: parse a form, call one service, show the result."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from registry.scoping import grants_of, schools_visible_to
+from registry.working_days import WorkingDayCalendar
+from transfers import services
+from transfers.forms import DecisionForm, GuardianFormSet, RegistrationForm, RejectionForm
+from transfers.kinds import ChangeRefused
+from transfers.models import ApprovalStep, ChangeRequest
+from transfers.registration import amend_registration, register_pupil
+from transfers.selectors import possible_duplicates, requests_awaiting, requests_visible_to
+
+
+def _registration_page(request, school, form, formset, change_request=None):
+    return render(
+        request,
+        "transfers/registration_form.html",
+        {"school": school, "form": form, "formset": formset, "change_request": change_request},
+    )
+
+
+@login_required
+def registration_new(request, code):
+    school = get_object_or_404(schools_visible_to(request.user), code=code)
+    if not services.can_initiate(request.user, school):
+        raise PermissionDenied
+    form = RegistrationForm(request.POST or None, school=school)
+    formset = GuardianFormSet(request.POST or None, prefix="guardians")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            change_request = register_pupil(
+                form.save(commit=False), formset.save(commit=False), form.cleaned_data["school_class"],
+                actor=request.user,
+            )  # fmt: skip
+        except ChangeRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("The registration of %(name)s was submitted to the town office.")
+                             % {"name": change_request.student.name})  # fmt: skip
+            return redirect("request_detail", change_request.pk)
+    return _registration_page(request, school, form, formset)
+
+
+@login_required
+def registration_amend(request, pk):
+    change_request = get_object_or_404(
+        requests_visible_to(request.user).select_related("student", "school"), pk=pk, kind="registration"
+    )
+    if not services.can_initiate(request.user, change_request.school):
+        raise PermissionDenied
+    if change_request.state != ChangeRequest.State.RETURNED:
+        messages.info(request, _("Only a returned registration can be amended."))
+        return redirect("request_detail", pk)
+    student = change_request.student
+    initial = {"school_class": change_request.payload.get("school_class")}
+    form = RegistrationForm(request.POST or None, instance=student, school=change_request.school, initial=initial)
+    formset = GuardianFormSet(request.POST or None, instance=student, prefix="guardians")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        try:
+            amend_registration(
+                change_request, form.save(commit=False), formset.save(commit=False),
+                form.cleaned_data["school_class"], actor=request.user,
+            )  # fmt: skip
+        except ChangeRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("The amended registration was resubmitted."))
+            return redirect("request_detail", pk)
+    return _registration_page(request, change_request.school, form, formset, change_request)
+
+
+@login_required
+def request_detail(request, pk):
+    change_request = get_object_or_404(
+        requests_visible_to(request.user).select_related("student", "school", "initiated_by"), pk=pk
+    )
+    step = services.current_step(change_request)
+    student = change_request.student
+    context = {
+        "change_request": change_request,
+        "student": student,
+        "guardians": student.guardians.all(),
+        "steps": change_request.steps.select_related("school", "authority", "decided_by"),
+        "current_step": step,
+        "can_decide": step is not None and services.can_decide(request.user, step),
+        "can_amend": change_request.state == ChangeRequest.State.RETURNED
+        and services.can_initiate(request.user, change_request.school),
+        "school_class": change_request.school.classes.filter(pk=change_request.payload.get("school_class")).first(),
+        "decision_form": DecisionForm(),
+        "rejection_form": RejectionForm(),
+    }
+    if context["can_decide"]:
+        context["duplicate_schools"] = possible_duplicates(
+            name=student.name, birth_date=student.birth_date, sex=student.sex, exclude=student
+        )
+    return render(request, "transfers/request_detail.html", context)
+
+
+def _step_to_decide(request, pk):
+    """The step the user's decision is about: the one waiting, or (when someone was quicker) the one
+    decided last, so that the service can say who decided it."""
+    change_request = get_object_or_404(requests_visible_to(request.user), pk=pk)
+    step = services.current_step(change_request) or (
+        change_request.steps.filter(round=change_request.round)
+        .exclude(decision=ApprovalStep.Decision.PENDING)
+        .order_by("-decided_at")
+        .first()
+    )
+    if step is None or not services.can_decide(request.user, step):
+        raise PermissionDenied
+    return change_request, step
+
+
+@login_required
+@require_POST
+def approve(request, pk):
+    change_request, step = _step_to_decide(request, pk)
+    form = DecisionForm(request.POST)
+    form.is_valid()
+    try:
+        services.approve_step(step, actor=request.user, comment=form.cleaned_data.get("comment", ""))
+    except ChangeRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("request_detail", pk)
+    messages.success(request, _("Approved: %(request)s.") % {"request": change_request})
+    return redirect("approval_queue")
+
+
+@login_required
+@require_POST
+def reject(request, pk):
+    change_request, step = _step_to_decide(request, pk)
+    form = RejectionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Give the reason for the rejection; the school sees it."))
+        return redirect("request_detail", pk)
+    try:
+        services.reject_step(step, actor=request.user, reason=form.cleaned_data["reason"])
+    except ChangeRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect("request_detail", pk)
+    messages.success(request, _("Returned to the school: %(request)s.") % {"request": change_request})
+    return redirect("approval_queue")
+
+
+@login_required
+def approval_queue(request):
+    if not grants_of(request.user):
+        raise PermissionDenied
+    steps = requests_awaiting(request.user).select_related("request__student", "request__school", "authority")
+    school_code = request.GET.get("school", "")
+    if school_code:
+        steps = steps.filter(request__school__code=school_code)
+    steps = steps.order_by("due_on", "request__submitted_at", "pk")
+    page = Paginator(steps, 50).get_page(request.GET.get("page"))
+    today = timezone.localdate()
+    rows = list(page.object_list)
+    if rows:
+        calendar = WorkingDayCalendar(min([today] + [r.due_on for r in rows]), max([today] + [r.due_on for r in rows]))
+        for row in rows:
+            row.days_left = calendar.working_days_between(today, row.due_on)
+    schools = schools_visible_to(request.user).order_by("code")
+    return render(
+        request,
+        "transfers/approval_queue.html",
+        {"page": page, "rows": rows, "schools": schools, "school_code": school_code},
+    )
