@@ -1,4 +1,5 @@
 """Organisation pages: each role's home page, a school, a class, an authority, the semester calendar.
+Views are the outer layer, so the home page may read the other apps' selectors.
 
 Every lookup goes through registry.scoping, so an object outside the user's scope is a 404.
 """
@@ -11,11 +12,16 @@ from django.shortcuts import get_object_or_404, render
 from registry.models import Semester
 from registry.roles import Role
 from registry.scoping import authorities_visible_to, classes_visible_to, grants_of, schools_visible_to
+from transfers.models import ChangeRequest
+from transfers.selectors import requests_awaiting, requests_visible_to
 
 
 def _home_section(user, grant):
     section = {"grant": grant, "template": f"registry/home/{grant.role.value}.html"}
     if grant.role == Role.OFFICER:
+        section["awaiting"] = (
+            requests_awaiting(user).select_related("request__student", "request__school").order_by("due_on", "pk")[:10]
+        )
         section["schools"] = (
             schools_visible_to(user).filter(authority=grant.authority).annotate(class_count=Count("classes"))
         )
@@ -24,6 +30,13 @@ def _home_section(user, grant):
         section["school_count"] = schools_visible_to(user).count()
     else:
         section["class_count"] = grant.school.classes.count()
+        if grant.role == Role.REGISTRAR:
+            section["requests"] = (
+                requests_visible_to(user)
+                .filter(school=grant.school, state__in=ChangeRequest.OPEN_STATES)
+                .select_related("student")
+                .order_by("-submitted_at")[:20]
+            )
     return section
 
 

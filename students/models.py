@@ -16,7 +16,7 @@ class Student(models.Model):
     in EnrolmentSpell rows, never in a field set by hand.
     """
 
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     former_name = models.CharField(_("former name"), max_length=50, blank=True)
     sex = models.CharField(_("sex"), max_length=1, choices=codes.Sex.choices)
     birth_date = models.DateField(_("birth date"))
@@ -78,7 +78,7 @@ class Guardian(models.Model):
     """A family member or guardian of a pupil; the national template requires two (镇制度 三(二)1)."""
 
     student = models.ForeignKey(Student, verbose_name=_("pupil"), on_delete=models.CASCADE, related_name="guardians")
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     relation = models.CharField(_("relation"), max_length=2, choices=codes.GuardianRelation.choices)
     id_number = models.CharField(_("ID number"), max_length=18, blank=True)
     phone = models.CharField(_("phone"), max_length=20)

@@ -10,7 +10,13 @@ register = template.Library()
 
 @register.filter
 def mask_id(value, revealed=False):
-    return value if revealed else mask_id_number(value or "")
+    """An ID number, or a national student number (a letter + an ID-number-shaped code), masked."""
+    value = value or ""
+    if revealed:
+        return value
+    if len(value) == 19 and value[0].isalpha():
+        return value[0] + mask_id_number(value[1:])
+    return mask_id_number(value)
 
 
 @register.filter

@@ -3,14 +3,22 @@
 from django.urls import reverse
 
 from tests.conftest import client_for
+from transfers.services import approve_step, current_step
 
 
-def test_registrar_home_shows_own_school_and_an_empty_state(client, world):
+def test_registrar_home_shows_own_school_and_its_open_requests(client, world):
     page = client_for(client, world, "registrar").get(reverse("home")).content.decode()
     assert world.school_a.name in page
     assert world.school_b.name not in page
-    assert "xj-empty" in page
+    assert world.registrations["own"].student.name in page
+    assert world.registrations["sibling"].student.name not in page
     assert reverse("admin:index") not in page
+
+
+def test_registrar_home_says_what_will_appear_when_empty(client, world):
+    approve_step(current_step(world.registrations["own"]), actor=world.users["officer"])
+    page = client_for(client, world, "registrar").get(reverse("home")).content.decode()
+    assert "xj-empty" in page
 
 
 def test_officer_home_lists_the_towns_schools_only(client, world):

@@ -1,0 +1,110 @@
+"""The approval engine with the registration kind: submit, approve, reject, amend and resubmit."""
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+
+from audit.models import Event
+from students.models import EnrolmentSpell
+from tests.factories import GuardianFactory, StudentFactory, UserFactory
+from transfers.kinds import ChangeRefused
+from transfers.models import ApprovalStep, ChangeRequest
+from transfers.registration import register_pupil
+from transfers.selectors import requests_awaiting
+from transfers.services import AlreadyDecided, approve_step, current_step, reject_step, resubmit_request
+
+
+def test_registration_waits_for_the_town_office_with_a_15_working_day_deadline(world):
+    request = world.registrations["own"]
+    step = current_step(request)
+    assert (request.state, step.authority, step.school) == ("pending", world.town1, None)
+    assert step.due_on is not None
+    assert request.student.national_number is None
+    assert not request.student.spells.exists()
+    assert list(requests_awaiting(world.users["officer"])) == [step, current_step(world.registrations["sibling"])]
+
+
+def test_approval_gives_the_national_number_and_an_open_spell(world):
+    request = world.registrations["own"]
+    officer = world.users["officer"]
+    approve_step(current_step(request), actor=officer, comment="材料齐全")
+    request.refresh_from_db()
+    student = request.student
+    student.refresh_from_db()
+    assert request.state == ChangeRequest.State.APPROVED
+    assert student.national_number == f"G{student.id_number}"
+    spell = student.spells.get()
+    assert (spell.school, spell.school_class, spell.ended_on) == (world.school_a, world.class_a, None)
+    assert spell.entry_reason == EnrolmentSpell.EntryReason.REGISTRATION
+    # history names the officer, for the decision and for its effect
+    assert student.history.latest().history_user == officer
+    assert spell.history.get().history_user == officer
+    step_history = ApprovalStep.history.filter(id=request.steps.get().pk).latest()
+    assert (step_history.decision, step_history.history_user) == ("approved", officer)
+    actions = list(Event.objects.filter(target_type="transfers.changerequest", target_id=str(request.pk))
+                   .values_list("action", flat=True))  # fmt: skip
+    assert actions == ["transfers.request.submitted", "transfers.step.approved", "transfers.request.approved"]
+
+
+def test_rejection_returns_to_the_school_which_amends_and_resubmits(world):
+    request = world.registrations["own"]
+    reject_step(current_step(request), actor=world.users["officer"], reason="户口簿复印件不清晰")
+    request.refresh_from_db()
+    assert request.state == ChangeRequest.State.RETURNED
+    assert current_step(request) is None
+    assert not requests_awaiting(world.users["officer"]).filter(request=request).exists()
+
+    resubmit_request(request, actor=world.users["registrar"])
+    request.refresh_from_db()
+    assert (request.state, request.round) == ("pending", 2)
+    assert current_step(request).round == 2
+    assert request.steps.filter(round=1).get().comment == "户口簿复印件不清晰"
+
+
+def test_rejection_needs_a_reason(world):
+    request = world.registrations["own"]
+    with pytest.raises(ChangeRefused):
+        reject_step(current_step(request), actor=world.users["officer"], reason="  ")
+    request.refresh_from_db()
+    assert request.state == "pending"
+
+
+def test_second_decision_is_refused_naming_who_decided(world):
+    request = world.registrations["own"]
+    step = current_step(request)
+    approve_step(step, actor=world.users["officer"])
+    other_officer = UserFactory(full_name="另一位审核员")
+    from registry.roles import Role
+    from registry.services import grant_role
+
+    grant_role(other_officer, Role.OFFICER, world.town1, actor=world.users["administrator"])
+    with pytest.raises(AlreadyDecided, match=str(world.users["officer"])):
+        reject_step(step, actor=other_officer, reason="重复")
+    assert ApprovalStep.history.filter(id=step.pk, decision="approved").count() == 1
+
+
+def test_only_the_party_decides_never_the_initiator(world):
+    request = world.registrations["own"]
+    for role in ("registrar", "headteacher", "administrator"):
+        with pytest.raises(PermissionDenied):
+            approve_step(current_step(request), actor=world.users[role])
+    officer = world.users["officer"]
+    from registry.roles import Role
+    from registry.services import grant_role
+
+    grant_role(officer, Role.REGISTRAR, world.school_a, actor=world.users["administrator"])
+    own = register_pupil(
+        StudentFactory.build(national_number=None), GuardianFactory.build_batch(2, student=None), world.class_a,
+        actor=officer,
+    )  # fmt: skip
+    with pytest.raises(PermissionDenied):
+        approve_step(current_step(own), actor=officer)
+
+
+def test_one_open_request_per_pupil(world):
+    request = world.registrations["own"]
+    with pytest.raises(IntegrityError), transaction.atomic():
+        ChangeRequest.objects.create(
+            kind="registration", student=request.student, school=world.school_a, initiated_by=request.initiated_by,
+            submitted_at=request.submitted_at,
+        )  # fmt: skip
