@@ -1,14 +1,12 @@
-"""The demo town: one county, two town offices, eight schools with their classes and about 3,000 pupils,
-two semesters and one account per role. `build_demo` is idempotent: what exists is left as it is."""
+"""The demo town's organisation: one county, two town offices, eight schools with their classes, two
+semesters and one account per role. Idempotent: what exists is left as it is."""
 
 from dataclasses import dataclass
 from datetime import date
 
 from django.contrib.auth import get_user_model
-from django.db import transaction
 
 from audit.history import acting_as
-from registry.demo_pupils import build_pupils
 from registry.models import Authority, School, SchoolClass, Semester, TransferWindow
 from registry.roles import Role
 from registry.scoping import grants_of
@@ -44,7 +42,6 @@ SEMESTERS = [
     ),
 ]
 CURRENT_SCHOOL_YEAR = 2026
-PUPILS_PER_CLASS = 40
 TEACHER_SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗"
 TEACHER_GIVEN = ["丽华", "建国", "海燕", "志强", "秀英", "明", "静", "伟", "芳", "军"]
 
@@ -140,15 +137,11 @@ def _ensure_accounts(admin, password):
             grant_role(user, account.role, scope, actor=admin)
 
 
-def build_demo(password):
-    """Create what is missing of the demo town; return the demo accounts."""
-    with transaction.atomic():
-        admin = _ensure_admin(password)
-        with acting_as(admin, reason="demo data"):
-            _ensure_organisation()
-            classes = SchoolClass.objects.select_related("school__authority").order_by(
-                "school__code", "grade", "number"
-            )
-            build_pupils(classes, school_year=CURRENT_SCHOOL_YEAR, per_class=PUPILS_PER_CLASS, actor=admin)
-            _ensure_accounts(admin, password)
-    return ACCOUNTS
+def build_organisation(password):
+    """Create what is missing of the demo county, towns, schools, classes, semesters and accounts;
+    return the administrator. Pupils and requests come from the students and transfers apps' demos."""
+    admin = _ensure_admin(password)
+    with acting_as(admin, reason="demo data"):
+        _ensure_organisation()
+        _ensure_accounts(admin, password)
+    return admin

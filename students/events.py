@@ -11,3 +11,10 @@ ID_NUMBER_REVEALED = types.register(
 
 def id_number_revealed(*, actor, student, reason, request=None):
     return record(ID_NUMBER_REVEALED, actor=actor, target=student, data={"reason": reason}, request=request)
+
+
+LIST_EXPORTED = types.register("students.list.exported", _("{actor} exported {rows} pupils ({scope})"))
+
+
+def list_exported(*, actor, rows, scope, filters, request=None):
+    return record(LIST_EXPORTED, actor=actor, data={"rows": rows, "scope": scope, "filters": filters}, request=request)

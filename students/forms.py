@@ -8,7 +8,11 @@ from students.identity import normalise_id_number
 class PupilFilterForm(forms.Form):
     """The pupil list's search and filters; `filter_qs` narrows a queryset of open enrolment spells."""
 
-    q = forms.CharField(label=_("Name, national number or last digits of the ID number"), required=False, max_length=50)
+    q = forms.CharField(
+        label=_("Name, pinyin or initials, national number, or last digits of the ID number"),
+        required=False,
+        max_length=50,
+    )
     grade = forms.TypedChoiceField(
         label=_("Grade"),
         required=False,
@@ -26,6 +30,9 @@ class PupilFilterForm(forms.Form):
             condition = Q(student__name__contains=query) | Q(student__national_number=number.upper())
             if number.isdigit() or number.endswith("X"):
                 condition |= Q(student__id_number__endswith=number)
+            if query.isascii() and query.isalpha():
+                key = "|" + query.lower()
+                condition |= Q(student__name_pinyin__contains=key) | Q(student__name_initials__contains=key)
             spells = spells.filter(condition)
         if self.cleaned_data["grade"]:
             spells = spells.filter(grade=self.cleaned_data["grade"])

@@ -165,3 +165,18 @@ def make_id_number(region: str, birth_date: date, sequence: int, sex: str) -> st
         sequence ^= 1  # flips the parity of the last digit and stays within 0–999
     first17 = f"{region}{birth_date:%Y%m%d}{sequence:03d}"
     return first17 + check_digit(first17)
+
+
+def mask_national_number(value: str) -> str:
+    """A national student number (a letter + an ID-number-shaped code) masked like an ID number."""
+    if len(value or "") == 19 and value[0].isalpha():
+        return value[0] + mask_id_number(value[1:])
+    return mask_id_number(value or "")
+
+
+def mask_phone(value: str) -> str:
+    """A phone number with the middle digits masked: 138****5678."""
+    value = value or ""
+    if len(value) < 7:
+        return "*" * len(value)
+    return value[:3] + "*" * (len(value) - 7) + value[-4:]

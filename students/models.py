@@ -18,6 +18,8 @@ class Student(models.Model):
 
     name = models.CharField(_("full name"), max_length=50)
     former_name = models.CharField(_("former name"), max_length=50, blank=True)
+    name_pinyin = models.CharField(_("name in pinyin"), max_length=200, blank=True, editable=False)
+    name_initials = models.CharField(_("pinyin initials"), max_length=100, blank=True, editable=False)
     sex = models.CharField(_("sex"), max_length=1, choices=codes.Sex.choices)
     birth_date = models.DateField(_("birth date"))
     id_type = models.CharField(_("ID type"), max_length=1, choices=codes.IdType.choices, default=codes.IdType.RESIDENT)

@@ -6,6 +6,8 @@ from django.db import transaction
 from registry.roles import Role
 from registry.scoping import roles_at
 from students import events
+from students.export import pupil_list_workbook
+from students.pinyin import search_keys
 
 # Who may see a minor's full ID numbers (个人信息保护法 第二十八条: sensitive data, least privilege).
 REVEAL_ROLES = {Role.REGISTRAR, Role.OFFICER, Role.ADMINISTRATOR}
@@ -24,3 +26,15 @@ def reveal_id_numbers(student, school, *, actor, reason, request=None):
         raise PermissionDenied
     with transaction.atomic():
         events.id_number_revealed(actor=actor, student=student, reason=reason, request=request)
+
+
+def refresh_search_keys(student):
+    """Set the pinyin search keys from the pupil's name; every path that sets a name calls this."""
+    student.name_pinyin, student.name_initials = search_keys(student.name)
+
+
+def export_pupil_list(spells, *, actor, scope, filters, request=None):
+    """The filtered pupil list as an Excel workbook; every export is an audit event with its row count."""
+    content, rows = pupil_list_workbook(spells, scope=scope, exported_by=actor)
+    events.list_exported(actor=actor, rows=rows, scope=scope, filters=filters, request=request)
+    return content

@@ -3,19 +3,23 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.timeline import history_timeline
 from registry.scoping import grants_of
 from students import services
 from students.forms import PupilFilterForm, RevealForm
+from students.identity import mask_id_number, mask_national_number, mask_phone
 from students.selectors import open_spells_visible_to, students_visible_to
 
 PAGE_SIZE = 50
 
 
-@login_required
-def pupil_list(request):
+def _filtered_spells(request):
     if not grants_of(request.user):
         raise PermissionDenied
     form = PupilFilterForm(request.GET or None)
@@ -24,8 +28,27 @@ def pupil_list(request):
         .select_related("student", "school", "school_class")
         .order_by("school__code", "grade", "school_class__number", "student__name", "pk")
     )
+    return form, spells
+
+
+@login_required
+def pupil_list(request):
+    form, spells = _filtered_spells(request)
     page = Paginator(spells, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "students/pupil_list.html", {"form": form, "page": page})
+
+
+@login_required
+def pupil_export(request):
+    form, spells = _filtered_spells(request)
+    scope = "、".join(str(grant.scope or _("all schools")) for grant in grants_of(request.user))
+    content = services.export_pupil_list(
+        spells, actor=request.user, scope=scope, filters=request.GET.dict(), request=request
+    )
+    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    filename = f"pupils-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
 
 
 def _pupil_page(request, pk, *, reveal_form=None, revealed=False):
@@ -33,6 +56,12 @@ def _pupil_page(request, pk, *, reveal_form=None, revealed=False):
     spells = list(student.spells.select_related("school", "school_class").order_by("started_on"))
     current = next(spell for spell in spells if spell.ended_on is None)
     context = {
+        "timeline": history_timeline(
+            student.history.select_related("history_user"),
+            hidden=("name_pinyin", "name_initials"),
+            masked={"id_number": mask_id_number, "national_number": mask_national_number, "phone": mask_phone},
+        ),
+        "requests": student.change_requests.select_related("school").order_by("-submitted_at"),
         "student": student,
         "guardians": student.guardians.all(),
         "spells": spells,

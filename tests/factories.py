@@ -9,6 +9,7 @@ from registry.models import Authority, School, SchoolClass, Semester, TransferWi
 from students import codes
 from students.identity import make_id_number
 from students.models import EnrolmentSpell, Guardian, Student
+from students.pinyin import search_keys
 
 TEST_PASSWORD = "Xueji-test-password-2026"
 
@@ -88,6 +89,8 @@ class StudentFactory(DjangoModelFactory):
         model = Student
 
     name = factory.Sequence(lambda n: f"学生{n}")
+    name_pinyin = factory.LazyAttribute(lambda o: search_keys(o.name)[0])
+    name_initials = factory.LazyAttribute(lambda o: search_keys(o.name)[1])
     sex = codes.Sex.MALE
     birth_date = factory.Sequence(lambda n: date(2019, 9, 1) + timedelta(days=n % 365))
     id_number = factory.LazyAttributeSequence(

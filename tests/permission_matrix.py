@@ -111,6 +111,7 @@ MATRIX = {
         lambda w, s: reverse("class_detail", args=[_class(w, s).school.code, _class(w, s).pk]), school_scoped
     ),
     "pupil_list": Route(lambda w, s: reverse("pupil_list"), any_role),
+    "pupil_export": Route(lambda w, s: reverse("pupil_export"), any_role),
     "pupil_detail": Route(lambda w, s: reverse("pupil_detail", args=[w.pupils[s].pk]), school_scoped),
     "reveal_id_numbers": Route(
         lambda w, s: reverse("reveal_id_numbers", args=[w.pupils[s].pk]),

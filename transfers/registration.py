@@ -4,6 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from audit.history import acting_as
+from students.services import refresh_search_keys
 from transfers.models import ChangeRequest
 from transfers.services import can_initiate, resubmit_request, submit_request
 
@@ -18,6 +19,7 @@ def register_pupil(student, guardians, school_class, *, actor):
     if not can_initiate(actor, school_class.school):
         raise PermissionDenied
     with transaction.atomic(), acting_as(actor, reason="new-student registration"):
+        refresh_search_keys(student)
         student.save()
         for guardian in guardians:
             guardian.student = student
@@ -36,6 +38,7 @@ def amend_registration(request, student, guardians, school_class, *, actor):
     if not can_initiate(actor, request.school):
         raise PermissionDenied
     with transaction.atomic(), acting_as(actor, reason=f"request #{request.pk} amended"):
+        refresh_search_keys(student)
         student.save()
         for guardian in guardians:
             guardian.student = student

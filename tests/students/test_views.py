@@ -79,3 +79,45 @@ def test_pupil_list_queries_do_not_grow_with_rows(client, world):
         page = client.get(reverse("pupil_list"))
     assert len(re.findall(r'href="/pupils/\d+/"', page.content.decode())) == 32
     assert len(many) == len(few)
+
+
+def test_search_by_pinyin_and_initials(client, world):
+    zhang = StudentFactory(name="张三丰")
+    EnrolmentSpellFactory(student=zhang, school_class=world.class_a)
+    zeng = StudentFactory(name="曾小贤")
+    EnrolmentSpellFactory(student=zeng, school_class=world.class_a)
+    client = client_for(client, world, "registrar")
+    for query, found, not_found in (("zsf", zhang, zeng), ("ZhangSan", zhang, zeng), ("zxx", zeng, zhang),
+                                    ("cxx", zeng, zhang), ("zengxiao", zeng, zhang)):  # fmt: skip
+        page = client.get(reverse("pupil_list"), {"q": query}).content.decode()
+        assert found.name in page and not_found.name not in page, query
+
+
+def test_export_has_the_filtered_rows_masked_and_is_logged(client, world):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    response = client_for(client, world, "officer").get(reverse("pupil_export"), {"q": world.pupils["own"].name})
+    assert response["Content-Disposition"].startswith('attachment; filename="pupils-')
+    rows = list(load_workbook(BytesIO(response.content)).active.iter_rows(values_only=True))
+    assert rows[1][1] == str(world.users["officer"])
+    data = [row for row in rows[4:] if row and row[0]]
+    pupil = world.pupils["own"]
+    assert [row[0] for row in data] == [pupil.name]
+    assert data[0][3] == pupil.id_number[:4] + "**********" + pupil.id_number[-4:]
+    event = Event.objects.get(action="students.list.exported")
+    assert (event.actor, event.data["rows"], event.data["filters"]) == (world.users["officer"], 1, {"q": pupil.name})
+
+
+def test_pupil_page_shows_requests_and_a_masked_timeline(client, world):
+    from transfers.services import approve_step, current_step
+
+    request = world.registrations["own"]
+    approve_step(current_step(request), actor=world.users["officer"])
+    html = client_for(client, world, "registrar").get(reverse("pupil_detail", args=[request.student.pk])).content
+    html = html.decode()
+    assert reverse("request_detail", args=[request.pk]) in html
+    assert "学籍号：— → G" in html  # the approval gave the national number, shown masked
+    assert str(world.users["officer"]) in html
+    assert not FULL_ID.search(html)

@@ -1,11 +1,23 @@
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 
-from registry.demo import build_demo
+from audit.history import acting_as
+from registry.demo import ACCOUNTS, CURRENT_SCHOOL_YEAR, build_organisation
+from registry.models import SchoolClass
+from registry.roles import Role
+from students.demo import build_pupils
+from transfers.demo import build_pending_registrations
+
+PUPILS_PER_CLASS = 40
 
 
 class Command(BaseCommand):
-    help = "Build the demo town (county, two town offices, eight schools, classes, semesters, accounts). Idempotent."
+    help = (
+        "Build the demo town: a county, two town offices, eight schools with classes and about 3,000 pupils, "
+        "semesters, one account per role, and pending registrations in each town's queue. Idempotent."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -17,9 +29,20 @@ class Command(BaseCommand):
     def handle(self, *args, allow_production=False, **options):
         if settings.PRODUCTION and not allow_production:
             raise CommandError("Refusing to create demo accounts under the production profile.")
-        accounts = build_demo(settings.DEMO_PASSWORD)
+        with transaction.atomic():
+            admin = build_organisation(settings.DEMO_PASSWORD)
+            classes = SchoolClass.objects.select_related("school__authority").order_by(
+                "school__code", "grade", "number"
+            )
+            with acting_as(admin, reason="demo data"):
+                pupils = build_pupils(classes, school_year=CURRENT_SCHOOL_YEAR, per_class=PUPILS_PER_CLASS, actor=admin)
+            registrars = get_user_model().objects.filter(
+                username__in=[account.username for account in ACCOUNTS if account.role == Role.REGISTRAR]
+            )
+            pending = build_pending_registrations(registrars, school_year=CURRENT_SCHOOL_YEAR)
+        self.stdout.write(f"New pupils on the register: {pupils}; new pending registrations: {pending}.")
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready. Accounts, all with the password {settings.DEMO_PASSWORD}:")
         )
-        for account in accounts:
+        for account in ACCOUNTS:
             self.stdout.write(f"  {account.username:<13} {account.role.label}  {account.full_name}")

@@ -1,6 +1,7 @@
-"""Demo pupils: about forty per demo class, with valid GB 11643 ID numbers, realistic names, two
-guardians each and an open enrolment spell. Deterministic (seeded), and a class that already has pupils
-is left alone, so running the demo twice changes nothing."""
+"""Demo pupils: valid GB 11643 ID numbers, realistic names, two guardians each. `build_pupils` puts about
+forty registered pupils in every demo class; `make_pupil` gives one unsaved new pupil (for pending
+registrations). Deterministic (seeded); a class that already has pupils is left alone, so running the
+demo twice changes nothing."""
 
 import random
 from datetime import date, timedelta
@@ -10,6 +11,7 @@ from simple_history.utils import bulk_create_with_history
 from students import codes
 from students.identity import make_id_number
 from students.models import EnrolmentSpell, Guardian, Student
+from students.services import refresh_search_keys
 
 REGION = "341199"
 SURNAMES = (
@@ -57,67 +59,79 @@ def _birth_date(rng, grade, school_year):
     return earliest + timedelta(days=rng.randrange(365))
 
 
+class IdNumbersFromDatabase(_IdNumbers):
+    """_IdNumbers that continues after the sequences already used in the database."""
+
+    def __init__(self):
+        super().__init__()
+        for taken in Student.objects.exclude(id_number="").values_list("id_number", flat=True):
+            birth = date(int(taken[6:10]), int(taken[10:12]), int(taken[12:14]))
+            self.sequence[birth] = max(self.sequence.get(birth, 0), int(taken[14:17]) + 2)
+
+
+def make_pupil(rng, ids, school_class, *, school_year):
+    """An unsaved pupil of `school_class` (no national number) and their two unsaved guardians."""
+    sex = rng.choice((codes.Sex.MALE, codes.Sex.FEMALE))
+    birth = _birth_date(rng, school_class.grade, school_year)
+    id_number = ids.next(birth, sex)
+    surname = rng.choice(SURNAMES)
+    town = school_class.school.authority.name.removesuffix("教办")
+    student = Student(
+        name=surname + _given_name(rng, sex),
+        sex=sex,
+        birth_date=birth,
+        id_number=id_number,
+        ethnicity="01" if rng.random() < 0.96 else rng.choice(("03", "08", "15", "06")),
+        birthplace="安徽省示范县",
+        native_place="安徽省示范县",
+        household_place=f"安徽省示范县{town}",
+        household_type=rng.choice(codes.HouseholdType.values),
+        home_address=f"示范县{town}{rng.choice(STREETS)}{rng.randrange(1, 300)}号",
+        phone=_phone(rng),
+        only_child=rng.random() < 0.3,
+        left_behind=rng.choices(codes.LeftBehind.values, weights=(80, 15, 5))[0],
+        migrant_worker_child=rng.random() < 0.05,
+        entry_date=date(school_year - (school_class.grade - min(school_class.school.grades)), 9, 1),
+        boarding=codes.Boarding.DAY,
+    )
+    refresh_search_keys(student)
+    guardians = []
+    for relation, parent_sex in ((codes.GuardianRelation.FATHER, codes.Sex.MALE),
+                                 (codes.GuardianRelation.MOTHER, codes.Sex.FEMALE)):  # fmt: skip
+        parent_birth = date(birth.year - rng.randrange(24, 36), rng.randrange(1, 13), rng.randrange(1, 29))
+        family_name = surname if relation == codes.GuardianRelation.FATHER else rng.choice(SURNAMES)
+        guardians.append(
+            Guardian(
+                name=family_name + _given_name(rng, parent_sex),
+                relation=relation,
+                id_number=ids.next(parent_birth, parent_sex),
+                phone=_phone(rng),
+                employer=rng.choice(EMPLOYERS),
+            )
+        )
+    return student, guardians
+
+
 def build_pupils(classes, *, school_year, per_class, actor, seed=2026):
-    """Enrol `per_class` pupils in every class of `classes` that has no pupils yet."""
+    """Enrol `per_class` pupils (already registered: G + ID number) in every class of `classes` that has
+    no pupils yet. Bulk-created, with history rows naming `actor`."""
     occupied = set(
         EnrolmentSpell.objects.filter(ended_on__isnull=True, school_class__in=classes).values_list(
             "school_class_id", flat=True
         )
     )
     rng = random.Random(seed)
-    ids = _IdNumbers()
-    for taken in Student.objects.exclude(id_number="").values_list("id_number", flat=True):
-        birth = date(int(taken[6:10]), int(taken[10:12]), int(taken[12:14]))
-        ids.sequence[birth] = max(ids.sequence.get(birth, 0), int(taken[14:17]) + 2)
+    ids = IdNumbersFromDatabase()
     students, guardians, spells = [], [], []
     for school_class in classes:
         if school_class.pk in occupied:
             continue
         for _ in range(per_class):
-            sex = rng.choice((codes.Sex.MALE, codes.Sex.FEMALE))
-            birth = _birth_date(rng, school_class.grade, school_year)
-            id_number = ids.next(birth, sex)
-            surname = rng.choice(SURNAMES)
-            town = school_class.school.authority.name.removesuffix("教办")
-            student = Student(
-                name=surname + _given_name(rng, sex),
-                sex=sex,
-                birth_date=birth,
-                id_number=id_number,
-                national_number=f"G{id_number}",
-                ethnicity="01" if rng.random() < 0.96 else rng.choice(("03", "08", "15", "06")),
-                birthplace="安徽省示范县",
-                native_place="安徽省示范县",
-                household_place=f"安徽省示范县{town}",
-                household_type=rng.choice(codes.HouseholdType.values),
-                home_address=f"示范县{town}{rng.choice(STREETS)}{rng.randrange(1, 300)}号",
-                phone=_phone(rng),
-                only_child=rng.random() < 0.3,
-                left_behind=rng.choices(codes.LeftBehind.values, weights=(80, 15, 5))[0],
-                migrant_worker_child=rng.random() < 0.05,
-                entry_date=date(school_year - (school_class.grade - min(school_class.school.grades)), 9, 1),
-                boarding=codes.Boarding.DAY,
-            )
+            student, family = make_pupil(rng, ids, school_class, school_year=school_year)
+            student.national_number = f"G{student.id_number}"
             students.append(student)
             spells.append((student, school_class))
-            for relation, parent_sex, given in (
-                (codes.GuardianRelation.FATHER, codes.Sex.MALE, _given_name(rng, codes.Sex.MALE)),
-                (codes.GuardianRelation.MOTHER, codes.Sex.FEMALE, _given_name(rng, codes.Sex.FEMALE)),
-            ):
-                parent_birth = date(birth.year - rng.randrange(24, 36), rng.randrange(1, 13), rng.randrange(1, 29))
-                guardians.append(
-                    (
-                        student,
-                        Guardian(
-                            name=(surname if relation == codes.GuardianRelation.FATHER else rng.choice(SURNAMES))
-                            + given,
-                            relation=relation,
-                            id_number=ids.next(parent_birth, parent_sex),
-                            phone=_phone(rng),
-                            employer=rng.choice(EMPLOYERS),
-                        ),
-                    )
-                )
+            guardians.extend((student, guardian) for guardian in family)
     if not students:
         return 0
     created = bulk_create_with_history(students, Student, default_user=actor, default_change_reason="demo data")

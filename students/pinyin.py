@@ -1,0 +1,24 @@
+"""Pinyin keys of a pupil's name, so that 张三 is found by `zhangsan` or by its initials `zs`.
+
+A surname character can be read several ways (曾 ceng/zeng, 单 dan/shan), so every reading of the first
+character is kept: the keys are `|`-separated alternatives, searched with "contains |query".
+"""
+
+from pypinyin import Style, lazy_pinyin, pinyin
+
+
+def search_keys(name: str) -> tuple[str, str]:
+    """(full pinyin alternatives, initials alternatives) for `name`, e.g. ("|zhangsan|", "|zs|")."""
+    name = name.strip()
+    if not name:
+        return "", ""
+    first_readings = pinyin(name[0], style=Style.NORMAL, heteronym=True)[0]
+    rest = lazy_pinyin(name[1:], style=Style.NORMAL)
+    full, initials = [], []
+    for reading in first_readings:
+        syllables = [reading, *rest]
+        candidate = "".join(syllables).lower()
+        if candidate not in full:
+            full.append(candidate)
+            initials.append("".join(s[0] for s in syllables if s).lower())
+    return "|" + "|".join(full) + "|", "|" + "|".join(dict.fromkeys(initials)) + "|"
