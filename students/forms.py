@@ -21,19 +21,34 @@ class PupilFilterForm(forms.Form):
         choices=[("", _("All grades"))] + [(g, g) for g in range(1, 10)],
     )
 
+    per_page = forms.TypedChoiceField(
+        label=_("Rows per page"), required=False, coerce=int, empty_value=50,
+        choices=[(n, n) for n in (50, 20, 100, 200)],
+    )  # fmt: skip
+
+    def page_size(self):
+        return (self.cleaned_data.get("per_page") if self.is_valid() else None) or 50
+
+    @staticmethod
+    def _search_condition(query):
+        """One condition chosen by the query's shape, so that each search can use its own index:
+        a national number, the tail of an ID number, pinyin or its initials, or a name."""
+        number = normalise_id_number(query).upper()
+        if len(number) == 19 and number[0] in "GJL":
+            return Q(student__national_number=number)
+        if number[:-1].isdigit() and (number[-1].isdigit() or number[-1] == "X"):
+            return Q(student__id_number__endswith=number)
+        if query.isascii() and query.isalpha():
+            key = "|" + query.lower()
+            return Q(student__name_pinyin__contains=key) | Q(student__name_initials__contains=key)
+        return Q(student__name__contains=query) | Q(student__former_name__contains=query)
+
     def filter_qs(self, spells):
         if not self.is_valid():
             return spells
         query = self.cleaned_data["q"].strip()
         if query:
-            number = normalise_id_number(query)
-            condition = Q(student__name__contains=query) | Q(student__national_number=number.upper())
-            if number.isdigit() or number.endswith("X"):
-                condition |= Q(student__id_number__endswith=number)
-            if query.isascii() and query.isalpha():
-                key = "|" + query.lower()
-                condition |= Q(student__name_pinyin__contains=key) | Q(student__name_initials__contains=key)
-            spells = spells.filter(condition)
+            spells = spells.filter(self._search_condition(query))
         if self.cleaned_data["grade"]:
             spells = spells.filter(grade=self.cleaned_data["grade"])
         return spells

@@ -16,8 +16,6 @@ from students.forms import PupilFilterForm, RevealForm
 from students.identity import mask_id_number, mask_national_number, mask_phone
 from students.selectors import open_spells_visible_to, students_visible_to
 
-PAGE_SIZE = 50
-
 
 def _filtered_spells(request):
     if not grants_of(request.user):
@@ -34,7 +32,7 @@ def _filtered_spells(request):
 @login_required
 def pupil_list(request):
     form, spells = _filtered_spells(request)
-    page = Paginator(spells, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(spells, form.page_size()).get_page(request.GET.get("page"))
     return render(request, "students/pupil_list.html", {"form": form, "page": page})
 
 
