@@ -120,6 +120,12 @@ MATRIX = {
         data={"reason": "核对转学材料"},
     ),
     "registration_new": Route(lambda w, s: reverse("registration_new", args=[_school(w, s).code]), registrar_only),
+    "registration_import": Route(
+        lambda w, s: reverse("registration_import", args=[_school(w, s).code]), registrar_only
+    ),
+    "registration_template": Route(
+        lambda w, s: reverse("registration_template", args=[_school(w, s).code]), registrar_only
+    ),
     "approval_queue": Route(lambda w, s: reverse("approval_queue"), any_role),
     "request_detail": Route(lambda w, s: reverse("request_detail", args=[w.registrations[s].pk]), school_scoped),
     "registration_amend": Route(

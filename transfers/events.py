@@ -8,6 +8,9 @@ SUBMITTED = types.register("transfers.request.submitted", _("{actor} submitted {
 RESUBMITTED = types.register("transfers.request.resubmitted", _("{actor} amended and resubmitted {target}"))
 STEP_APPROVED = types.register("transfers.step.approved", _("{actor} approved {target} for {party}"))
 STEP_REJECTED = types.register("transfers.step.rejected", _("{actor} rejected {target} for {party}: {reason}"))
+IMPORTED = types.register(
+    "transfers.registrations.imported", _("{actor} imported {rows} new pupils for {target} from {filename}")
+)
 APPROVED = types.register("transfers.request.approved", _("{target} was approved and took effect"))
 
 
@@ -33,3 +36,7 @@ def step_rejected(step, *, actor):
 
 def request_approved(request, *, actor):
     return record(APPROVED, actor=actor, target=request, data={"kind": request.kind})
+
+
+def registrations_imported(school, *, actor, rows, filename):
+    return record(IMPORTED, actor=actor, target=school, data={"rows": rows, "filename": filename})

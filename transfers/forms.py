@@ -121,3 +121,10 @@ class RejectionForm(forms.Form):
         label=_("Reason for rejection"), max_length=500, widget=forms.Textarea({"rows": 2}),
         error_messages={"required": _("Give the reason for the rejection; the school sees it.")},
     )  # fmt: skip
+
+
+class ImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("Filled-in import template (.xlsx)"),
+        error_messages={"required": _("Choose the filled-in template to upload.")},
+    )

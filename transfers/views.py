@@ -5,6 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -12,12 +13,16 @@ from django.views.decorators.http import require_POST
 
 from registry.scoping import grants_of, schools_visible_to
 from registry.working_days import WorkingDayCalendar
+from students.spreadsheet import SpreadsheetRefused, build_template
 from transfers import services
-from transfers.forms import DecisionForm, GuardianFormSet, RegistrationForm, RejectionForm
+from transfers.forms import DecisionForm, GuardianFormSet, ImportForm, RegistrationForm, RejectionForm
+from transfers.imports import import_registrations_file
 from transfers.kinds import ChangeRefused
 from transfers.models import ApprovalStep, ChangeRequest
 from transfers.registration import amend_registration, register_pupil
 from transfers.selectors import possible_duplicates, requests_awaiting, requests_visible_to
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _registration_page(request, school, form, formset, change_request=None):
@@ -30,9 +35,7 @@ def _registration_page(request, school, form, formset, change_request=None):
 
 @login_required
 def registration_new(request, code):
-    school = get_object_or_404(schools_visible_to(request.user), code=code)
-    if not services.can_initiate(request.user, school):
-        raise PermissionDenied
+    school = _registrar_school(request, code)
     form = RegistrationForm(request.POST or None, school=school)
     formset = GuardianFormSet(request.POST or None, prefix="guardians")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -48,6 +51,43 @@ def registration_new(request, code):
                              % {"name": change_request.student.name})  # fmt: skip
             return redirect("request_detail", change_request.pk)
     return _registration_page(request, school, form, formset)
+
+
+def _registrar_school(request, code):
+    school = get_object_or_404(schools_visible_to(request.user), code=code)
+    if not services.can_initiate(request.user, school):
+        raise PermissionDenied
+    return school
+
+
+@login_required
+def registration_template(request, code):
+    _registrar_school(request, code)
+    response = HttpResponse(build_template(), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="xinsheng-daoru-muban.xlsx"'
+    return response
+
+
+@login_required
+def registration_import(request, code):
+    school = _registrar_school(request, code)
+    form = ImportForm(request.POST or None, request.FILES or None)
+    report = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            report = import_registrations_file(school, upload, actor=request.user)
+        except SpreadsheetRefused as refusal:
+            form.add_error("file", str(refusal))
+        else:
+            if report.created:
+                messages.success(
+                    request,
+                    _("%(count)d new pupils were imported and submitted to the town office.")
+                    % {"count": report.created},
+                )
+                return redirect("home")
+    return render(request, "transfers/registration_import.html", {"school": school, "form": form, "report": report})
 
 
 @login_required

@@ -1,0 +1,108 @@
+"""新生导入: a class of 45 from the template; a file with bad rows reports exactly those rows and writes nothing."""
+
+from datetime import date, timedelta
+from io import BytesIO
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from audit.models import Event
+from students.identity import make_id_number
+from students.models import Student
+from students.spreadsheet import COLUMNS, build_template
+from tests.conftest import client_for
+from transfers.models import ChangeRequest
+
+
+def pupil_row(n, school_class):
+    birth = date(2019, 9, 1) + timedelta(days=n * 7)
+    sex = "1" if n % 2 else "2"
+    return {
+        "name": f"导入学生{n}", "sex": sex, "birth_date": birth.isoformat(), "id_type": "1",
+        "id_number": make_id_number("341199", birth, 600 + 2 * n, sex), "ethnicity": "01 汉族", "nationality": "CHN",
+        "overseas_status": "00", "birthplace": "安徽省示范县", "native_place": "安徽省示范县",
+        "household_place": "安徽省示范县东湖镇", "household_type": "1", "home_address": f"东湖镇新村 {n} 号",
+        "phone": f"1380000{n:04d}", "health": "10", "only_child": "否", "preschool": "是",
+        "grade": school_class.grade, "class_number": school_class.number, "entry_date": "2026-09-01",
+        "entry_method": "11", "boarding": "1",
+        "guardian1_name": f"家长甲{n}", "guardian1_relation": "51", "guardian1_phone": f"1390000{n:04d}",
+        "guardian2_name": f"家长乙{n}", "guardian2_relation": "52", "guardian2_phone": f"1370000{n:04d}",
+    }  # fmt: skip
+
+
+def filled_template(rows, name="class.xlsx"):
+    workbook = load_workbook(BytesIO(build_template()))
+    sheet = workbook["学生信息"]
+    for index, values in enumerate(rows, start=2):
+        for position, column in enumerate(COLUMNS, start=1):
+            value = values.get(column.key)
+            if value is not None:
+                sheet.cell(row=index, column=position, value=value)
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def test_a_class_of_45_is_imported_and_submitted(client, world):
+    rows = [pupil_row(n, world.class_a) for n in range(45)]
+    client = client_for(client, world, "registrar")
+    response = client.post(reverse("registration_import", args=[world.school_a.code]), {"file": filled_template(rows)})
+    assert response.status_code == 302
+    imported = Student.objects.filter(name__startswith="导入学生")
+    assert imported.count() == 45
+    assert ChangeRequest.objects.filter(student__in=imported, state="pending", school=world.school_a).count() == 45
+    assert all(student.guardians.count() == 2 for student in imported[:5])
+    event = Event.objects.get(action="transfers.registrations.imported")
+    assert event.data == {"rows": 45, "filename": "class.xlsx"}
+
+
+def test_three_bad_rows_are_reported_exactly_and_nothing_is_written(client, world):
+    rows = [pupil_row(n, world.class_a) for n in range(10)]
+    rows[2]["id_number"] = rows[2]["id_number"][:17] + ("0" if rows[2]["id_number"][-1] != "0" else "1")
+    rows[5]["ethnicity"] = "火星族"
+    rows[7]["id_number"] = rows[1]["id_number"]  # the same ID number twice in the file
+    rows[7]["birth_date"], rows[7]["sex"] = rows[1]["birth_date"], rows[1]["sex"]
+    page = client_for(client, world, "registrar").post(
+        reverse("registration_import", args=[world.school_a.code]), {"file": filled_template(rows)}
+    )
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "导入学生" not in "".join(Student.objects.values_list("name", flat=True))
+    report = page.context["report"]
+    assert sorted({row for row, _column, _message in report.errors}) == [4, 7, 9]
+    assert "校验位应为" in html and "火星族" in html and "与第 3 行的身份证号相同" in html
+
+
+def test_unknown_class_and_id_number_held_elsewhere(client, world):
+    rows = [pupil_row(1, world.class_a), pupil_row(2, world.class_a)]
+    rows[0]["class_number"] = 9
+    rows[1]["id_number"] = world.pupils["other"].id_number
+    rows[1]["birth_date"] = world.pupils["other"].birth_date.isoformat()
+    rows[1]["sex"] = world.pupils["other"].sex
+    page = client_for(client, world, "registrar").post(
+        reverse("registration_import", args=[world.school_a.code]), {"file": filled_template(rows)}
+    )
+    messages = [message for _row, _column, message in page.context["report"].errors]
+    assert any("没有 1 年级 9 班" in message for message in messages)
+    assert any(world.school_c.name in message for message in messages)
+    assert world.pupils["other"].name not in page.content.decode()
+
+
+def test_a_renamed_program_is_refused_with_a_clear_message(client, world):
+    upload = SimpleUploadedFile("class.xlsx", b"MZ\x90\x00" + b"\x00" * 200)
+    page = client_for(client, world, "registrar").post(
+        reverse("registration_import", args=[world.school_a.code]), {"file": upload}
+    )
+    assert "不是 Excel .xlsx 工作簿" in page.content.decode()
+    assert (
+        not ChangeRequest.objects.filter(state="pending", school=world.school_a)
+        .exclude(pk=world.registrations["own"].pk)
+        .exists()
+    )
+
+
+def test_template_download_has_the_chinese_headers(client, world):
+    response = client_for(client, world, "registrar").get(reverse("registration_template", args=[world.school_a.code]))
+    headers = [cell.value for cell in load_workbook(BytesIO(response.content))["学生信息"][1]]
+    assert "★姓名" in headers and "★身份证件号" in headers

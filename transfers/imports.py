@@ -1,0 +1,116 @@
+"""新生导入: a class of new pupils from the import template, all or nothing (校制度: 新生导入模版).
+
+Every row is checked — by the template reader (students.spreadsheet: cell formats, GB 11643 and its
+agreement with birth date and sex, code lists) and here across rows and against the system: the class
+exists at the school, the ID number is not twice in the file nor anywhere in the system (一人一籍), the
+grade-1 age rule, and no same-name, same-birth-date, same-sex pupil elsewhere (that warning needs a
+person's confirmation, so such a pupil is entered one by one). Only a file without a single error is
+imported: every pupil saved and submitted for registration in one transaction.
+"""
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from students.models import Guardian, Student
+from students.spreadsheet import open_workbook, read_rows
+from transfers import events
+from transfers.registration import register_pupil
+from transfers.selectors import id_number_holder, possible_duplicates
+
+STUDENT_KEYS = [
+    "name", "former_name", "sex", "birth_date", "id_type", "id_number", "ethnicity", "nationality",
+    "overseas_status", "birthplace", "native_place", "household_place", "household_type", "home_address",
+    "phone", "health", "only_child", "left_behind", "migrant_worker_child", "orphan", "disabled",
+    "inclusive_education", "preschool", "entry_date", "entry_method", "boarding",
+]  # fmt: skip
+GUARDIAN_KEYS = ["name", "relation", "id_number", "phone", "employer"]
+
+
+@dataclass
+class ImportReport:
+    rows: list  # students.spreadsheet.RowResult, with this module's errors added
+    created: int = 0
+
+    @property
+    def errors(self):
+        return [(row.row_number, column, message) for row in self.rows for column, message in row.errors]
+
+
+def _check_rows(school, rows):
+    classes = {(c.grade, c.number): c for c in school.classes.all()}
+    first_row_of = {}
+    for row in rows:
+        values = row.values
+        key = (values.get("grade"), values.get("class_number"))
+        if None not in key and key not in classes:
+            row.errors.append(
+                (_("class number"), _("%(school)s has no class %(number)s in grade %(grade)s.")
+                 % {"school": school.name, "number": key[1], "grade": key[0]})
+            )  # fmt: skip
+        row.school_class = classes.get(key)
+        number = values.get("id_number")
+        if number:
+            if number in first_row_of:
+                row.errors.append(
+                    (_("ID number"), _("The same ID number as row %(row)d.") % {"row": first_row_of[number]})
+                )
+            else:
+                first_row_of[number] = row.row_number
+                holder = id_number_holder(number)
+                if holder is not None:
+                    row.errors.append(
+                        (_("ID number"), _("This ID number already has a record at %(school)s; one pupil has "
+                                           "one record (一人一籍).") % {"school": holder.name})
+                    )  # fmt: skip
+        _check_age(row)
+        if row.ok and possible_duplicates(name=values["name"], birth_date=values["birth_date"], sex=values["sex"]):
+            row.errors.append(
+                (_("full name"), _("A pupil with the same name, birth date and sex already has a record; enter "
+                                   "this pupil on the new-pupil form, where you can confirm they differ."))
+            )  # fmt: skip
+
+
+def _check_age(row):
+    values = row.values
+    if values.get("grade") == 1 and values.get("birth_date") and values.get("entry_date"):
+        cutoff = date(values["entry_date"].year - 6, 8, 31)
+        if values["birth_date"] > cutoff:
+            row.errors.append(
+                (_("birth date"), _("A grade 1 pupil must be 6 by 31 August of the entry year (born on or "
+                                    "before %(cutoff)s); a younger child is entered on the new-pupil form.")
+                 % {"cutoff": cutoff.isoformat()})
+            )  # fmt: skip
+
+
+def _pupil_from(values):
+    student = Student(**{key: values[key] for key in STUDENT_KEYS if values.get(key) is not None})
+    guardians = [Guardian(**{key: values[f"guardian{n}_{key}"] or "" for key in GUARDIAN_KEYS}) for n in (1, 2)]
+    return student, guardians
+
+
+def import_registrations(school, workbook, *, actor, filename=""):
+    """Check every row of `workbook` (opened by students.spreadsheet.open_workbook); if none has an
+    error, save and submit every pupil in one transaction. Returns the row-by-row report."""
+    report = ImportReport(rows=read_rows(workbook))
+    _check_rows(school, report.rows)
+    if report.errors or not report.rows:
+        return report
+    with transaction.atomic():
+        for row in report.rows:
+            student, guardians = _pupil_from(row.values)
+            register_pupil(student, guardians, row.school_class, actor=actor)
+        report.created = len(report.rows)
+        events.registrations_imported(school, actor=actor, rows=report.created, filename=filename)
+    return report
+
+
+def import_registrations_file(school, upload, *, actor):
+    """Open the uploaded template (refusing unsafe or wrong files) and import it; see import_registrations."""
+    workbook = open_workbook(upload)
+    try:
+        return import_registrations(school, workbook, actor=actor, filename=getattr(upload, "name", ""))
+    finally:
+        workbook.close()
