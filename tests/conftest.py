@@ -13,6 +13,7 @@ from tests.factories import (
     TownFactory,
     UserFactory,
 )
+from transfers.models import ImportJob
 from transfers.registration import register_pupil
 
 
@@ -33,6 +34,11 @@ def pytest_collection_modifyitems(config, items):
 def pytest_terminal_summary(terminalreporter, config):
     for nodeid in getattr(config, "_xueji_not_run", []):
         terminalreporter.write_line(f"NOT RUN (needs PostgreSQL; set DATABASE_URL): {nodeid}", yellow=True)
+
+
+@pytest.fixture(autouse=True)
+def media_in_a_temporary_folder(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
 
 
 @pytest.fixture(autouse=True)
@@ -60,6 +66,7 @@ class World:
     users: dict
     pupils: dict  # "own" (in class A), "sibling" (class B), "other" (class C)
     registrations: dict  # a pending registration submitted by each school's registrar, by scope
+    import_jobs: dict  # an import job of each school, by scope
 
     @property
     def county(self):
@@ -114,6 +121,10 @@ def world(db):
         users=users,
         pupils=pupils,
         registrations=registrations,
+        import_jobs={
+            scope: ImportJob.objects.create(school=cls.school, created_by=registrars[scope], filename="class.xlsx")
+            for scope, cls in classes.items()
+        },
     )
 
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from students.identity import normalise_id_number, parse_id_number
 from students.models import Guardian, Student
+from students.spreadsheet import MAX_UPLOAD_BYTES
 from transfers.selectors import id_number_holder, possible_duplicates
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -128,3 +129,12 @@ class ImportForm(forms.Form):
         label=_("Filled-in import template (.xlsx)"),
         error_messages={"required": _("Choose the filled-in template to upload.")},
     )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_UPLOAD_BYTES:
+            raise ValidationError(
+                gettext("The file is larger than %(size)d MB; split it into smaller files.")
+                % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
+            )
+        return upload

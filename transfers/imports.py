@@ -11,14 +11,19 @@ imported: every pupil saved and submitted for registration in one transaction.
 from dataclasses import dataclass
 from datetime import date
 
+from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from students.models import Guardian, Student
-from students.spreadsheet import open_workbook, read_rows
+from students.spreadsheet import SpreadsheetRefused, open_workbook, read_rows
 from transfers import events
+from transfers.models import ImportJob
 from transfers.registration import register_pupil
 from transfers.selectors import id_number_holder, possible_duplicates
+from transfers.services import can_initiate
 
 STUDENT_KEYS = [
     "name", "former_name", "sex", "birth_date", "id_type", "id_number", "ethnicity", "nationality",
@@ -91,26 +96,78 @@ def _pupil_from(values):
     return student, guardians
 
 
-def import_registrations(school, workbook, *, actor, filename=""):
+def import_registrations(school, workbook, *, actor, filename="", progress=None):
     """Check every row of `workbook` (opened by students.spreadsheet.open_workbook); if none has an
-    error, save and submit every pupil in one transaction. Returns the row-by-row report."""
+    error, save and submit every pupil in one transaction. Returns the row-by-row report.
+    `progress(done, total)` is called as rows are saved."""
     report = ImportReport(rows=read_rows(workbook))
     _check_rows(school, report.rows)
     if report.errors or not report.rows:
         return report
+    total = len(report.rows)
     with transaction.atomic():
-        for row in report.rows:
+        for done, row in enumerate(report.rows, start=1):
             student, guardians = _pupil_from(row.values)
             register_pupil(student, guardians, row.school_class, actor=actor)
-        report.created = len(report.rows)
+            if progress is not None and (done % 50 == 0 or done == total):
+                progress(done, total)
+        report.created = total
         events.registrations_imported(school, actor=actor, rows=report.created, filename=filename)
     return report
 
 
-def import_registrations_file(school, upload, *, actor):
+def import_registrations_file(school, upload, *, actor, filename="", progress=None):
     """Open the uploaded template (refusing unsafe or wrong files) and import it; see import_registrations."""
     workbook = open_workbook(upload)
     try:
-        return import_registrations(school, workbook, actor=actor, filename=getattr(upload, "name", ""))
+        return import_registrations(school, workbook, actor=actor, filename=filename, progress=progress)
     finally:
         workbook.close()
+
+
+def _progress_key(job_pk):
+    return f"xueji:import-progress:{job_pk}"
+
+
+def import_progress(job):
+    """(saved, total) of a running job, from the cache: the import's own transaction is not visible yet."""
+    return cache.get(_progress_key(job.pk), (0, 0))
+
+
+def start_import_job(school, upload, *, actor):
+    """Keep the upload and queue its import; the task starts once this transaction commits."""
+    from transfers.tasks import run_import_job
+
+    if not can_initiate(actor, school):
+        raise PermissionDenied
+    job = ImportJob.objects.create(school=school, created_by=actor, file=upload, filename=upload.name[:200])
+    transaction.on_commit(lambda: run_import_job.delay(job.pk))
+    return job
+
+
+def run_import(job_pk):
+    """Work through one import job. Idempotent: a job that is no longer queued (already run, or being run
+    by another worker) is left alone, so a redelivered task does nothing twice."""
+    with transaction.atomic():
+        claimed = ImportJob.objects.filter(pk=job_pk, state=ImportJob.State.QUEUED).update(
+            state=ImportJob.State.RUNNING
+        )
+    if not claimed:
+        return
+    job = ImportJob.objects.select_related("school", "created_by").get(pk=job_pk)
+    report, refusal = None, ""
+    try:
+        with job.file.open("rb") as upload:
+            report = import_registrations_file(
+                job.school, upload, actor=job.created_by, filename=job.filename,
+                progress=lambda done, total: cache.set(_progress_key(job.pk), (done, total), 3600),
+            )  # fmt: skip
+    except SpreadsheetRefused as refused:
+        refusal = str(refused)
+    if not refusal and not report.rows:
+        refusal = _("The file has no pupil rows.")
+    job.errors = [[0, "", refusal]] if refusal else [list(error) for error in report.errors]
+    job.created_count = report.created if report else 0
+    job.state = ImportJob.State.IMPORTED if job.created_count else ImportJob.State.REFUSED
+    job.finished_at = timezone.now()
+    job.save(update_fields=["errors", "created_count", "state", "finished_at"])

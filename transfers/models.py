@@ -124,3 +124,39 @@ class ApprovalStep(models.Model):
     @property
     def party(self):
         return self.school or self.authority
+
+
+class ImportJob(models.Model):
+    """One upload of the new-pupil import template, worked through by a Celery task (DESIGN §6: large
+    imports run in the background, idempotent, with progress the page can poll). The file is kept so a
+    killed worker's task can run again; the row-by-row report is stored when the job finishes."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RUNNING = "running", _("Checking and importing")
+        IMPORTED = "imported", _("Imported")
+        REFUSED = "refused", _("Not imported")
+
+    school = models.ForeignKey(School, verbose_name=_("school"), on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    file = models.FileField(_("file"), upload_to="imports/%Y/%m/")
+    filename = models.CharField(_("file name"), max_length=200)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    created_count = models.PositiveIntegerField(_("pupils imported"), default=0)
+    errors = models.JSONField(_("errors"), default=list, blank=True)  # [row, column, message] triples
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return self.filename
+
+    @property
+    def finished(self):
+        return self.state in (self.State.IMPORTED, self.State.REFUSED)

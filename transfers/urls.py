@@ -10,6 +10,7 @@ urlpatterns = [
         views.registration_template,
         name="registration_template",
     ),
+    path("imports/<int:pk>/", views.import_job, name="import_job"),
     path("requests/", views.approval_queue, name="approval_queue"),
     path("requests/<int:pk>/", views.request_detail, name="request_detail"),
     path("requests/<int:pk>/amend/", views.registration_amend, name="registration_amend"),

@@ -13,12 +13,12 @@ from django.views.decorators.http import require_POST
 
 from registry.scoping import grants_of, schools_visible_to
 from registry.working_days import WorkingDayCalendar
-from students.spreadsheet import SpreadsheetRefused, build_template
+from students.spreadsheet import build_template
 from transfers import services
 from transfers.forms import DecisionForm, GuardianFormSet, ImportForm, RegistrationForm, RejectionForm
-from transfers.imports import import_registrations_file
+from transfers.imports import import_progress, start_import_job
 from transfers.kinds import ChangeRefused
-from transfers.models import ApprovalStep, ChangeRequest
+from transfers.models import ApprovalStep, ChangeRequest, ImportJob
 from transfers.registration import amend_registration, register_pupil
 from transfers.selectors import possible_duplicates, requests_awaiting, requests_visible_to
 
@@ -72,22 +72,22 @@ def registration_template(request, code):
 def registration_import(request, code):
     school = _registrar_school(request, code)
     form = ImportForm(request.POST or None, request.FILES or None)
-    report = None
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            report = import_registrations_file(school, upload, actor=request.user)
-        except SpreadsheetRefused as refusal:
-            form.add_error("file", str(refusal))
-        else:
-            if report.created:
-                messages.success(
-                    request,
-                    _("%(count)d new pupils were imported and submitted to the town office.")
-                    % {"count": report.created},
-                )
-                return redirect("home")
-    return render(request, "transfers/registration_import.html", {"school": school, "form": form, "report": report})
+        job = start_import_job(school, form.cleaned_data["file"], actor=request.user)
+        return redirect("import_job", job.pk)
+    return render(request, "transfers/registration_import.html", {"school": school, "form": form})
+
+
+@login_required
+def import_job(request, pk):
+    job = get_object_or_404(ImportJob.objects.select_related("school"), pk=pk)
+    _registrar_school(request, job.school.code)
+    done, total = import_progress(job)
+    context = {"job": job, "school": job.school, "done": done, "total": total,
+               "percent": int(100 * done / total) if total else 0}  # fmt: skip
+    if request.htmx:
+        return render(request, "transfers/partials/import_progress.html", context)
+    return render(request, "transfers/import_job.html", context)
 
 
 @login_required

@@ -12,7 +12,7 @@ from students.identity import make_id_number
 from students.models import Student
 from students.spreadsheet import COLUMNS, build_template
 from tests.conftest import client_for
-from transfers.models import ChangeRequest
+from transfers.models import ChangeRequest, ImportJob
 
 
 def pupil_row(n, school_class):
@@ -31,6 +31,15 @@ def pupil_row(n, school_class):
     }  # fmt: skip
 
 
+def upload(client, world, file, capture):
+    """Post the file as the registrar and follow to the job page (the task runs eagerly on commit)."""
+    with capture(execute=True):
+        response = client.post(reverse("registration_import", args=[world.school_a.code]), {"file": file})
+    job = ImportJob.objects.filter(school=world.school_a).first()
+    assert response.status_code == 302 and response["Location"] == reverse("import_job", args=[job.pk])
+    return job, client.get(response["Location"])
+
+
 def filled_template(rows, name="class.xlsx"):
     workbook = load_workbook(BytesIO(build_template()))
     sheet = workbook["学生信息"]
@@ -44,11 +53,12 @@ def filled_template(rows, name="class.xlsx"):
     return SimpleUploadedFile(name, buffer.getvalue())
 
 
-def test_a_class_of_45_is_imported_and_submitted(client, world):
+def test_a_class_of_45_is_imported_and_submitted(client, world, django_capture_on_commit_callbacks):
     rows = [pupil_row(n, world.class_a) for n in range(45)]
     client = client_for(client, world, "registrar")
-    response = client.post(reverse("registration_import", args=[world.school_a.code]), {"file": filled_template(rows)})
-    assert response.status_code == 302
+    job, page = upload(client, world, filled_template(rows), django_capture_on_commit_callbacks)
+    assert (job.state, job.created_count) == ("imported", 45)
+    assert "45 名新生已导入" in page.content.decode()
     imported = Student.objects.filter(name__startswith="导入学生")
     assert imported.count() == 45
     assert ChangeRequest.objects.filter(student__in=imported, state="pending", school=world.school_a).count() == 45
@@ -57,43 +67,41 @@ def test_a_class_of_45_is_imported_and_submitted(client, world):
     assert event.data == {"rows": 45, "filename": "class.xlsx"}
 
 
-def test_three_bad_rows_are_reported_exactly_and_nothing_is_written(client, world):
+def test_three_bad_rows_are_reported_exactly_and_nothing_is_written(client, world, django_capture_on_commit_callbacks):
     rows = [pupil_row(n, world.class_a) for n in range(10)]
     rows[2]["id_number"] = rows[2]["id_number"][:17] + ("0" if rows[2]["id_number"][-1] != "0" else "1")
     rows[5]["ethnicity"] = "火星族"
     rows[7]["id_number"] = rows[1]["id_number"]  # the same ID number twice in the file
     rows[7]["birth_date"], rows[7]["sex"] = rows[1]["birth_date"], rows[1]["sex"]
-    page = client_for(client, world, "registrar").post(
-        reverse("registration_import", args=[world.school_a.code]), {"file": filled_template(rows)}
+    job, page = upload(
+        client_for(client, world, "registrar"), world, filled_template(rows), django_capture_on_commit_callbacks
     )
     html = page.content.decode()
-    assert page.status_code == 200
+    assert job.state == "refused"
     assert "导入学生" not in "".join(Student.objects.values_list("name", flat=True))
-    report = page.context["report"]
-    assert sorted({row for row, _column, _message in report.errors}) == [4, 7, 9]
+    assert sorted({row for row, _column, _message in job.errors}) == [4, 7, 9]
     assert "校验位应为" in html and "火星族" in html and "与第 3 行的身份证号相同" in html
 
 
-def test_unknown_class_and_id_number_held_elsewhere(client, world):
+def test_unknown_class_and_id_number_held_elsewhere(client, world, django_capture_on_commit_callbacks):
     rows = [pupil_row(1, world.class_a), pupil_row(2, world.class_a)]
     rows[0]["class_number"] = 9
     rows[1]["id_number"] = world.pupils["other"].id_number
     rows[1]["birth_date"] = world.pupils["other"].birth_date.isoformat()
     rows[1]["sex"] = world.pupils["other"].sex
-    page = client_for(client, world, "registrar").post(
-        reverse("registration_import", args=[world.school_a.code]), {"file": filled_template(rows)}
+    job, page = upload(
+        client_for(client, world, "registrar"), world, filled_template(rows), django_capture_on_commit_callbacks
     )
-    messages = [message for _row, _column, message in page.context["report"].errors]
+    messages = [message for _row, _column, message in job.errors]
     assert any("没有 1 年级 9 班" in message for message in messages)
     assert any(world.school_c.name in message for message in messages)
     assert world.pupils["other"].name not in page.content.decode()
 
 
-def test_a_renamed_program_is_refused_with_a_clear_message(client, world):
-    upload = SimpleUploadedFile("class.xlsx", b"MZ\x90\x00" + b"\x00" * 200)
-    page = client_for(client, world, "registrar").post(
-        reverse("registration_import", args=[world.school_a.code]), {"file": upload}
-    )
+def test_a_renamed_program_is_refused_with_a_clear_message(client, world, django_capture_on_commit_callbacks):
+    program = SimpleUploadedFile("class.xlsx", b"MZ\x90\x00" + b"\x00" * 200)
+    job, page = upload(client_for(client, world, "registrar"), world, program, django_capture_on_commit_callbacks)
+    assert job.state == "refused"
     assert "不是 Excel .xlsx 工作簿" in page.content.decode()
     assert (
         not ChangeRequest.objects.filter(state="pending", school=world.school_a)
@@ -106,3 +114,21 @@ def test_template_download_has_the_chinese_headers(client, world):
     response = client_for(client, world, "registrar").get(reverse("registration_template", args=[world.school_a.code]))
     headers = [cell.value for cell in load_workbook(BytesIO(response.content))["学生信息"][1]]
     assert "★姓名" in headers and "★身份证件号" in headers
+
+
+def test_running_a_job_twice_imports_once(client, world, django_capture_on_commit_callbacks):
+    from transfers.imports import run_import
+
+    job, _page = upload(
+        client_for(client, world, "registrar"), world, filled_template([pupil_row(1, world.class_a)]),
+        django_capture_on_commit_callbacks,
+    )  # fmt: skip
+    run_import(job.pk)  # a redelivered task
+    assert Student.objects.filter(name="导入学生1").count() == 1
+
+
+def test_progress_fragment_for_htmx(client, world):
+    job = ImportJob.objects.create(school=world.school_a, created_by=world.users["registrar"], filename="a.xlsx")
+    page = client_for(client, world, "registrar").get(reverse("import_job", args=[job.pk]), HTTP_HX_REQUEST="true")
+    html = page.content.decode()
+    assert html.lstrip().startswith('<div id="import-progress"') and 'hx-trigger="every 1s"' in html
