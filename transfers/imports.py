@@ -44,8 +44,28 @@ class ImportReport:
         return [(row.row_number, column, message) for row in self.rows for column, message in row.errors]
 
 
+def _known_in_system(rows):
+    """ID numbers and (name, birth date, sex) triples of the file that the system already holds: two
+    queries for the whole file, so that only the rows that hit one are looked at more closely."""
+    numbers = {row.values["id_number"] for row in rows if row.values.get("id_number")}
+    names = {row.values["name"] for row in rows if row.values.get("name")}
+    taken = set()
+    for chunk in _chunks(sorted(numbers)):
+        taken |= set(Student.objects.filter(id_number__in=chunk).values_list("id_number", flat=True))
+    people = set()
+    for chunk in _chunks(sorted(names)):
+        people |= set(Student.objects.filter(name__in=chunk).values_list("name", "birth_date", "sex"))
+    return taken, people
+
+
+def _chunks(items, size=1000):
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
 def _check_rows(school, rows):
     classes = {(c.grade, c.number): c for c in school.classes.all()}
+    taken, people = _known_in_system(rows)
     first_row_of = {}
     for row in rows:
         values = row.values
@@ -64,14 +84,15 @@ def _check_rows(school, rows):
                 )
             else:
                 first_row_of[number] = row.row_number
-                holder = id_number_holder(number)
+                holder = id_number_holder(number) if number in taken else None
                 if holder is not None:
                     row.errors.append(
                         (_("ID number"), _("This ID number already has a record at %(school)s; one pupil has "
                                            "one record (一人一籍).") % {"school": holder.name})
                     )  # fmt: skip
         _check_age(row)
-        if row.ok and possible_duplicates(name=values["name"], birth_date=values["birth_date"], sex=values["sex"]):
+        person = (values.get("name"), values.get("birth_date"), values.get("sex"))
+        if row.ok and person in people and possible_duplicates(name=person[0], birth_date=person[1], sex=person[2]):
             row.errors.append(
                 (_("full name"), _("A pupil with the same name, birth date and sex already has a record; enter "
                                    "this pupil on the new-pupil form, where you can confirm they differ."))

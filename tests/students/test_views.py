@@ -121,3 +121,9 @@ def test_pupil_page_shows_requests_and_a_masked_timeline(client, world):
     assert "学籍号：— → G" in html  # the approval gave the national number, shown masked
     assert str(world.users["officer"]) in html
     assert not FULL_ID.search(html)
+
+
+def test_pupil_page_title_is_the_pupils_name(client, world):
+    pupil = world.pupils["own"]
+    html = client_for(client, world, "registrar").get(reverse("pupil_detail", args=[pupil.pk])).content.decode()
+    assert re.search(r"<title>(.*?)</title>", html, re.S).group(1).strip() == f"{pupil.name} · 学籍管理系统"
