@@ -18,6 +18,7 @@ class Student(models.Model):
 
     name = models.CharField(_("full name"), max_length=50)
     former_name = models.CharField(_("former name"), max_length=50, blank=True)
+    name_folded = models.CharField(_("name in simplified characters"), max_length=50, blank=True, editable=False)
     name_pinyin = models.CharField(_("name in pinyin"), max_length=200, blank=True, editable=False)
     name_initials = models.CharField(_("pinyin initials"), max_length=100, blank=True, editable=False)
     sex = models.CharField(_("sex"), max_length=1, choices=codes.Sex.choices)
@@ -60,6 +61,7 @@ class Student(models.Model):
     class Meta:
         verbose_name = _("pupil")
         verbose_name_plural = _("pupils")
+        indexes = [models.Index(fields=["name_folded", "birth_date", "sex"])]
         constraints = [
             # 一生一籍 (办法 第六条): one record per ID number anywhere in the system.
             models.UniqueConstraint(fields=["id_number"], condition=~Q(id_number=""), name="one_record_per_id_number"),

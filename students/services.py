@@ -7,7 +7,7 @@ from registry.roles import Role
 from registry.scoping import roles_at
 from students import events
 from students.export import pupil_list_workbook
-from students.pinyin import search_keys
+from students.pinyin import folded, search_keys
 
 # Who may see a minor's full ID numbers (个人信息保护法 第二十八条: sensitive data, least privilege).
 REVEAL_ROLES = {Role.REGISTRAR, Role.OFFICER, Role.ADMINISTRATOR}
@@ -29,7 +29,9 @@ def reveal_id_numbers(student, school, *, actor, reason, request=None):
 
 
 def refresh_search_keys(student):
-    """Set the pinyin search keys from the pupil's name; every path that sets a name calls this."""
+    """Set the search keys (simplified form, pinyin) from the pupil's name; every path that sets a name
+    calls this."""
+    student.name_folded = folded(student.name)
     student.name_pinyin, student.name_initials = search_keys(student.name)
 
 

@@ -9,7 +9,7 @@ from registry.models import Authority, School, SchoolClass, Semester, TransferWi
 from students import codes
 from students.identity import make_id_number
 from students.models import EnrolmentSpell, Guardian, Student
-from students.pinyin import search_keys
+from students.pinyin import folded, search_keys
 
 TEST_PASSWORD = "Xueji-test-password-2026"
 
@@ -89,6 +89,7 @@ class StudentFactory(DjangoModelFactory):
         model = Student
 
     name = factory.Sequence(lambda n: f"学生{n}")
+    name_folded = factory.LazyAttribute(lambda o: folded(o.name))
     name_pinyin = factory.LazyAttribute(lambda o: search_keys(o.name)[0])
     name_initials = factory.LazyAttribute(lambda o: search_keys(o.name)[1])
     sex = codes.Sex.MALE

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from students.models import Guardian, Student
+from students.pinyin import folded
 from students.spreadsheet import SpreadsheetRefused, open_workbook, read_rows
 from transfers import events
 from transfers.models import ImportJob
@@ -48,13 +49,13 @@ def _known_in_system(rows):
     """ID numbers and (name, birth date, sex) triples of the file that the system already holds: two
     queries for the whole file, so that only the rows that hit one are looked at more closely."""
     numbers = {row.values["id_number"] for row in rows if row.values.get("id_number")}
-    names = {row.values["name"] for row in rows if row.values.get("name")}
+    names = {folded(row.values["name"]) for row in rows if row.values.get("name")}
     taken = set()
     for chunk in _chunks(sorted(numbers)):
         taken |= set(Student.objects.filter(id_number__in=chunk).values_list("id_number", flat=True))
     people = set()
     for chunk in _chunks(sorted(names)):
-        people |= set(Student.objects.filter(name__in=chunk).values_list("name", "birth_date", "sex"))
+        people |= set(Student.objects.filter(name_folded__in=chunk).values_list("name_folded", "birth_date", "sex"))
     return taken, people
 
 
@@ -91,8 +92,12 @@ def _check_rows(school, rows):
                                            "one record (一人一籍).") % {"school": holder.name})
                     )  # fmt: skip
         _check_age(row)
-        person = (values.get("name"), values.get("birth_date"), values.get("sex"))
-        if row.ok and person in people and possible_duplicates(name=person[0], birth_date=person[1], sex=person[2]):
+        person = (folded(values.get("name") or ""), values.get("birth_date"), values.get("sex"))
+        if (
+            row.ok
+            and person in people
+            and possible_duplicates(name=values["name"], birth_date=person[1], sex=person[2])
+        ):
             row.errors.append(
                 (_("full name"), _("A pupil with the same name, birth date and sex already has a record; enter "
                                    "this pupil on the new-pupil form, where you can confirm they differ."))

@@ -4,6 +4,7 @@ from django.db.models import Exists, F, OuterRef
 
 from registry.scoping import officer_authorities, schools_visible_to
 from students.models import EnrolmentSpell, Student
+from students.pinyin import folded
 from transfers.models import ApprovalStep, ChangeRequest
 
 
@@ -50,8 +51,9 @@ def id_number_holder(id_number, *, exclude=None):
 
 
 def possible_duplicates(*, name, birth_date, sex, exclude=None):
-    """Schools holding a pupil with the same name, birth date and sex: a warning to confirm, not a stop."""
-    same = Student.objects.filter(name=name, birth_date=birth_date, sex=sex)
+    """Schools holding a pupil with the same name (simplified and traditional characters folded), birth date
+    and sex: a warning to confirm, not a stop (DOMAIN Registration 5)."""
+    same = Student.objects.filter(name_folded=folded(name), birth_date=birth_date, sex=sex)
     if exclude is not None:
         same = same.exclude(pk=exclude.pk)
     schools = []

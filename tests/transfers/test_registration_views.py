@@ -102,6 +102,14 @@ def test_same_name_birth_date_and_sex_needs_confirmation(client, world):
     assert response.status_code == 302
 
 
+def test_traditional_characters_are_folded_for_the_duplicate_warning(client, world):
+    twin = StudentFactory(name="林曉雨", sex="2", birth_date=BIRTH)
+    EnrolmentSpellFactory(student=twin, school_class=world.class_c)
+    url = reverse("registration_new", args=[world.school_a.code])
+    html = client_for(client, world, "registrar").post(url, form_data(world, name="林晓雨")).content.decode()
+    assert f"同名、同出生日期、同性别的学生在{world.school_c.name}有学籍" in html
+
+
 def test_grade_one_pupil_must_be_six_by_31_august(client, world):
     young = date(2020, 9, 2)
     url = reverse("registration_new", args=[world.school_a.code])
