@@ -6,12 +6,16 @@ from students.identity import normalise_id_number
 
 
 class PupilFilterForm(forms.Form):
-    """The pupil list's search and filters; `filter_qs` narrows a queryset of open enrolment spells."""
+    """The pupil list's search and filters (school, grade, class number); `filter_qs` narrows a queryset of
+    open enrolment spells. `schools` are the schools the user may choose from (their scope)."""
 
     q = forms.CharField(
         label=_("Name, pinyin or initials, national number, or last digits of the ID number"),
         required=False,
         max_length=50,
+    )
+    school = forms.ModelChoiceField(
+        label=_("School"), required=False, queryset=None, to_field_name="code", empty_label=_("All schools")
     )
     grade = forms.TypedChoiceField(
         label=_("Grade"),
@@ -20,11 +24,16 @@ class PupilFilterForm(forms.Form):
         empty_value=None,
         choices=[("", _("All grades"))] + [(g, g) for g in range(1, 10)],
     )
+    class_number = forms.IntegerField(label=_("Class number"), required=False, min_value=1, max_value=99)
 
     per_page = forms.TypedChoiceField(
         label=_("Rows per page"), required=False, coerce=int, empty_value=50,
         choices=[(n, n) for n in (50, 20, 100, 200)],
     )  # fmt: skip
+
+    def __init__(self, *args, schools, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools.order_by("code")
 
     def page_size(self):
         return (self.cleaned_data.get("per_page") if self.is_valid() else None) or 50
@@ -49,8 +58,12 @@ class PupilFilterForm(forms.Form):
         query = self.cleaned_data["q"].strip()
         if query:
             spells = spells.filter(self._search_condition(query))
+        if self.cleaned_data["school"]:
+            spells = spells.filter(school=self.cleaned_data["school"])
         if self.cleaned_data["grade"]:
             spells = spells.filter(grade=self.cleaned_data["grade"])
+        if self.cleaned_data["class_number"]:
+            spells = spells.filter(school_class__number=self.cleaned_data["class_number"])
         return spells
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.timeline import history_timeline
-from registry.scoping import grants_of
+from registry.scoping import grants_of, schools_visible_to
 from students import services
 from students.forms import PupilFilterForm, RevealForm
 from students.identity import mask_id_number, mask_national_number, mask_phone
@@ -20,7 +20,7 @@ from students.selectors import open_spells_visible_to, students_visible_to
 def _filtered_spells(request):
     if not grants_of(request.user):
         raise PermissionDenied
-    form = PupilFilterForm(request.GET or None)
+    form = PupilFilterForm(request.GET or None, schools=schools_visible_to(request.user))
     spells = form.filter_qs(
         open_spells_visible_to(request.user)
         .select_related("student", "school", "school_class")

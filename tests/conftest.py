@@ -1,6 +1,7 @@
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from registry.roles import Role
 from registry.services import grant_role
@@ -13,7 +14,7 @@ from tests.factories import (
     TownFactory,
     UserFactory,
 )
-from transfers.models import ImportJob
+from transfers.models import Evidence, ImportJob
 from transfers.registration import register_pupil
 
 
@@ -47,6 +48,8 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
 ROLES = ["anonymous", "norole", "registrar", "headteacher", "archivist", "officer", "administrator"]
 
 
@@ -67,6 +70,7 @@ class World:
     pupils: dict  # "own" (in class A), "sibling" (class B), "other" (class C)
     registrations: dict  # a pending registration submitted by each school's registrar, by scope
     import_jobs: dict  # an import job of each school, by scope
+    evidence: dict  # a commitment letter on each school's registration, by scope
 
     @property
     def county(self):
@@ -121,6 +125,19 @@ def world(db):
         users=users,
         pupils=pupils,
         registrations=registrations,
+        evidence={
+            scope: Evidence.objects.create(
+                request=request,
+                kind="commitment_letter",
+                file=SimpleUploadedFile("letter.pdf", PDF),
+                original_name="letter.pdf",
+                content_type="application/pdf",
+                size=len(PDF),
+                sha256="0" * 64,
+                uploaded_by=request.initiated_by,
+            )  # fmt: skip
+            for scope, request in registrations.items()
+        },
         import_jobs={
             scope: ImportJob.objects.create(school=cls.school, created_by=registrars[scope], filename="class.xlsx")
             for scope, cls in classes.items()

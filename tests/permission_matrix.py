@@ -126,6 +126,7 @@ MATRIX = {
     "registration_template": Route(
         lambda w, s: reverse("registration_template", args=[_school(w, s).code]), registrar_only
     ),
+    "evidence_download": Route(lambda w, s: reverse("evidence_download", args=[w.evidence[s].pk]), school_scoped),
     "import_job": Route(lambda w, s: reverse("import_job", args=[w.import_jobs[s].pk]), registrar_only),
     "approval_queue": Route(lambda w, s: reverse("approval_queue"), any_role),
     "request_detail": Route(lambda w, s: reverse("request_detail", args=[w.registrations[s].pk]), school_scoped),

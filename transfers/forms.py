@@ -11,7 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from students.identity import normalise_id_number, parse_id_number
 from students.models import Guardian, Student
 from students.spreadsheet import MAX_UPLOAD_BYTES
+from transfers.models import Evidence
 from transfers.selectors import id_number_holder, possible_duplicates
+from transfers.uploads import check_evidence
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -21,6 +23,10 @@ class RegistrationForm(forms.ModelForm):
     agreement with birth date and sex, the grade-1 age rule and the duplicate rules (DOMAIN Registration)."""
 
     school_class = forms.ModelChoiceField(label=_("Class"), queryset=None)
+    commitment_letter = forms.FileField(
+        label=_("Parents' signed commitment letter (承诺书), for a grade 1 child under 6 (PDF, JPEG or PNG)"),
+        required=False,
+    )
     confirm_not_duplicate = forms.BooleanField(
         label=_("I have checked: this is not the same child as the pupil named above"), required=False
     )
@@ -53,6 +59,19 @@ class RegistrationForm(forms.ModelForm):
             )
         return number
 
+    def clean_commitment_letter(self):
+        letter = self.cleaned_data.get("commitment_letter")
+        if letter:
+            self.commitment_check = check_evidence(letter)
+        return letter
+
+    def evidence(self):
+        """The checked uploads to attach to the request, as (kind, upload, check) triples."""
+        letter = self.cleaned_data.get("commitment_letter")
+        if not letter:
+            return []
+        return [(Evidence.Kind.COMMITMENT_LETTER, letter, self.commitment_check)]
+
     def clean(self):
         data = super().clean()
         info = getattr(self, "id_info", None)
@@ -67,13 +86,12 @@ class RegistrationForm(forms.ModelForm):
         school_class = data.get("school_class")
         if school_class and school_class.grade == 1 and data.get("birth_date") and data.get("entry_date"):
             cutoff = date(data["entry_date"].year - 6, 8, 31)
-            if data["birth_date"] > cutoff:
+            if data["birth_date"] > cutoff and not data.get("commitment_letter"):
                 self.add_error(
-                    "birth_date",
+                    "commitment_letter",
                     gettext(
                         "A grade 1 pupil must be 6 by 31 August of the entry year (born on or before %(cutoff)s). "
-                        "A younger child needs the parents' signed commitment letter (承诺书); "
-                        "its upload is not available yet, so ask the town office."
+                        "For a younger child, upload the parents' signed commitment letter (承诺书)."
                     )
                     % {"cutoff": cutoff.isoformat()},
                 )

@@ -160,3 +160,35 @@ class ImportJob(models.Model):
     @property
     def finished(self):
         return self.state in (self.State.IMPORTED, self.State.REFUSED)
+
+
+class Evidence(models.Model):
+    """A document attached to a change request (镇制度 四: the guardian applies in writing, with evidence),
+    checked by content on upload (PDF, JPEG or PNG only) and served only as a download. Never edited."""
+
+    class Kind(models.TextChoices):
+        COMMITMENT_LETTER = "commitment_letter", _("Parents' commitment letter (承诺书)")
+
+    request = models.ForeignKey(
+        ChangeRequest, verbose_name=_("request"), on_delete=models.PROTECT, related_name="evidence"
+    )
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to="evidence/%Y/%m/")
+    original_name = models.CharField(_("file name"), max_length=200)
+    content_type = models.CharField(_("content type"), max_length=50)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    history = RegistryHistory()
+
+    class Meta:
+        verbose_name = _("evidence")
+        verbose_name_plural = _("evidence")
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} · {self.original_name}"

@@ -11,6 +11,7 @@ urlpatterns = [
         name="registration_template",
     ),
     path("imports/<int:pk>/", views.import_job, name="import_job"),
+    path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
     path("requests/", views.approval_queue, name="approval_queue"),
     path("requests/<int:pk>/", views.request_detail, name="request_detail"),
     path("requests/<int:pk>/amend/", views.registration_amend, name="registration_amend"),

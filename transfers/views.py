@@ -5,7 +5,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,7 +18,7 @@ from transfers import services
 from transfers.forms import DecisionForm, GuardianFormSet, ImportForm, RegistrationForm, RejectionForm
 from transfers.imports import import_progress, start_import_job
 from transfers.kinds import ChangeRefused
-from transfers.models import ApprovalStep, ChangeRequest, ImportJob
+from transfers.models import ApprovalStep, ChangeRequest, Evidence, ImportJob
 from transfers.registration import amend_registration, register_pupil
 from transfers.selectors import possible_duplicates, requests_awaiting, requests_visible_to
 
@@ -36,13 +36,13 @@ def _registration_page(request, school, form, formset, change_request=None):
 @login_required
 def registration_new(request, code):
     school = _registrar_school(request, code)
-    form = RegistrationForm(request.POST or None, school=school)
+    form = RegistrationForm(request.POST or None, request.FILES or None, school=school)
     formset = GuardianFormSet(request.POST or None, prefix="guardians")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             change_request = register_pupil(
                 form.save(commit=False), formset.save(commit=False), form.cleaned_data["school_class"],
-                actor=request.user,
+                actor=request.user, evidence=form.evidence(),
             )  # fmt: skip
         except ChangeRefused as refusal:
             form.add_error(None, str(refusal))
@@ -102,13 +102,15 @@ def registration_amend(request, pk):
         return redirect("request_detail", pk)
     student = change_request.student
     initial = {"school_class": change_request.payload.get("school_class")}
-    form = RegistrationForm(request.POST or None, instance=student, school=change_request.school, initial=initial)
+    form = RegistrationForm(
+        request.POST or None, request.FILES or None, instance=student, school=change_request.school, initial=initial
+    )
     formset = GuardianFormSet(request.POST or None, instance=student, prefix="guardians")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             amend_registration(
                 change_request, form.save(commit=False), formset.save(commit=False),
-                form.cleaned_data["school_class"], actor=request.user,
+                form.cleaned_data["school_class"], actor=request.user, evidence=form.evidence(),
             )  # fmt: skip
         except ChangeRefused as refusal:
             form.add_error(None, str(refusal))
@@ -130,6 +132,7 @@ def request_detail(request, pk):
         "student": student,
         "guardians": student.guardians.all(),
         "steps": change_request.steps.select_related("school", "authority", "decided_by"),
+        "evidence": change_request.evidence.all(),
         "current_step": step,
         "can_decide": step is not None and services.can_decide(request.user, step),
         "can_amend": change_request.state == ChangeRequest.State.RETURNED
@@ -214,3 +217,13 @@ def approval_queue(request):
         "transfers/approval_queue.html",
         {"page": page, "rows": rows, "schools": schools, "school_code": school_code},
     )
+
+
+@login_required
+def evidence_download(request, pk):
+    """An evidence document, only as a download (never rendered inline), to those who see its request."""
+    evidence = get_object_or_404(Evidence.objects.filter(request__in=requests_visible_to(request.user)), pk=pk)
+    return FileResponse(
+        evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )  # fmt: skip

@@ -127,3 +127,14 @@ def test_pupil_page_title_is_the_pupils_name(client, world):
     pupil = world.pupils["own"]
     html = client_for(client, world, "registrar").get(reverse("pupil_detail", args=[pupil.pk])).content.decode()
     assert re.search(r"<title>(.*?)</title>", html, re.S).group(1).strip() == f"{pupil.name} · 学籍管理系统"
+
+
+def test_filter_by_school_grade_and_class(client, world):
+    client = client_for(client, world, "officer")
+    own, sibling = world.pupils["own"], world.pupils["sibling"]
+    page = client.get(reverse("pupil_list"), {"school": world.school_b.code}).content.decode()
+    assert sibling.name in page and own.name not in page
+    page = client.get(reverse("pupil_list"), {"class_number": world.class_a.number, "grade": 1}).content.decode()
+    assert own.name in page and sibling.name not in page
+    page = client.get(reverse("pupil_list"), {"school": world.school_c.code}).content.decode()
+    assert world.pupils["other"].name not in page  # another town's school is not a choice

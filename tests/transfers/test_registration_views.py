@@ -1,14 +1,16 @@
 """The registrar's new-pupil form and the officer's decision pages, as a user meets them."""
 
+import hashlib
 from datetime import date
 
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from students.identity import check_digit, make_id_number
 from students.models import Student
-from tests.conftest import client_for
+from tests.conftest import PDF, client_for
 from tests.factories import EnrolmentSpellFactory, StudentFactory
-from transfers.models import ChangeRequest
+from transfers.models import ChangeRequest, Evidence
 
 BIRTH = date(2019, 10, 8)
 GOOD_ID = make_id_number("341199", BIRTH, 555, "2")
@@ -110,13 +112,43 @@ def test_traditional_characters_are_folded_for_the_duplicate_warning(client, wor
     assert f"同名、同出生日期、同性别的学生在{world.school_c.name}有学籍" in html
 
 
-def test_grade_one_pupil_must_be_six_by_31_august(client, world):
+def _young_child(world):
     young = date(2020, 9, 2)
+    return form_data(world, birth_date=young.isoformat(), id_number=make_id_number("341199", young, 555, "2"))
+
+
+def test_grade_one_pupil_under_six_needs_the_commitment_letter(client, world):
     url = reverse("registration_new", args=[world.school_a.code])
-    data = form_data(world, birth_date=young.isoformat(), id_number=make_id_number("341199", young, 555, "2"))
-    html = client_for(client, world, "registrar").post(url, data).content.decode()
-    assert "2020-08-31" in html
+    html = client_for(client, world, "registrar").post(url, _young_child(world)).content.decode()
+    assert "2020-08-31" in html and "承诺书" in html
     assert not Student.objects.filter(name="林小雨").exists()
+
+
+def test_commitment_letter_is_attached_and_downloadable(client, world):
+    client = client_for(client, world, "registrar")
+    letter = SimpleUploadedFile("承诺书.pdf", PDF, content_type="application/pdf")
+    response = client.post(reverse("registration_new", args=[world.school_a.code]),
+                           {**_young_child(world), "commitment_letter": letter})  # fmt: skip
+    assert response.status_code == 302
+    evidence = Student.objects.get(name="林小雨").change_requests.get().evidence.get()
+    assert (evidence.kind, evidence.content_type, evidence.sha256) == (
+        "commitment_letter",
+        "application/pdf",
+        hashlib.sha256(PDF).hexdigest(),
+    )
+    download = client.get(reverse("evidence_download", args=[evidence.pk]))
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert b"".join(download.streaming_content) == PDF
+
+
+def test_a_renamed_executable_is_refused_and_nothing_is_stored(client, world):
+    program = SimpleUploadedFile("承诺书.pdf", b"MZ\x90\x00" + b"\x00" * 300, content_type="application/pdf")
+    page = client_for(client, world, "registrar").post(
+        reverse("registration_new", args=[world.school_a.code]), {**_young_child(world), "commitment_letter": program}
+    )
+    assert "只接受 PDF、JPEG 或 PNG 文件" in page.content.decode()
+    assert not Student.objects.filter(name="林小雨").exists()
+    assert Evidence.objects.filter(original_name="承诺书.pdf").count() == 0
 
 
 def test_officer_approves_from_the_request_page(client, world):
