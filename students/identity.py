@@ -152,9 +152,10 @@ def mask_id_number(value: str) -> str:
 
 
 def make_id_number(region: str, birth_date: date, sequence: int, sex: str) -> str:
-    """A valid ID number for demo data and test factories: the 6-digit region, the birth date, the 3-digit
-    sequence (0–999) with its last digit nudged by one if needed so it is odd for "1" (male) and even for "2"
-    (female), and the check character. The region is not checked against the province list."""
+    """A valid ID-number-shaped code (J national numbers, demo data, test factories): the 6-digit region,
+    the birth date, the 3-digit sequence (0–999) with its last digit nudged by one if needed so it is odd
+    for "1" (male) and even for "2" (female), and the check character. The region is not checked against
+    the province list."""
     if len(region) != 6 or not set(region) <= _ASCII_DIGITS:
         raise ValueError(f"region must be 6 ASCII digits, got {region!r}")
     if not 0 <= sequence <= 999:

@@ -5,8 +5,10 @@ from django.db import transaction
 
 from registry.roles import Role
 from registry.scoping import roles_at
-from students import events
+from students import codes, events
 from students.export import pupil_list_workbook
+from students.identity import make_id_number
+from students.models import Student
 from students.pinyin import folded, search_keys
 
 # Who may see a minor's full ID numbers (个人信息保护法 第二十八条: sensitive data, least privilege).
@@ -40,3 +42,18 @@ def export_pupil_list(spells, *, actor, scope, filters, request=None):
     content, rows = pupil_list_workbook(spells, scope=scope, exported_by=actor)
     events.list_exported(actor=actor, rows=rows, scope=scope, filters=filters, request=request)
     return content
+
+
+def assign_national_number(student, *, region):
+    """Give the pupil the lifelong national student number (学籍号, 一人一号，终身不变): `G` + the
+    resident ID number, or for a pupil without one `J` + a self-assigned code built like an ID number
+    (the school's 6-digit area code, the birth date, a sequence, a check digit; DOMAIN Number forms)."""
+    if student.id_type == codes.IdType.RESIDENT and student.id_number:
+        student.national_number = f"G{student.id_number}"
+        return student.national_number
+    prefix = f"J{region}{student.birth_date:%Y%m%d}"
+    taken = Student.objects.filter(national_number__startswith=prefix).values_list("national_number", flat=True)
+    used = {int(number[15:18]) for number in taken}
+    sequence = next(n for n in range(1 if student.sex == codes.Sex.MALE else 0, 1000, 2) if n not in used)
+    student.national_number = "J" + make_id_number(region, student.birth_date, sequence, student.sex)
+    return student.national_number

@@ -8,6 +8,7 @@ from django.forms import inlineformset_factory
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from students.codes import IdType
 from students.identity import normalise_id_number, parse_id_number
 from students.models import Guardian, Student
 from students.spreadsheet import MAX_UPLOAD_BYTES
@@ -45,12 +46,19 @@ class RegistrationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.school = school
         self.fields["school_class"].queryset = school.classes.all()
-        self.fields["id_number"].required = True
+        self.fields["id_number"].help_text = _(
+            "Required for a resident ID card (居民身份证); a pupil without one gets a J national number."
+        )
         self.duplicate_schools = []
 
     def clean_id_number(self):
         number = normalise_id_number(self.cleaned_data["id_number"])
-        self.id_info = parse_id_number(number)
+        if self.cleaned_data.get("id_type") == IdType.RESIDENT:
+            if not number:
+                raise ValidationError(gettext("Enter the number of the resident ID card (居民身份证)."))
+            self.id_info = parse_id_number(number)
+        if not number:
+            return number
         holder = id_number_holder(number, exclude=self.instance if self.instance.pk else None)
         if holder is not None:
             raise ValidationError(

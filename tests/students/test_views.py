@@ -134,7 +134,10 @@ def test_filter_by_school_grade_and_class(client, world):
     own, sibling = world.pupils["own"], world.pupils["sibling"]
     page = client.get(reverse("pupil_list"), {"school": world.school_b.code}).content.decode()
     assert sibling.name in page and own.name not in page
-    page = client.get(reverse("pupil_list"), {"class_number": world.class_a.number, "grade": 1}).content.decode()
+    world.class_a.number, world.class_b.number = 3, 4
+    world.class_a.save()
+    world.class_b.save()
+    page = client.get(reverse("pupil_list"), {"class_number": 3, "grade": 1}).content.decode()
     assert own.name in page and sibling.name not in page
     page = client.get(reverse("pupil_list"), {"school": world.school_c.code}).content.decode()
     assert world.pupils["other"].name not in page  # another town's school is not a choice

@@ -11,6 +11,7 @@ from students.models import Student
 from tests.conftest import PDF, client_for
 from tests.factories import EnrolmentSpellFactory, StudentFactory
 from transfers.models import ChangeRequest, Evidence
+from transfers.services import approve_step, current_step
 
 BIRTH = date(2019, 10, 8)
 GOOD_ID = make_id_number("341199", BIRTH, 555, "2")
@@ -204,3 +205,24 @@ def test_overdue_requests_are_marked(client, world):
     step.save()
     page = client_for(client, world, "officer").get(reverse("approval_queue")).content.decode()
     assert "table-danger" in page and "已超期" in page
+
+
+def test_a_pupil_without_an_id_card_gets_a_j_number(client, world):
+    data = form_data(world, id_type="A", id_number="E12345678")  # a passport
+    response = client_for(client, world, "registrar").post(
+        reverse("registration_new", args=[world.school_a.code]), data
+    )
+    assert response.status_code == 302
+    request = Student.objects.get(name="林小雨").change_requests.get()
+    approve_step(current_step(request), actor=world.users["officer"])
+    student = Student.objects.get(name="林小雨")
+    code = student.national_number[1:]
+    assert student.national_number[0] == "J" and len(student.national_number) == 19
+    assert code[:6] == world.town1.code[:6] and code[6:14] == BIRTH.strftime("%Y%m%d")
+    assert code[-1] == check_digit(code[:17]) and int(code[16]) % 2 == 0  # a girl: even sequence
+
+
+def test_resident_id_card_needs_its_number(client, world):
+    url = reverse("registration_new", args=[world.school_a.code])
+    html = client_for(client, world, "registrar").post(url, form_data(world, id_number="")).content.decode()
+    assert "请填写居民身份证号码" in html

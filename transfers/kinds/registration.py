@@ -4,12 +4,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from students.models import EnrolmentSpell
+from students.services import assign_national_number
 from transfers.kinds.base import ChangeKind, ChangeRefused, Party
 
 
 class Registration(ChangeKind):
-    """Chain: the school's town office. Effect: the pupil gets the national number (G + ID number) and an
-    open enrolment spell in the chosen class — they are now 在籍. Deadline: 15 working days."""
+    """Chain: the school's town office. Effect: the pupil gets the national number (G + ID number, or a J
+    number without one) and an open enrolment spell in the chosen class — they are now 在籍. Deadline: 15
+    working days."""
 
     code = "registration"
     deadline_working_days = 15
@@ -21,14 +23,12 @@ class Registration(ChangeKind):
         student = request.student
         if student.national_number:
             raise ChangeRefused(_("This pupil already has a national student number."))
-        if not student.id_number:
-            raise ChangeRefused(_("A pupil without an ID number cannot be registered here yet."))
         if student.spells.filter(ended_on__isnull=True).exists():
             raise ChangeRefused(_("This pupil is already on a school's register."))
 
     def apply(self, request, *, actor):
         student = request.student
-        student.national_number = f"G{student.id_number}"
+        assign_national_number(student, region=request.school.authority.code[:6])
         student.save(update_fields=["national_number"])
         payload = request.payload
         EnrolmentSpell.objects.create(
