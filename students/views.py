@@ -15,6 +15,7 @@ from students import services
 from students.forms import PupilFilterForm, RevealForm
 from students.identity import mask_id_number, mask_national_number, mask_phone
 from students.selectors import open_spells_visible_to, students_visible_to
+from students.status import status_of
 
 
 def _filtered_spells(request):
@@ -63,6 +64,7 @@ def _pupil_page(request, pk, *, reveal_form=None, revealed=False):
         "student": student,
         "guardians": student.guardians.all(),
         "spells": spells,
+        "status": status_of(spells),
         "current": current,
         "revealed": revealed,
         "can_reveal": services.can_reveal_id_numbers(request.user, current.school),

@@ -71,3 +71,4 @@ def test_registrar_registers_and_officer_approves(page, live_server, transaction
     expect(page.get_by_test_id("national-number")).to_have_text(f"G{GOOD_ID[:4]}**********{GOOD_ID[-4:]}")
     expect(page.get_by_test_id("id-number")).to_have_text(f"{GOOD_ID[:4]}**********{GOOD_ID[-4:]}")
     expect(page.get_by_role("cell", name="新生注册")).to_be_visible()
+    expect(page.get_by_test_id("pupil-status")).to_have_text("在籍")

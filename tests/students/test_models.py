@@ -40,3 +40,25 @@ def test_pupils_without_an_id_number_may_be_many(db):
 def test_national_number_has_a_known_form(db):
     with pytest.raises(IntegrityError), transaction.atomic():
         StudentFactory(national_number="X123")
+
+
+def test_spells_of_one_pupil_never_overlap(db):
+    spell = EnrolmentSpellFactory(started_on=date(2026, 9, 1))
+    spell.ended_on, spell.exit_reason = date(2027, 1, 22), EnrolmentSpell.ExitReason.TRANSFERRED_OUT
+    spell.save()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EnrolmentSpellFactory(student=spell.student, started_on=date(2026, 12, 1))  # inside the closed spell
+    with pytest.raises(IntegrityError), transaction.atomic():
+        EnrolmentSpellFactory(student=spell.student, started_on=date(2026, 3, 1))  # open, so it covers it
+    EnrolmentSpellFactory(student=spell.student, started_on=date(2027, 1, 22))  # the hand-over day is fine
+    assert spell.student.spells.count() == 2
+
+
+def test_status_follows_from_the_spells(db):
+    from students.status import Status, status_of
+
+    spell = EnrolmentSpellFactory()
+    assert status_of([]) == Status.PENDING
+    assert status_of([spell]) == Status.ENROLLED
+    spell.ended_on, spell.exit_reason = date(2027, 1, 22), EnrolmentSpell.ExitReason.WITHDRAWN
+    assert status_of([spell]) == Status.WITHDRAWN
