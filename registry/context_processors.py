@@ -37,8 +37,8 @@ def navigation(request):
     if user.is_superuser:
         items.append((_("System administration"), reverse("admin:index")))
     path = request.path
-    nav = [
-        {"label": label, "url": url, "active": path == url if url == "/" else path.startswith(url)}
-        for label, url in items
-    ]
+    # the current page is the item with the longest address that the path starts with
+    matches = [url for _label, url in items if path == url or (url != "/" and path.startswith(url))]
+    current = max(matches, key=len, default=None)
+    nav = [{"label": label, "url": url, "active": url == current} for label, url in items]
     return {"nav_items": nav, "user_grants": grants}

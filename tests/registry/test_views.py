@@ -74,3 +74,10 @@ def test_login_page_in_english_when_chosen(client, db):
     page = client.get(reverse("login")).content.decode()
     assert 'lang="en"' in page
     assert "Username" in page
+
+
+def test_navigation_marks_only_the_current_page(client, world):
+    page = client_for(client, world, "registrar").get(reverse("registration_new", args=[world.school_a.code]))
+    html = page.content.decode()
+    assert html.count('aria-current="page"') == 1
+    assert f'href="{reverse("registration_new", args=[world.school_a.code])}" aria-current="page"' in html
