@@ -19,7 +19,6 @@ class TimelineEntry:
     actor: str
     kind: str  # "+" created, "~" changed, "-" deleted
     reason: str
-    subject: str
     changes: list[Change] = field(default_factory=list)
 
 
@@ -31,7 +30,7 @@ def _display(record, name):
     return value
 
 
-def history_timeline(history_rows, *, subject="", hidden=(), masked=None):
+def history_timeline(history_rows, *, hidden=(), masked=None):
     """Timeline entries for `history_rows` (one object's history, any order), newest first.
 
     `hidden` fields are left out; `masked` maps a field name to a function that masks its values
@@ -46,7 +45,6 @@ def history_timeline(history_rows, *, subject="", hidden=(), masked=None):
             actor=str(row.history_user) if row.history_user_id else "",
             kind=row.history_type,
             reason=row.history_change_reason or "",
-            subject=subject,
         )
         if previous is not None and row.history_type == "~":
             delta = row.diff_against(previous)

@@ -42,8 +42,3 @@ def add_working_days(start: date, count: int) -> date:
         if calendar.is_workday(day):
             remaining -= 1
     return day
-
-
-def working_days_left(today: date, due: date) -> int:
-    """Working days from `today` until `due`: 0 on the due day, negative once overdue."""
-    return WorkingDayCalendar(min(today, due), max(today, due)).working_days_between(today, due)

@@ -3,7 +3,7 @@
 from datetime import date
 
 from registry.models import CalendarDay
-from registry.working_days import add_working_days, working_days_left
+from registry.working_days import WorkingDayCalendar, add_working_days
 
 
 def test_national_day_week_is_skipped_and_the_make_up_saturday_counts(db):
@@ -25,6 +25,7 @@ def test_administrator_table_extends_years_the_package_does_not_know(db):
 
 
 def test_days_left_is_negative_when_overdue(db):
-    assert working_days_left(date(2026, 11, 25), date(2026, 11, 27)) == 2
-    assert working_days_left(date(2026, 11, 27), date(2026, 11, 27)) == 0
-    assert working_days_left(date(2026, 11, 30), date(2026, 11, 26)) == -2
+    calendar = WorkingDayCalendar(date(2026, 11, 20), date(2026, 12, 5))
+    assert calendar.working_days_between(date(2026, 11, 25), date(2026, 11, 27)) == 2
+    assert calendar.working_days_between(date(2026, 11, 27), date(2026, 11, 27)) == 0
+    assert calendar.working_days_between(date(2026, 11, 30), date(2026, 11, 26)) == -2
