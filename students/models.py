@@ -118,6 +118,7 @@ class EnrolmentSpell(models.Model):
         DECEASED = "deceased", _("Deceased")
         GRADUATED = "graduated", _("Graduated")
         PROMOTED = "promoted", _("Promoted")
+        PLACED = "placed", _("Placed in another grade or class")
 
     student = models.ForeignKey(Student, verbose_name=_("pupil"), on_delete=models.PROTECT, related_name="spells")
     school = models.ForeignKey(School, verbose_name=_("school"), on_delete=models.PROTECT, related_name="spells")
@@ -151,3 +152,62 @@ class EnrolmentSpell(models.Model):
 
     def __str__(self):
         return f"{self.student} @ {self.school} ({self.started_on} – {self.ended_on or ''})"
+
+
+class Suspension(models.Model):
+    """A suspension of study (休学): the pupil stays on the school's register (the enrolment spell stays open)
+    but is not attending. DOMAIN: one year at a time, extensions allowed, consecutive suspension normally at
+    most two years; `ended_on` is set when the pupil resumes (复学). At most one open suspension per pupil."""
+
+    student = models.ForeignKey(Student, verbose_name=_("pupil"), on_delete=models.PROTECT, related_name="suspensions")
+    started_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("planned end"))
+    ended_on = models.DateField(_("resumed on"), null=True, blank=True)
+    reason = models.CharField(_("reason"), max_length=200)
+
+    history = RegistryHistory()
+
+    class Meta:
+        verbose_name = _("suspension")
+        verbose_name_plural = _("suspensions")
+        ordering = ["student", "started_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["student"], condition=Q(ended_on__isnull=True), name="one_open_suspension"),
+            models.CheckConstraint(condition=Q(ends_on__gt=F("started_on")), name="suspension_ends_after_start"),
+        ]
+
+    def __str__(self):
+        return f"{self.student} {self.started_on} – {self.ends_on}"
+
+
+class GuestStudy(models.Model):
+    """Guest study (借读): the pupil studies at the host school while the record stays at the home school
+    (DOMAIN Status changes). At most one open guest study per pupil; `ended_on` closes it."""
+
+    student = models.ForeignKey(
+        Student, verbose_name=_("pupil"), on_delete=models.PROTECT, related_name="guest_studies"
+    )
+    host_school = models.ForeignKey(
+        School, verbose_name=_("host school"), on_delete=models.PROTECT, related_name="guest_pupils"
+    )
+    host_class = models.ForeignKey(
+        SchoolClass, verbose_name=_("class"), on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    started_on = models.DateField(_("from"))
+    ends_on = models.DateField(_("planned end"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+
+    history = RegistryHistory()
+
+    class Meta:
+        verbose_name = _("guest study")
+        verbose_name_plural = _("guest studies")
+        ordering = ["student", "started_on"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student"], condition=Q(ended_on__isnull=True), name="one_open_guest_study"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.student} @ {self.host_school}"

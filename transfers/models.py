@@ -19,6 +19,16 @@ class ChangeRequest(models.Model):
 
     class Kind(models.TextChoices):
         REGISTRATION = "registration", _("New-student registration")
+        TRANSFER = "transfer", _("Transfer")
+        TRANSFER_IN_EXTERNAL = "transfer_in_external", _("Transfer in from outside the system")
+        TRANSFER_OUT_EXTERNAL = "transfer_out_external", _("Transfer out of the system")
+        SUSPENSION = "suspension", _("Suspension")
+        RESUMPTION = "resumption", _("Resumption")
+        WITHDRAWAL = "withdrawal", _("Withdrawal")
+        DEATH = "death", _("Death")
+        GUEST_STUDY = "guest_study", _("Guest study")
+        KEY_CHANGE = "key_change", _("Key-information change")
+        GRADUATION = "graduation", _("Graduation")
 
     class State(models.TextChoices):
         PENDING = "pending", _("Under review")
@@ -33,6 +43,15 @@ class ChangeRequest(models.Model):
     )
     school = models.ForeignKey(
         School, verbose_name=_("initiating school"), on_delete=models.PROTECT, related_name="change_requests"
+    )
+    counterpart_school = models.ForeignKey(
+        School,
+        verbose_name=_("other school"),
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        help_text=_("The sending school of a transfer, the home school of a guest study."),
     )
     payload = models.JSONField(_("details"), default=dict, blank=True)
     state = models.CharField(_("state"), max_length=20, choices=State.choices, default=State.PENDING)
@@ -168,6 +187,14 @@ class Evidence(models.Model):
 
     class Kind(models.TextChoices):
         COMMITMENT_LETTER = "commitment_letter", _("Parents' commitment letter (承诺书)")
+        APPLICATION = "application", _("Guardian's written application")
+        HOUSEHOLD_PROOF = "household_proof", _("Household register or property certificate")
+        JOB_PROOF = "job_proof", _("Proof of the parent's job")
+        TRANSFER_FORM_SCAN = "transfer_form_scan", _("Stamped four-copy transfer form (scan)")
+        MEDICAL_CERTIFICATE = "medical_certificate", _("Hospital certificate (county level or above)")
+        RECOVERY_CERTIFICATE = "recovery_certificate", _("Recovery certificate")
+        DEATH_CERTIFICATE = "death_certificate", _("Death certificate")
+        IDENTITY_PROOF = "identity_proof", _("Household register page or other proof of the new details")
 
     request = models.ForeignKey(
         ChangeRequest, verbose_name=_("request"), on_delete=models.PROTECT, related_name="evidence"
@@ -192,3 +219,35 @@ class Evidence(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} · {self.original_name}"
+
+
+class TransferForm(models.Model):
+    """One issue of the four-copy transfer form (转学联系单, 一式四份) of a transfer: issue 1 when the transfer
+    is started, issue 2 when it is approved. Rendered to PDF by a Celery task; the (request, issue) pair is
+    unique, so a task run twice or redelivered after a killed worker still yields one form. The
+    verification code lets anyone confirm on a public page that a paper copy is genuine."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("Waiting")
+        RENDERING = "rendering", _("Being produced")
+        READY = "ready", _("Ready")
+
+    request = models.ForeignKey(
+        ChangeRequest, verbose_name=_("request"), on_delete=models.PROTECT, related_name="transfer_forms"
+    )
+    issue = models.PositiveSmallIntegerField(_("issue"))
+    serial = models.CharField(_("serial number"), max_length=30, unique=True)
+    verification_code = models.CharField(_("verification code"), max_length=16, unique=True)
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.QUEUED)
+    file = models.FileField(_("file"), upload_to="transfer-forms/%Y/", blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    rendered_at = models.DateTimeField(_("rendered at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("four-copy transfer form")
+        verbose_name_plural = _("four-copy transfer forms")
+        ordering = ["request", "issue"]
+        constraints = [models.UniqueConstraint(fields=["request", "issue"], name="one_form_per_issue")]
+
+    def __str__(self):
+        return self.serial
