@@ -3,6 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from registry.notifications import unread_count
 from registry.roles import Role
 from registry.scoping import grants_of
 
@@ -25,12 +26,12 @@ def navigation(request):
     for grant in grants:
         if grant.role == Role.REGISTRAR:
             item = (_("New-student registration"), reverse("registration_new", args=[grant.school.code]))
-        elif grant.role == Role.OFFICER:
+            if item not in items:
+                items.append(item)
+        if grant.role in (Role.OFFICER, Role.REGISTRAR, Role.HEADTEACHER):  # schools decide on transfers out
             item = (_("Approval queue"), reverse("approval_queue"))
-        else:
-            continue
-        if item not in items:
-            items.append(item)
+            if item not in items:
+                items.append(item)
     if grants:
         items.append((_("Pupils"), reverse("pupil_list")))
         items.append((_("Semesters"), reverse("semester_list")))
@@ -41,4 +42,17 @@ def navigation(request):
     matches = [url for _label, url in items if path == url or (url != "/" and path.startswith(url))]
     current = max(matches, key=len, default=None)
     nav = [{"label": label, "url": url, "active": url == current} for label, url in items]
-    return {"nav_items": nav, "user_grants": grants}
+    return {"nav_items": nav, "user_grants": grants, "unread_notifications": _unread_counter(user)}
+
+
+def _unread_counter(user):
+    """The user's count of unread notifications for the layout's badge: counted once (one query), when a page
+    first shows it (templates call it: `{% with unread=unread_notifications %}`), never for pages that don't."""
+    counted = []
+
+    def unread():
+        if not counted:
+            counted.append(unread_count(user))
+        return counted[0]
+
+    return unread

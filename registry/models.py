@@ -247,3 +247,45 @@ class CalendarDay(models.Model):
 
     def __str__(self):
         return f"{self.date} {self.note}"
+
+
+class Notification(models.Model):
+    """One reminder in a staff member's inbox (通知), e-mailed once when it is created.
+
+    The rule "one reminder per item per day, never duplicated": `key` names the item it is about
+    ("step-due:123", "suspension-ending:45", "unregistered:67", "deadline:2026-09-30") and `day` the date
+    it reminds of, and (recipient, key, day) is unique in the database. Reminders are inserted with
+    `bulk_create(ignore_conflicts=True)` stamped with the inserting run's `run` id, so a second run on the
+    same day (celery beat firing twice, a redelivered task, two workers at once) inserts nothing, and only
+    the rows carrying a run's own id are e-mailed by that run (registry.notifications.deliver). The texts are
+    rendered when the row is created, in the site's language (LANGUAGE_CODE), so the inbox and the e-mail
+    say the same thing.
+    """
+
+    recipient = models.ForeignKey(
+        User, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
+    )
+    key = models.CharField(_("item"), max_length=100)
+    day = models.DateField(_("day"))
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"), blank=True)
+    link = models.CharField(_("link"), max_length=300, blank=True, help_text=_("A page of this site."))
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    run = models.UUIDField(_("run"), null=True, blank=True, editable=False, db_index=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-day", "-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "key", "day"], name="one_notification_per_item_per_day"),
+        ]
+        indexes = [models.Index(fields=["recipient", "read_at"])]
+
+    def __str__(self):
+        return f"{self.day} {self.title}"
+
+    @property
+    def is_read(self):
+        return self.read_at is not None

@@ -106,3 +106,39 @@ def officer_authorities(user) -> set[int]:
     """Ids of the authorities the user decides for as a town officer, and those below them."""
     granted = [grant.authority.pk for grant in grants_of(user) if grant.role == Role.OFFICER]
     return _with_descendants(granted) if granted else set()
+
+
+def role_holders(roles, scope_pks=None) -> dict[tuple[Role, int], list]:
+    """The active users holding each of `roles`, by (role, scope pk), in one query.
+
+    `roles` are all school roles (scopes are School pks) or all officer (Authority pks); `scope_pks`
+    narrows to those scopes, None means every scope. Only direct holders count: the officers of a town
+    office, not those of the county above it. Used to address reminders (transfers.reminders).
+    """
+    roles = set(roles)
+    if roles <= set(SCHOOL_ROLE_PERMISSIONS):
+        model, codenames = "school", {SCHOOL_ROLE_PERMISSIONS[role] for role in roles}
+    elif roles <= set(AUTHORITY_ROLE_PERMISSIONS):
+        model, codenames = "authority", {AUTHORITY_ROLE_PERMISSIONS[role] for role in roles}
+    else:
+        raise ValueError("role_holders takes school roles or authority roles, not both")
+    rows = UserObjectPermission.objects.filter(
+        permission__codename__in=codenames,
+        permission__content_type__app_label="registry",
+        permission__content_type__model=model,
+        user__is_active=True,
+    )
+    if scope_pks is not None:
+        scope_pks = {str(pk) for pk in scope_pks}
+        if not scope_pks:
+            return {}
+        rows = rows.filter(object_pk__in=scope_pks)
+    holders = {}
+    for row in rows.select_related("user", "permission").order_by("user__username", "pk"):
+        holders.setdefault((ROLE_BY_CODENAME[row.permission.codename], int(row.object_pk)), []).append(row.user)
+    return holders
+
+
+def users_with_role(role, scope) -> list:
+    """The active users holding `role` on `scope` (a School for school roles, an Authority for officers)."""
+    return role_holders([role], [scope.pk]).get((role, scope.pk), [])

@@ -9,6 +9,7 @@ Redis and a worker, and `XUEJI_PROFILE=production` turns on the HTTPS-only setti
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -140,6 +141,7 @@ if PRODUCTION:
 
 EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="xueji@localhost")
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000")  # the address e-mails link to
 
 CACHE_URL = env.str("CACHE_URL", default="")
 CACHES = {
@@ -157,6 +159,10 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
+# celery beat (default file scheduler): the daily deadline reminders at 07:00 Beijing time; idempotent per day.
+CELERY_BEAT_SCHEDULE = {
+    "daily-reminders": {"task": "transfers.tasks.send_daily_reminders_task", "schedule": crontab(hour=7, minute=0)},
+}
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="Xueji-demo-2026")
 

@@ -1,0 +1,18 @@
+"""`manage.py send_reminders [--date YYYY-MM-DD]`: the daily reminders without celery beat (a laptop, cron)."""
+
+from datetime import date
+
+from django.core.management.base import BaseCommand
+
+from transfers.reminders import send_daily_reminders
+
+
+class Command(BaseCommand):
+    help = "Create and e-mail today's deadline reminders (safe to run more than once a day)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--date", type=date.fromisoformat, help="The day to remind for (default: today).")
+
+    def handle(self, *args, date=None, **options):
+        result = send_daily_reminders(date)
+        self.stdout.write(f"{result['created']} reminders created for {result['recipients']} people.")
