@@ -181,3 +181,15 @@ def mask_phone(value: str) -> str:
     if len(value) < 7:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def mask_name(value: str) -> str:
+    """A name as shown to the public: the first and last characters kept, the others masked (张*明, 欧**锋);
+    a two-character name keeps its first (李*), a single character is masked entirely. Works by character,
+    so a rare name character outside the Basic Multilingual Plane (𠮷) counts as one."""
+    value = (value or "").strip()
+    if len(value) <= 1:
+        return "*" * len(value)
+    if len(value) == 2:
+        return value[0] + "*"
+    return value[0] + "*" * (len(value) - 2) + value[-1]
