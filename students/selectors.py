@@ -10,5 +10,7 @@ def open_spells_visible_to(user):
 
 
 def students_visible_to(user):
-    """Pupils currently on the register of a school in the user's scope."""
-    return Student.objects.filter(pk__in=open_spells_visible_to(user).values("student_id"))
+    """Pupils who are, or were, on the register of a school in the user's scope: a school keeps read access
+    to the records of pupils who left it (transferred out, withdrew, graduated — DOMAIN Archives)."""
+    spells = EnrolmentSpell.objects.filter(school__in=schools_visible_to(user).values("pk"))
+    return Student.objects.filter(pk__in=spells.values("student_id"))

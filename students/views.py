@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.timeline import history_timeline
-from registry.scoping import grants_of, schools_visible_to
+from registry.roles import Role
+from registry.scoping import grants_of, roles_at, schools_visible_to
 from students import services
 from students.forms import PupilFilterForm, RevealForm
 from students.identity import mask_id_number, mask_national_number, mask_phone
@@ -53,7 +54,8 @@ def pupil_export(request):
 def _pupil_page(request, pk, *, reveal_form=None, revealed=False):
     student = get_object_or_404(students_visible_to(request.user), pk=pk)
     spells = list(student.spells.select_related("school", "school_class").order_by("started_on"))
-    current = next(spell for spell in spells if spell.ended_on is None)
+    current = next((spell for spell in spells if spell.ended_on is None), None)
+    suspension = student.suspensions.filter(ended_on__isnull=True).first()
     context = {
         "timeline": history_timeline(
             student.history.select_related("history_user"),
@@ -64,10 +66,13 @@ def _pupil_page(request, pk, *, reveal_form=None, revealed=False):
         "student": student,
         "guardians": student.guardians.all(),
         "spells": spells,
-        "status": status_of(spells),
+        "status": status_of(spells, suspended=suspension is not None),
+        "suspension": suspension,
         "current": current,
+        "last": spells[-1],
         "revealed": revealed,
-        "can_reveal": services.can_reveal_id_numbers(request.user, current.school),
+        "can_reveal": current is not None and services.can_reveal_id_numbers(request.user, current.school),
+        "can_start_changes": current is not None and roles_at(request.user, current.school) & {Role.REGISTRAR},
         "reveal_form": reveal_form or RevealForm(),
     }
     return render(request, "students/pupil_detail.html", context)
@@ -82,7 +87,10 @@ def pupil_detail(request, pk):
 @require_POST
 def reveal_id_numbers(request, pk):
     student = get_object_or_404(students_visible_to(request.user), pk=pk)
-    school = student.spells.get(ended_on__isnull=True).school
+    spell = student.spells.filter(ended_on__isnull=True).select_related("school").first()
+    if spell is None:
+        raise PermissionDenied  # a pupil who left: their former school reads the record, reveals nothing
+    school = spell.school
     if not services.can_reveal_id_numbers(request.user, school):
         raise PermissionDenied
     form = RevealForm(request.POST)

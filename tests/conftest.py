@@ -3,6 +3,7 @@ from dataclasses import dataclass
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from registry.models import Notification
 from registry.roles import Role
 from registry.services import grant_role
 from tests.factories import (
@@ -14,7 +15,7 @@ from tests.factories import (
     TownFactory,
     UserFactory,
 )
-from transfers.models import Evidence, ImportJob
+from transfers.models import Evidence, ImportJob, TransferForm
 from transfers.registration import register_pupil
 
 
@@ -71,6 +72,8 @@ class World:
     registrations: dict  # a pending registration submitted by each school's registrar, by scope
     import_jobs: dict  # an import job of each school, by scope
     evidence: dict  # a commitment letter on each school's registration, by scope
+    transfer_forms: dict  # a ready four-copy form on each school's request (scope is what matters), by scope
+    notifications: dict  # a notification for each school's registrar, by scope
 
     @property
     def county(self):
@@ -141,6 +144,23 @@ def world(db):
         import_jobs={
             scope: ImportJob.objects.create(school=cls.school, created_by=registrars[scope], filename="class.xlsx")
             for scope, cls in classes.items()
+        },
+        transfer_forms={
+            scope: TransferForm.objects.create(
+                request=request,
+                issue=1,
+                serial=f"ZX2026-{request.pk:06d}-1",
+                verification_code=f"WORLD{scope.upper()}",
+                state=TransferForm.State.READY,
+                file=SimpleUploadedFile("form.pdf", PDF),
+            )
+            for scope, request in registrations.items()
+        },
+        notifications={
+            scope: Notification.objects.create(
+                recipient=user, key="deadline:2025-07-31", day="2025-07-31", title="国家截止日期 2025-07-31"
+            )
+            for scope, user in registrars.items()
         },
     )
 

@@ -88,6 +88,29 @@ def registrar_amends(role, scope):
     return 302 if status == 200 else status
 
 
+def registrar_or_officer(role, scope):
+    """Graduation: the school's registrar submits, its town's officers approve; others in scope 403."""
+    status = school_scoped(role, scope)
+    if status == 200 and role not in ("registrar", "officer"):
+        return 403
+    return status
+
+
+def officer_approves_graduations(role, scope):
+    status = registrar_or_officer(role, scope)
+    if status == 200:
+        return 302 if role == "officer" else 403
+    return status
+
+
+def own_notification(role, scope):
+    """A notification is its recipient's alone (each scope's is its school's registrar's): marking it read
+    sends the recipient back to the inbox (302); for anyone else it does not exist (404)."""
+    if role == "anonymous":
+        return 302
+    return 302 if role == "registrar" and scope == "own" else 404
+
+
 def officer_decides(role, scope):
     """A decision: the town's officers only (302 back to the queue); others in scope 403."""
     status = school_scoped(role, scope)
@@ -97,6 +120,24 @@ def officer_decides(role, scope):
 
 
 MATRIX = {
+    "change_new": Route(lambda w, s: reverse("change_new", args=[w.pupils[s].pk, "suspension"]), registrar_only),
+    "incoming_new": Route(lambda w, s: reverse("incoming_new", args=[_school(w, s).code, "transfer"]), registrar_only),
+    "transfer_in_external_new": Route(
+        lambda w, s: reverse("transfer_in_external_new", args=[_school(w, s).code]), registrar_only
+    ),
+    "graduation": Route(lambda w, s: reverse("graduation", args=[_school(w, s).code]), registrar_or_officer),
+    "graduation_approve": Route(
+        lambda w, s: reverse("graduation_approve", args=[_school(w, s).code]),
+        officer_approves_graduations,
+        method="post",
+    ),
+    "promotion": Route(lambda w, s: reverse("promotion", args=[_school(w, s).code]), registrar_only),
+    "withdraw_request": Route(
+        lambda w, s: reverse("withdraw_request", args=[w.registrations[s].pk]),
+        registrar_amends,
+        method="post",
+        data={"reason": "家长决定暂缓入学"},
+    ),
     "home": Route(lambda w, s: reverse("home"), any_signed_in),
     "login": Route(lambda w, s: reverse("login"), lambda role, scope: 200),
     "logout": Route(lambda w, s: reverse("logout"), lambda role, scope: 302, method="post"),
@@ -127,6 +168,14 @@ MATRIX = {
         lambda w, s: reverse("registration_template", args=[_school(w, s).code]), registrar_only
     ),
     "evidence_download": Route(lambda w, s: reverse("evidence_download", args=[w.evidence[s].pk]), school_scoped),
+    "transfer_form": Route(lambda w, s: reverse("transfer_form", args=[w.transfer_forms[s].pk]), school_scoped),
+    "transfer_form_download": Route(
+        lambda w, s: reverse("transfer_form_download", args=[w.transfer_forms[s].pk]), school_scoped
+    ),
+    "transfer_form_verify": Route(  # public: anyone may check a paper form's code
+        lambda w, s: reverse("transfer_form_verify") + f"?code={w.transfer_forms[s].verification_code}",
+        lambda role, scope: 200,
+    ),
     "import_job": Route(lambda w, s: reverse("import_job", args=[w.import_jobs[s].pk]), registrar_only),
     "approval_queue": Route(lambda w, s: reverse("approval_queue"), any_role),
     "request_detail": Route(lambda w, s: reverse("request_detail", args=[w.registrations[s].pk]), school_scoped),
@@ -141,6 +190,13 @@ MATRIX = {
         officer_decides,
         method="post",
         data={"reason": "户口簿复印件不清晰"},
+    ),
+    "notifications": Route(lambda w, s: reverse("notifications"), any_signed_in),
+    "notification_read": Route(
+        lambda w, s: reverse("notification_read", args=[w.notifications[s].pk]), own_notification, method="post"
+    ),
+    "notifications_read_all": Route(
+        lambda w, s: reverse("notifications_read_all"), lambda role, scope: 302, method="post"
     ),
     "authority_detail": Route(lambda w, s: reverse("authority_detail", args=[_authority(w, s).pk]), authority_scoped),
 }

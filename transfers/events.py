@@ -12,6 +12,10 @@ IMPORTED = types.register(
     "transfers.registrations.imported", _("{actor} imported {rows} new pupils for {target} from {filename}")
 )
 APPROVED = types.register("transfers.request.approved", _("{target} was approved and took effect"))
+WITHDRAWN = types.register("transfers.request.withdrawn", _("{actor} withdrew {target}: {reason}"))
+PROMOTED = types.register(
+    "transfers.school.promoted", _("{actor} promoted {pupils} pupils of {target} for the {year} school year")
+)
 
 
 def submitted(request, *, actor):
@@ -40,3 +44,11 @@ def request_approved(request, *, actor):
 
 def registrations_imported(school, *, actor, rows, filename):
     return record(IMPORTED, actor=actor, target=school, data={"rows": rows, "filename": filename})
+
+
+def withdrawn(request, *, actor, reason):
+    return record(WITHDRAWN, actor=actor, target=request, data={"kind": request.kind, "reason": reason})
+
+
+def school_promoted(school, *, actor, pupils, year):
+    return record(PROMOTED, actor=actor, target=school, data={"pupils": pupils, "year": year})

@@ -34,6 +34,7 @@ class ChangeRequest(models.Model):
         PENDING = "pending", _("Under review")
         RETURNED = "returned", _("Returned for amendment")
         APPROVED = "approved", _("Approved")
+        WITHDRAWN = "withdrawn", _("Withdrawn by the school")
 
     OPEN_STATES = (State.PENDING, State.RETURNED)
 

@@ -5,18 +5,22 @@ from django.db import transaction
 
 from audit.history import acting_as
 from students.services import refresh_search_keys
-from transfers.models import ChangeRequest, Evidence
+from transfers.models import ChangeRequest
 from transfers.services import can_initiate, resubmit_request, submit_request
 
 
-def _payload(school_class):
-    return {"school_class": school_class.pk, "grade": school_class.grade}
+def _payload(school_class, extra):
+    return {"school_class": school_class.pk, "grade": school_class.grade, **(extra or {})}
 
 
-def register_pupil(student, guardians, school_class, *, actor, evidence=()):
+def register_pupil(
+    student, guardians, school_class, *, actor, evidence=(), kind=ChangeRequest.Kind.REGISTRATION, extra=None
+):
     """Save the new pupil (no national number yet, not on any register) with their guardians, and
     submit the registration to the school's town office (镇制度 三(二): the school enters and submits).
-    `evidence`: (kind, upload, transfers.uploads.CheckedUpload) triples to attach, e.g. the 承诺书."""
+    `evidence`: (kind, upload, transfers.uploads.CheckedUpload) triples to attach, e.g. the 承诺书.
+    The same entry serves a transfer in from outside the system (`kind`, with `extra` payload: the
+    national number the pupil already has, the school they come from)."""
     if not can_initiate(actor, school_class.school):
         raise PermissionDenied
     with transaction.atomic(), acting_as(actor, reason="new-student registration"):
@@ -25,28 +29,19 @@ def register_pupil(student, guardians, school_class, *, actor, evidence=()):
         for guardian in guardians:
             guardian.student = student
             guardian.save()
-        request = submit_request(
-            kind=ChangeRequest.Kind.REGISTRATION,
+        return submit_request(
+            kind=kind,
             student=student,
             school=school_class.school,
-            payload=_payload(school_class),
+            payload=_payload(school_class, extra),
             actor=actor,
+            evidence=evidence,
         )
-        attach_evidence(request, evidence, actor=actor)
-        return request
 
 
-def attach_evidence(request, evidence, *, actor):
-    """Store checked uploads as the request's evidence (content-checked before, see transfers.uploads)."""
-    for kind, upload, checked in evidence:
-        Evidence.objects.create(
-            request=request, kind=kind, file=upload, original_name=upload.name[:200],
-            content_type=checked.content_type, size=checked.size, sha256=checked.sha256, uploaded_by=actor,
-        )  # fmt: skip
-
-
-def amend_registration(request, student, guardians, school_class, *, actor, evidence=()):
-    """Save the registrar's corrections to a returned registration and resubmit it."""
+def amend_registration(request, student, guardians, school_class, *, actor, evidence=(), extra=None):
+    """Save the registrar's corrections to a returned registration (or transfer in from outside the
+    system) and resubmit it."""
     if not can_initiate(actor, request.school):
         raise PermissionDenied
     with transaction.atomic(), acting_as(actor, reason=f"request #{request.pk} amended"):
@@ -55,6 +50,4 @@ def amend_registration(request, student, guardians, school_class, *, actor, evid
         for guardian in guardians:
             guardian.student = student
             guardian.save()
-        request = resubmit_request(request, actor=actor, payload=_payload(school_class))
-        attach_evidence(request, evidence, actor=actor)
-        return request
+        return resubmit_request(request, actor=actor, payload=_payload(school_class, extra), evidence=evidence)

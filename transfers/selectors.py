@@ -1,21 +1,31 @@
 """Reads of change requests, always scoped; and the duplicate checks of registration (一生一籍)."""
 
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, F, OuterRef, Q
 
-from registry.scoping import officer_authorities, schools_visible_to
+from registry.roles import Role
+from registry.scoping import grants_of, officer_authorities, schools_visible_to
 from students.models import EnrolmentSpell, Student
 from students.pinyin import folded
 from transfers.models import ApprovalStep, ChangeRequest
 
 
 def requests_visible_to(user):
-    """Requests of the schools in the user's scope."""
-    return ChangeRequest.objects.filter(school__in=schools_visible_to(user).values("pk"))
+    """Requests of the schools in the user's scope: those they started, and those naming them as the other
+    school (the sending school of a transfer, the home school of a guest study) — so each party of a
+    transfer sees the request it decides on, and nothing else of the other school."""
+    schools = schools_visible_to(user).values("pk")
+    return ChangeRequest.objects.filter(Q(school__in=schools) | Q(counterpart_school__in=schools))
+
+
+def deciding_schools(user) -> set[int]:
+    """Ids of the schools whose steps this user decides: their school as its registrar or headteacher."""
+    return {grant.school.pk for grant in grants_of(user) if grant.role in (Role.REGISTRAR, Role.HEADTEACHER)}
 
 
 def requests_awaiting(user):
     """The steps now waiting for this user's decision: the first undecided step of each pending
-    request, whose party is an authority the user is an officer of; never the user's own requests."""
+    request, whose party is an authority the user is an officer of, or the school they are registrar or
+    headteacher of (the sending school of a transfer); never the user's own requests."""
     earlier_undecided = ApprovalStep.objects.filter(
         request=OuterRef("request"),
         round=OuterRef("round"),
@@ -27,8 +37,8 @@ def requests_awaiting(user):
             decision=ApprovalStep.Decision.PENDING,
             request__state=ChangeRequest.State.PENDING,
             round=F("request__round"),
-            authority__in=officer_authorities(user),
         )
+        .filter(Q(authority__in=officer_authorities(user)) | Q(school__in=deciding_schools(user)))
         .exclude(Exists(earlier_undecided))
         .exclude(request__initiated_by=user)
     )
@@ -64,3 +74,21 @@ def possible_duplicates(*, name, birth_date, sex, exclude=None):
         if school is not None and school not in schools:
             schools.append(school)
     return schools
+
+
+def pupil_for_transfer(number, *, receiving_school):
+    """The pupil with this ID number or national student number who is on another school's register, with
+    that spell — or (None, None). A receiving school sees only the name, school and grade (DESIGN §4)."""
+    number = number.strip().upper()
+    if not number:
+        return None, None
+    student = Student.objects.filter(Q(id_number=number) | Q(national_number=number)).first()
+    if student is None:
+        return None, None
+    spell = (
+        EnrolmentSpell.objects.select_related("school", "school_class")
+        .filter(student=student, ended_on__isnull=True)
+        .exclude(school=receiving_school)
+        .first()
+    )
+    return (student, spell) if spell is not None else (None, None)

@@ -1,4 +1,4 @@
-"""Every state change of a change request: submit, approve a step, reject a step, resubmit.
+"""Every state change of a change request: submit, approve a step, reject a step, resubmit, withdraw.
 
 Each is one function taking the acting user, running in one transaction that locks the request row and
 guards the step with a conditional update, so two officers clicking at once yield one decision and the
@@ -17,7 +17,8 @@ from registry.scoping import acts_for_authority, roles_at
 from registry.working_days import add_working_days
 from transfers import events
 from transfers.kinds import KINDS, ChangeRefused
-from transfers.models import ApprovalStep, ChangeRequest
+from transfers.models import ApprovalStep, ChangeRequest, Evidence
+from transfers.transfer_forms import issue_transfer_form
 
 
 class AlreadyDecided(ChangeRefused):
@@ -71,8 +72,10 @@ def _open_round(request):
         )
 
 
-def submit_request(*, kind, student, school, payload, actor):
-    """Start a change request for `student` at `school`, with the chain of its kind."""
+def submit_request(*, kind, student, school, payload, actor, counterpart_school=None, evidence=()):
+    """Start a change request for `student` at `school`, with the chain of its kind and its evidence
+    ((kind, upload, transfers.uploads.CheckedUpload) triples); a kind's required evidence must be among
+    them. A transfer's four-copy form is produced as soon as the request is committed."""
     if not can_initiate(actor, school):
         raise PermissionDenied
     with transaction.atomic(), acting_as(actor, reason=f"{kind} submitted"):
@@ -80,15 +83,54 @@ def submit_request(*, kind, student, school, payload, actor):
             kind=kind,
             student=student,
             school=school,
+            counterpart_school=counterpart_school,
             payload=payload,
             initiated_by=actor,
             submitted_at=timezone.now(),
         )
         KINDS[kind].validate(request)
+        _refuse_open_request(student)
         request.save()
+        attach_evidence(request, evidence, actor=actor)
+        _refuse_missing_evidence(request)
         _open_round(request)
         events.submitted(request, actor=actor)
+        if KINDS[kind].four_copy_form:
+            issue_transfer_form(request, 1, actor=actor)
     return request
+
+
+def _refuse_open_request(student):
+    """One open request per pupil (the database enforces it too); say which one is open."""
+    open_request = ChangeRequest.objects.filter(student=student, state__in=ChangeRequest.OPEN_STATES).first()
+    if open_request is not None:
+        raise ChangeRefused(
+            _("%(name)s already has an open request (%(request)s, %(state)s); finish or withdraw it first.")
+            % {
+                "name": student.name,
+                "request": open_request.get_kind_display(),
+                "state": open_request.get_state_display(),
+            }
+        )
+
+
+def attach_evidence(request, evidence, *, actor):
+    """Store checked uploads as the request's evidence (content-checked before, see transfers.uploads)."""
+    for kind, upload, checked in evidence:
+        Evidence.objects.create(
+            request=request, kind=kind, file=upload, original_name=upload.name[:200],
+            content_type=checked.content_type, size=checked.size, sha256=checked.sha256, uploaded_by=actor,
+        )  # fmt: skip
+
+
+def _refuse_missing_evidence(request):
+    attached = set(request.evidence.values_list("kind", flat=True))
+    missing = [kind for kind in KINDS[request.kind].required_evidence if kind not in attached]
+    if missing:
+        raise ChangeRefused(
+            _("Attach the evidence this change needs: %(missing)s.")
+            % {"missing": "、".join(str(Evidence.Kind(kind).label) for kind in missing)}
+        )
 
 
 def _decide(request, step, *, actor, decision, comment):
@@ -126,6 +168,8 @@ def approve_step(step, *, actor, comment=""):
             request.save(update_fields=["state", "closed_at"])
             kind.apply(request, actor=actor)
             events.request_approved(request, actor=actor)
+            if kind.four_copy_form:
+                issue_transfer_form(request, 2, actor=actor)
     return request
 
 
@@ -146,8 +190,9 @@ def reject_step(step, *, actor, reason):
     return request
 
 
-def resubmit_request(request, *, actor, payload=None):
-    """The initiating school sends a returned request again, as a new round of the same chain."""
+def resubmit_request(request, *, actor, payload=None, evidence=()):
+    """The initiating school sends a returned request again, as a new round of the same chain, with any
+    further evidence."""
     if not can_initiate(actor, request.school):
         raise PermissionDenied
     with transaction.atomic():
@@ -161,6 +206,29 @@ def resubmit_request(request, *, actor, payload=None):
             request.round += 1
             request.state = ChangeRequest.State.PENDING
             request.save(update_fields=["payload", "round", "state"])
+            attach_evidence(request, evidence, actor=actor)
+            _refuse_missing_evidence(request)
             _open_round(request)
             events.resubmitted(request, actor=actor)
+    return request
+
+
+def withdraw_request(request, *, actor, reason):
+    """The initiating school withdraws its open request (after a rejection, or before it is decided);
+    the steps still pending stay as they were, the request is closed and no effect is applied."""
+    if not can_initiate(actor, request.school):
+        raise PermissionDenied
+    if not reason.strip():
+        raise ChangeRefused(_("Give the reason for withdrawing the request."))
+    with transaction.atomic():
+        request = ChangeRequest.objects.select_for_update().get(pk=request.pk)
+        if request.state not in ChangeRequest.OPEN_STATES:
+            raise ChangeRefused(
+                _("This request is already closed (%(state)s).") % {"state": request.get_state_display()}
+            )
+        with acting_as(actor, reason=f"request #{request.pk} withdrawn"):
+            request.state = ChangeRequest.State.WITHDRAWN
+            request.closed_at = timezone.now()
+            request.save(update_fields=["state", "closed_at"])
+            events.withdrawn(request, actor=actor, reason=reason.strip())
     return request

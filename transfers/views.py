@@ -13,11 +13,13 @@ from django.views.decorators.http import require_POST
 
 from registry.scoping import grants_of, schools_visible_to
 from registry.working_days import WorkingDayCalendar
+from students.selectors import students_visible_to
 from students.spreadsheet import build_template
 from transfers import services
+from transfers.change_forms import TransferInExternalForm, WithdrawRequestForm
 from transfers.forms import DecisionForm, GuardianFormSet, ImportForm, RegistrationForm, RejectionForm
 from transfers.imports import import_progress, start_import_job
-from transfers.kinds import ChangeRefused
+from transfers.kinds import KINDS, ChangeRefused
 from transfers.models import ApprovalStep, ChangeRequest, Evidence, ImportJob
 from transfers.registration import amend_registration, register_pupil
 from transfers.selectors import possible_duplicates, requests_awaiting, requests_visible_to
@@ -35,20 +37,34 @@ def _registration_page(request, school, form, formset, change_request=None):
 
 @login_required
 def registration_new(request, code):
+    return _new_pupil(request, code, RegistrationForm, ChangeRequest.Kind.REGISTRATION)
+
+
+@login_required
+def transfer_in_external_new(request, code):
+    """转入 from a school outside the system: the new-pupil form plus the national number and the form."""
+    return _new_pupil(request, code, TransferInExternalForm, ChangeRequest.Kind.TRANSFER_IN_EXTERNAL)
+
+
+def _new_pupil(request, code, form_class, kind):
     school = _registrar_school(request, code)
-    form = RegistrationForm(request.POST or None, request.FILES or None, school=school)
+    form = form_class(request.POST or None, request.FILES or None, school=school)
     formset = GuardianFormSet(request.POST or None, prefix="guardians")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
+        extra = form.payload() if hasattr(form, "payload") else None
         try:
             change_request = register_pupil(
                 form.save(commit=False), formset.save(commit=False), form.cleaned_data["school_class"],
-                actor=request.user, evidence=form.evidence(),
+                actor=request.user, evidence=form.evidence(), kind=kind, extra=extra,
             )  # fmt: skip
         except ChangeRefused as refusal:
             form.add_error(None, str(refusal))
         else:
-            messages.success(request, _("The registration of %(name)s was submitted to the town office.")
-                             % {"name": change_request.student.name})  # fmt: skip
+            kind_label, name = change_request.get_kind_display(), change_request.student.name
+            messages.success(
+                request,
+                _("%(kind)s of %(name)s was submitted to the town office.") % {"kind": kind_label, "name": name},
+            )
             return redirect("request_detail", change_request.pk)
     return _registration_page(request, school, form, formset)
 
@@ -93,7 +109,9 @@ def import_job(request, pk):
 @login_required
 def registration_amend(request, pk):
     change_request = get_object_or_404(
-        requests_visible_to(request.user).select_related("student", "school"), pk=pk, kind="registration"
+        requests_visible_to(request.user).select_related("student", "school"),
+        pk=pk,
+        kind__in=[ChangeRequest.Kind.REGISTRATION, ChangeRequest.Kind.TRANSFER_IN_EXTERNAL],
     )
     if not services.can_initiate(request.user, change_request.school):
         raise PermissionDenied
@@ -101,21 +119,33 @@ def registration_amend(request, pk):
         messages.info(request, _("Only a returned registration can be amended."))
         return redirect("request_detail", pk)
     student = change_request.student
-    initial = {"school_class": change_request.payload.get("school_class")}
-    form = RegistrationForm(
+    payload = change_request.payload
+    external = change_request.kind == ChangeRequest.Kind.TRANSFER_IN_EXTERNAL
+    initial = {"school_class": payload.get("school_class")}
+    if external:
+        initial.update(
+            transfer_national_number=payload.get("national_number"),
+            transfer_reason=payload.get("reason"),
+            origin_school=payload.get("origin_school"),
+            origin_authority=payload.get("origin_authority"),
+        )
+    form = (TransferInExternalForm if external else RegistrationForm)(
         request.POST or None, request.FILES or None, instance=student, school=change_request.school, initial=initial
     )
+    if external:
+        form.fields["transfer_form_scan"].required = False  # already attached; a new scan is added as well
     formset = GuardianFormSet(request.POST or None, instance=student, prefix="guardians")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             amend_registration(
                 change_request, form.save(commit=False), formset.save(commit=False),
                 form.cleaned_data["school_class"], actor=request.user, evidence=form.evidence(),
+                extra=form.payload() if external else None,
             )  # fmt: skip
         except ChangeRefused as refusal:
             form.add_error(None, str(refusal))
         else:
-            messages.success(request, _("The amended registration was resubmitted."))
+            messages.success(request, _("The amended request was resubmitted."))
             return redirect("request_detail", pk)
     return _registration_page(request, change_request.school, form, formset, change_request)
 
@@ -123,29 +153,52 @@ def registration_amend(request, pk):
 @login_required
 def request_detail(request, pk):
     change_request = get_object_or_404(
-        requests_visible_to(request.user).select_related("student", "school", "initiated_by"), pk=pk
+        requests_visible_to(request.user).select_related("student", "school", "counterpart_school", "initiated_by"),
+        pk=pk,
     )
     step = services.current_step(change_request)
     student = change_request.student
+    pending_record = change_request.kind in (ChangeRequest.Kind.REGISTRATION, ChangeRequest.Kind.TRANSFER_IN_EXTERNAL)
+    # The receiving school of a transfer sees the pupil's name and school only, until the pupil is theirs.
+    shows_record = pending_record or students_visible_to(request.user).filter(pk=student.pk).exists()
+    steps = list(change_request.steps.select_related("school", "authority", "decided_by"))
+    _add_days_left(step for step in steps if step.decision == ApprovalStep.Decision.PENDING and step.due_on)
     context = {
         "change_request": change_request,
         "student": student,
-        "guardians": student.guardians.all(),
-        "steps": change_request.steps.select_related("school", "authority", "decided_by"),
+        "shows_record": shows_record,
+        "guardians": student.guardians.all() if shows_record else [],
+        "details": KINDS[change_request.kind].details(change_request),
+        "steps": steps,
         "evidence": change_request.evidence.all(),
         "current_step": step,
         "can_decide": step is not None and services.can_decide(request.user, step),
         "can_amend": change_request.state == ChangeRequest.State.RETURNED
+        and pending_record
         and services.can_initiate(request.user, change_request.school),
+        "can_withdraw": change_request.is_open and services.can_initiate(request.user, change_request.school),
         "school_class": change_request.school.classes.filter(pk=change_request.payload.get("school_class")).first(),
         "decision_form": DecisionForm(),
         "rejection_form": RejectionForm(),
+        "withdraw_form": WithdrawRequestForm(),
     }
-    if context["can_decide"]:
+    if context["can_decide"] and pending_record:
         context["duplicate_schools"] = possible_duplicates(
             name=student.name, birth_date=student.birth_date, sex=student.sex, exclude=student
         )
     return render(request, "transfers/request_detail.html", context)
+
+
+def _add_days_left(steps):
+    """Working days left until each step's due date (negative when overdue), with one calendar query."""
+    steps = list(steps)
+    if not steps:
+        return
+    today = timezone.localdate()
+    dates = [today] + [step.due_on for step in steps]
+    calendar = WorkingDayCalendar(min(dates), max(dates))
+    for step in steps:
+        step.days_left = calendar.working_days_between(today, step.due_on)
 
 
 def _step_to_decide(request, pk):
@@ -205,12 +258,8 @@ def approval_queue(request):
         steps = steps.filter(request__school__code=school_code)
     steps = steps.order_by("due_on", "request__submitted_at", "pk")
     page = Paginator(steps, 50).get_page(request.GET.get("page"))
-    today = timezone.localdate()
     rows = list(page.object_list)
-    if rows:
-        calendar = WorkingDayCalendar(min([today] + [r.due_on for r in rows]), max([today] + [r.due_on for r in rows]))
-        for row in rows:
-            row.days_left = calendar.working_days_between(today, row.due_on)
+    _add_days_left(rows)
     schools = schools_visible_to(request.user).order_by("code")
     return render(
         request,

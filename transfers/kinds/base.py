@@ -16,10 +16,15 @@ class Party:
 
 
 class ChangeKind:
-    """One workflow. Subclasses set `code` and `deadline_working_days` and implement the three hooks."""
+    """One workflow. Subclasses set `code` and `deadline_working_days` and implement the three hooks.
+
+    `required_evidence`: the Evidence kinds that must be attached when the request is started;
+    `four_copy_form`: the kind prints the four-copy transfer form (转学联系单) when started and approved."""
 
     code: str
     deadline_working_days: int
+    required_evidence: tuple = ()
+    four_copy_form = False
 
     def chain(self, request) -> list[Party]:
         """The parties that must approve, in order, computed when the request is submitted."""
@@ -31,3 +36,12 @@ class ChangeKind:
     def apply(self, request, *, actor) -> None:
         """The effect of the final approval, run inside the approving transaction."""
         raise NotImplementedError
+
+    def details(self, request) -> list[tuple[str, str]]:
+        """(label, value) pairs describing the request's payload for its page and its printed forms."""
+        return []
+
+
+def town_office_of(school):
+    """The one-step chain of most kinds: the school's town office approves (镇制度 四)."""
+    return [Party(authority=school.authority)]

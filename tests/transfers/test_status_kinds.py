@@ -1,0 +1,265 @@
+"""休学, 复学, 退学, 死亡, 借读, 关键信息变更: each kind's chain, effect, rejection path and rules."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone, translation
+
+from registry.models import Semester
+from students.identity import make_id_number
+from students.models import EnrolmentSpell, GuestStudy, Suspension
+from students.status import Status, status_of
+from tests.factories import SchoolClassFactory, SemesterFactory, UserFactory
+from tests.transfers.kinds_helpers import approve_all, evidence, pupil_in
+from transfers.kinds import ChangeRefused
+from transfers.models import ChangeRequest, Evidence
+from transfers.services import current_step, reject_step, resubmit_request, submit_request
+
+Kind = ChangeRequest.Kind
+TODAY = timezone.localdate()
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The rules' messages are matched in English (the msgids); the UI shows them in Chinese."""
+    with translation.override("en"):
+        yield
+
+
+def _submit(world, kind, pupil, payload, proof=None, school=None, actor=None, **extra):
+    return submit_request(
+        kind=kind, student=pupil, school=school or world.school_a, payload=payload,
+        actor=actor or world.users["registrar"], evidence=evidence(proof) if proof else (), **extra,
+    )  # fmt: skip
+
+
+def _suspend(world, pupil, starts_on=TODAY, days=180, **payload):
+    return _submit(
+        world, Kind.SUSPENSION, pupil,
+        {"starts_on": starts_on.isoformat(), "ends_on": (starts_on + timedelta(days=days)).isoformat(),
+         "reason": "病休", **payload},
+        Evidence.Kind.MEDICAL_CERTIFICATE,
+    )  # fmt: skip
+
+
+# 休学 -------------------------------------------------------------------------------------------------
+
+
+def test_suspension_is_approved_by_the_town_office_and_keeps_the_record(world):
+    pupil = pupil_in(world.school_a)
+    request = _suspend(world, pupil)
+    assert [(s.school, s.authority) for s in request.steps.all()] == [(None, world.town1)]
+    approve_all(request, world.users["officer"])
+    suspension = pupil.suspensions.get()
+    assert (suspension.started_on, suspension.ended_on) == (TODAY, None)
+    spells = list(pupil.spells.all())
+    assert spells[0].ended_on is None  # still on the register
+    assert status_of(spells, suspended=True) == Status.SUSPENDED
+
+
+def test_a_suspension_needs_the_hospital_certificate(world):
+    pupil = pupil_in(world.school_a)
+    with pytest.raises(ChangeRefused, match="Hospital certificate"):
+        _submit(world, Kind.SUSPENSION, pupil, {"starts_on": TODAY.isoformat(),
+                "ends_on": (TODAY + timedelta(days=30)).isoformat(), "reason": "病休"})  # fmt: skip
+    assert not Evidence.objects.filter(request__student=pupil).exists()
+
+
+def test_a_suspension_lasts_at_most_a_year_and_extensions_at_most_two_in_a_row(world):
+    pupil = pupil_in(world.school_a)
+    with pytest.raises(ChangeRefused, match="at most one year"):
+        _suspend(world, pupil, days=400)
+    approve_all(_suspend(world, pupil, days=360), world.users["officer"])
+    suspension = pupil.suspensions.get()
+    extend = {"extends": suspension.pk}
+    with pytest.raises(ChangeRefused, match="at most one year"):
+        _suspend(world, pupil, days=360 + 400, **extend)
+    approve_all(_suspend(world, pupil, days=700, **extend), world.users["officer"])
+    suspension.refresh_from_db()
+    assert suspension.ends_on == TODAY + timedelta(days=700)
+    with pytest.raises(ChangeRefused, match="two years"):
+        _suspend(world, pupil, days=800, **extend)
+    request = _suspend(world, pupil, days=800, exception_reason="治疗需延长，医院证明", **extend)
+    assert request.state == ChangeRequest.State.PENDING
+
+
+def test_no_suspension_in_the_graduating_semester(world):
+    pupil = pupil_in(world.school_a, grade=6)
+    spring = SemesterFactory(term=Semester.Term.SPRING, school_year=TODAY.year - 1,
+                             starts_on=TODAY - timedelta(days=10), ends_on=TODAY + timedelta(days=100))  # fmt: skip
+    assert spring.term == Semester.Term.SPRING
+    with pytest.raises(ChangeRefused, match="graduating semester"):
+        _suspend(world, pupil)
+
+
+def test_a_rejected_suspension_changes_nothing_and_can_be_resubmitted(world):
+    pupil = pupil_in(world.school_a)
+    request = _suspend(world, pupil)
+    reject_step(current_step(request), actor=world.users["officer"], reason="证明非县级以上医院出具")
+    assert not Suspension.objects.filter(student=pupil).exists()
+    resubmit_request(request, actor=world.users["registrar"], evidence=evidence(Evidence.Kind.MEDICAL_CERTIFICATE))
+    request.refresh_from_db()
+    assert request.state == ChangeRequest.State.PENDING
+
+
+# 复学 -------------------------------------------------------------------------------------------------
+
+
+def _suspended_pupil(world, grade=3):
+    pupil = pupil_in(world.school_a, grade=grade)
+    Suspension.objects.create(student=pupil, started_on=TODAY - timedelta(days=300), ends_on=TODAY, reason="病休")
+    return pupil
+
+
+def test_resumption_places_the_pupil_with_the_next_cohort(world):
+    pupil = _suspended_pupil(world)
+    new_class = SchoolClassFactory(school=world.school_a, grade=3)
+    request = _submit(world, Kind.RESUMPTION, pupil, {"school_class": new_class.pk, "reason": "康复"},
+                      Evidence.Kind.RECOVERY_CERTIFICATE)  # fmt: skip
+    approve_all(request, world.users["officer"])
+    assert pupil.suspensions.get().ended_on == TODAY
+    old, new = pupil.spells.order_by("pk")
+    assert (old.exit_reason, new.school_class, new.entry_reason) == ("placed", new_class, "resumption")
+
+
+def test_resumption_refuses_a_pupil_who_is_not_suspended_or_a_grade_that_does_not_fit(world):
+    pupil = pupil_in(world.school_a, grade=3)
+    same = pupil.spells.get().school_class
+    with pytest.raises(ChangeRefused, match="not suspended"):
+        _submit(world, Kind.RESUMPTION, pupil, {"school_class": same.pk}, Evidence.Kind.RECOVERY_CERTIFICATE)
+    pupil = _suspended_pupil(world)
+    too_high = SchoolClassFactory(school=world.school_a, grade=5)
+    with pytest.raises(ChangeRefused, match="grade 3"):
+        _submit(world, Kind.RESUMPTION, pupil, {"school_class": too_high.pk}, Evidence.Kind.RECOVERY_CERTIFICATE)
+
+
+# 退学 and 死亡 ------------------------------------------------------------------------------------------
+
+
+def test_withdrawal_needs_a_listed_reason_and_an_explanation(world):
+    pupil = pupil_in(world.school_a)
+    with pytest.raises(ChangeRefused, match="Choose the reason"):
+        _submit(world, Kind.WITHDRAWAL, pupil, {"reason": "不想读了"}, Evidence.Kind.APPLICATION)
+    with pytest.raises(ChangeRefused, match="no pupil may be made to leave"):
+        _submit(world, Kind.WITHDRAWAL, pupil, {"reason_code": "other", "reason": ""}, Evidence.Kind.APPLICATION)
+    request = _submit(world, Kind.WITHDRAWAL, pupil, {"reason_code": "abroad", "reason": "随父母出国定居"},
+                      Evidence.Kind.APPLICATION)  # fmt: skip
+    approve_all(request, world.users["officer"])
+    spell = pupil.spells.get()
+    assert (spell.ended_on, spell.exit_reason) == (TODAY, "withdrawn")
+    assert status_of([spell]) == Status.WITHDRAWN
+
+
+def test_a_rejected_withdrawal_keeps_the_pupil_on_the_register(world):
+    pupil = pupil_in(world.school_a)
+    request = _submit(world, Kind.WITHDRAWAL, pupil, {"reason_code": "other", "reason": "家长要求"},
+                      Evidence.Kind.APPLICATION)  # fmt: skip
+    reject_step(current_step(request), actor=world.users["officer"], reason="义务教育阶段不得劝退，请核实")
+    assert pupil.spells.get().ended_on is None
+
+
+def test_death_closes_the_spell_on_the_date_of_death_with_the_certificate(world):
+    pupil = pupil_in(world.school_a)
+    died_on = TODAY - timedelta(days=3)
+    with pytest.raises(ChangeRefused, match="Death certificate"):
+        _submit(world, Kind.DEATH, pupil, {"died_on": died_on.isoformat()})
+    with pytest.raises(ChangeRefused, match="not in the future"):
+        _submit(world, Kind.DEATH, pupil, {"died_on": (TODAY + timedelta(days=1)).isoformat()},
+                Evidence.Kind.DEATH_CERTIFICATE)  # fmt: skip
+    request = _submit(world, Kind.DEATH, pupil, {"died_on": died_on.isoformat()}, Evidence.Kind.DEATH_CERTIFICATE)
+    step = current_step(request)
+    assert step.due_on is not None
+    approve_all(request, world.users["officer"])
+    spell = pupil.spells.get()
+    assert (spell.ended_on, spell.exit_reason) == (died_on, "deceased")
+
+
+def test_only_the_pupils_own_school_reports_a_change(world):
+    pupil = pupil_in(world.school_b)
+    with pytest.raises(ChangeRefused, match="not on the register"):
+        _submit(world, Kind.DEATH, pupil, {"died_on": TODAY.isoformat()}, Evidence.Kind.DEATH_CERTIFICATE)
+
+
+# 借读 -------------------------------------------------------------------------------------------------
+
+
+def _guest(world, pupil, host_class, **payload):
+    return _submit(
+        world, Kind.GUEST_STUDY, pupil, {"school_class": host_class.pk, "reason": "父母在本镇务工", **payload},
+        Evidence.Kind.HOUSEHOLD_PROOF, school=host_class.school, actor=UserFactory(username="registrar_other"),
+        counterpart_school=world.school_a,
+    )  # fmt: skip
+
+
+def test_guest_study_keeps_the_record_at_the_home_school(world):
+    pupil = pupil_in(world.school_a, grade=4)
+    host_class = SchoolClassFactory(school=world.school_c, grade=4)
+    request = _guest(world, pupil, host_class)
+    assert [step.authority for step in request.steps.all()] == [world.town2]
+    from registry.roles import Role
+    from registry.services import grant_role
+
+    officer2 = UserFactory(username="officer2")
+    grant_role(officer2, Role.OFFICER, world.town2, actor=world.users["administrator"])
+    approve_all(request, officer2)
+    guest = GuestStudy.objects.get(student=pupil)
+    assert (guest.host_school, guest.host_class, guest.ended_on) == (world.school_c, host_class, None)
+    assert pupil.spells.get().school == world.school_a  # the record stays
+
+
+def test_guest_study_is_refused_in_primary_grade_6_and_for_a_guest_elsewhere(world):
+    with pytest.raises(ChangeRefused, match="grade 6"):
+        _guest(world, pupil_in(world.school_a, grade=6), SchoolClassFactory(school=world.school_c, grade=6))
+    pupil = pupil_in(world.school_a, grade=4)
+    GuestStudy.objects.create(student=pupil, host_school=world.school_b, started_on=TODAY)
+    with pytest.raises(ChangeRefused, match="already a guest"):
+        _guest(world, pupil, SchoolClassFactory(school=world.school_c, grade=4))
+
+
+# 关键信息变更 -------------------------------------------------------------------------------------------
+
+
+def test_a_new_id_number_rederives_the_national_number_and_history_keeps_the_old(world):
+    pupil = pupil_in(world.school_a)
+    old_id, old_number = pupil.id_number, pupil.national_number
+    new_id = make_id_number("341199", pupil.birth_date, 777, pupil.sex)
+    payload = {"changes": {"id_number": new_id, "name": "王新名"},
+               "previous": {"id_number": old_id, "name": pupil.name}, "reason": "户口簿更正"}  # fmt: skip
+    request = _submit(world, Kind.KEY_CHANGE, pupil, payload, Evidence.Kind.IDENTITY_PROOF)
+    approve_all(request, world.users["officer"])
+    old_name = payload["previous"]["name"]
+    pupil.refresh_from_db()
+    assert (pupil.id_number, pupil.national_number, pupil.name, pupil.former_name) == (
+        new_id, f"G{new_id}", "王新名", old_name
+    )  # fmt: skip
+    assert "|wangxinming|" in pupil.name_pinyin
+    before = pupil.history.order_by("history_date")[0]
+    assert (before.id_number, before.national_number) == (old_id, old_number)
+    assert pupil.history.latest().history_user == world.users["officer"]
+
+
+def test_key_change_rules(world):
+    pupil = pupil_in(world.school_a)
+    with pytest.raises(ChangeRefused, match="at least one"):
+        _submit(world, Kind.KEY_CHANGE, pupil, {"changes": {"name": pupil.name}}, Evidence.Kind.IDENTITY_PROOF)
+    wrong_date = make_id_number("341199", date(2015, 1, 1), 777, pupil.sex)
+    with pytest.raises(ChangeRefused, match="birth date does not match"):
+        _submit(world, Kind.KEY_CHANGE, pupil, {"changes": {"id_number": wrong_date}}, Evidence.Kind.IDENTITY_PROOF)
+    with pytest.raises(ChangeRefused, match="another pupil"):
+        _submit(world, Kind.KEY_CHANGE, pupil, {"changes": {"id_number": world.pupils["other"].id_number}},
+                Evidence.Kind.IDENTITY_PROOF)  # fmt: skip
+    with pytest.raises(ChangeRefused, match="New ID number"):
+        _submit(world, Kind.KEY_CHANGE, pupil, {"changes": {"id_number": "34119920190901123X"}},
+                Evidence.Kind.IDENTITY_PROOF)  # fmt: skip
+    with pytest.raises(ChangeRefused, match="proof of the new details"):
+        _submit(world, Kind.KEY_CHANGE, pupil, {"changes": {"name": "新名字"}})
+
+
+def test_a_rejected_key_change_changes_nothing(world):
+    pupil = pupil_in(world.school_a)
+    name = pupil.name
+    request = _submit(world, Kind.KEY_CHANGE, pupil, {"changes": {"name": "新名字"}}, Evidence.Kind.IDENTITY_PROOF)
+    reject_step(current_step(request), actor=world.users["officer"], reason="证明材料与申请不符")
+    pupil.refresh_from_db()
+    assert pupil.name == name
+    assert EnrolmentSpell.objects.filter(student=pupil, ended_on__isnull=True).exists()

@@ -1,0 +1,78 @@
+"""Pages of the school-year changes: graduation (preview, submit; the town office approves them together)
+and promotion (preview, then promote). Thin: the rules live in transfers.bulk."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from registry.scoping import acts_for_authority, schools_visible_to
+from transfers import bulk, services
+from transfers.kinds import ChangeRefused
+
+
+def _school(request, code):
+    return get_object_or_404(schools_visible_to(request.user), code=code)
+
+
+@login_required
+def graduation(request, code):
+    """The registrar sees who graduates and submits them all; the town officer sees those waiting."""
+    school = _school(request, code)
+    is_registrar = services.can_initiate(request.user, school)
+    is_officer = acts_for_authority(request.user, school.authority)
+    if not (is_registrar or is_officer):
+        raise PermissionDenied
+    if request.method == "POST":
+        if not is_registrar:
+            raise PermissionDenied
+        try:
+            submitted = bulk.submit_graduations(school, actor=request.user)
+        except ChangeRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, _("%(count)s graduations were submitted to the town office.")
+                             % {"count": len(submitted)})  # fmt: skip
+        return redirect("graduation", code)
+    context = {
+        "school": school,
+        "is_registrar": is_registrar,
+        "candidates": bulk.graduation_candidates(school) if is_registrar else [],
+        "awaiting": bulk.graduation_steps_awaiting(school, request.user).count() if is_officer else 0,
+    }
+    return render(request, "transfers/graduation.html", context)
+
+
+@login_required
+@require_POST
+def graduation_approve(request, code):
+    school = _school(request, code)
+    if not acts_for_authority(request.user, school.authority):
+        raise PermissionDenied
+    try:
+        count = bulk.approve_graduations(school, actor=request.user)
+    except ChangeRefused as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("%(count)s graduations approved.") % {"count": count})
+    return redirect("graduation", code)
+
+
+@login_required
+def promotion(request, code):
+    """Preview of the promotion (each class, its pupils, the class they move to), then promote."""
+    school = _school(request, code)
+    if not services.can_initiate(request.user, school):
+        raise PermissionDenied
+    if request.method == "POST":
+        try:
+            count = bulk.promote_school(school, actor=request.user)
+        except ChangeRefused as refusal:
+            messages.error(request, str(refusal))
+        else:
+            messages.success(request, _("%(count)s pupils moved up one grade.") % {"count": count})
+        return redirect("school_detail", code)
+    plan = [(old_class, old_class.grade + 1, len(spells)) for old_class, spells in bulk.promotion_plan(school).items()]
+    return render(request, "transfers/promotion.html", {"school": school, "plan": plan})
