@@ -158,6 +158,9 @@ CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task taken by a worker that dies unacknowledged goes back to the queue after this many seconds: longer
+# than the longest task (a class's print bundle takes under a minute).
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
 CELERY_TIMEZONE = TIME_ZONE
 # celery beat (default file scheduler): the daily deadline reminders at 07:00 Beijing time; idempotent per day.
 CELERY_BEAT_SCHEDULE = {
