@@ -8,7 +8,6 @@ by a killed worker is simply rendered again over the same file name) and WeasyPr
 our own static files. The form carries masked ID and national numbers only (个人信息保护法 第二十八条).
 """
 
-import functools
 import logging
 import os
 import secrets
@@ -17,12 +16,9 @@ import time
 import unicodedata
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-from urllib.parse import unquote
 
 import segno
 from django.conf import settings
-from django.contrib.staticfiles import finders
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.db import transaction
@@ -32,15 +28,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from audit import record, types
+from registry import pdf
 from registry.models import SchoolClass
 from students.identity import mask_id_number, mask_national_number
 from students.models import EnrolmentSpell
 from transfers.models import ChangeRequest, TransferForm
 
 logger = logging.getLogger(__name__)
-# WeasyPrint reports every layout step at INFO level; a worker's log needs only its warnings. (WeasyPrint
-# is imported where it is used: loading it parses its style sheets, which the web process rarely needs.)
-logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 # Event types of the form (kept here beside their only writer; transfers/events.py is the usual home).
 FORM_ISSUED = types.register(
@@ -59,8 +53,9 @@ CODE_LENGTH = 12
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
 STUCK_AFTER_SECONDS = 5 * 60  # a form not ready after this long is queued again when its page is opened
 
-# Where WeasyPrint may load from: our own static files, addressed under this made-up origin.
-STATIC_ORIGIN = "https://xueji-static.invalid/"
+# Where WeasyPrint may load from, and the fetcher that enforces it: registry.pdf (shared by every print).
+STATIC_ORIGIN = pdf.STATIC_ORIGIN
+static_only_fetcher_class = pdf.static_only_fetcher_class
 
 
 # --- issuing ------------------------------------------------------------------------------------------------
@@ -241,35 +236,6 @@ def qr_data_uri(text) -> str:
 # --- rendering ----------------------------------------------------------------------------------------------
 
 
-@functools.cache
-def static_only_fetcher_class():
-    """WeasyPrint's URL fetcher, limited to data: URIs and our own static files (DESIGN §6): no network,
-    no arbitrary file:// path, whatever a template or a pupil's text might contain."""
-    from weasyprint.urls import URLFetcher
-
-    class StaticOnlyFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            if url.startswith("data:"):
-                return super().fetch(url, headers)
-            path = _static_file(url)
-            if path is None:
-                raise ValueError(f"the transfer form may load only our own static files, not {url[:100]}")
-            return super().fetch(Path(path).resolve().as_uri(), headers)
-
-    return StaticOnlyFetcher
-
-
-def _static_file(url):
-    """The file of one of our static files addressed under STATIC_ORIGIN, or None."""
-    prefix = STATIC_ORIGIN + settings.STATIC_URL.lstrip("/")
-    if not url.startswith(prefix):
-        return None
-    relative = unquote(url[len(prefix) :].split("?")[0].split("#")[0])
-    if not relative or relative.startswith("/") or ".." in relative.split("/"):
-        return None
-    return finders.find(relative)
-
-
 def layout(form):
     """The form's four copies laid out by WeasyPrint (a Document: `.pages`, `.write_pdf()`), in the
     site's language whoever triggered it: it is an official paper."""
@@ -279,10 +245,7 @@ def layout(form):
             "transfers/transfer_form.html",
             {"form": content, "qr": qr_data_uri(content.verify_url), "copies": COPIES},
         )
-        from weasyprint import HTML
-
-        fetcher = static_only_fetcher_class()()
-        return HTML(string=html, base_url=STATIC_ORIGIN, url_fetcher=fetcher).render()
+        return pdf.layout_html(html)
 
 
 COPIES = [
