@@ -17,6 +17,7 @@ from registry.models import Notification, Semester
 from registry.notifications import mark_all_read, mark_read
 from registry.roles import Role
 from registry.scoping import authorities_visible_to, classes_visible_to, grants_of, roles_at, schools_visible_to
+from students.roll_checks import current_semester
 from transfers.models import ChangeRequest
 from transfers.selectors import requests_awaiting, requests_visible_to
 
@@ -42,6 +43,7 @@ def _home_section(user, grant):
                 .select_related("request__student", "request__school")
                 .order_by("due_on", "pk")[:10]
             )
+        section["semester"] = current_semester()
         if grant.role == Role.REGISTRAR:
             section["requests"] = (
                 requests_visible_to(user)
@@ -68,6 +70,7 @@ def school_detail(request, code):
         "is_registrar": Role.REGISTRAR in roles,
         "is_officer": Role.OFFICER in roles,
         "guest_pupils": school.guest_pupils.filter(ended_on__isnull=True).select_related("student", "host_class"),
+        "semester": current_semester(),
     }
     return render(request, "registry/school_detail.html", context)
 

@@ -18,3 +18,11 @@ LIST_EXPORTED = types.register("students.list.exported", _("{actor} exported {ro
 
 def list_exported(*, actor, rows, scope, filters, request=None):
     return record(LIST_EXPORTED, actor=actor, data={"rows": rows, "scope": scope, "filters": filters}, request=request)
+
+
+ROLL_CHECK = types.register("students.roll_check.changed", _("{actor}: {target} — {step}"))
+
+
+def roll_check_changed(check, *, actor, step, reason=""):
+    """One transition of a roll reconciliation (submitted, signed, received, returned, reopened)."""
+    return record(ROLL_CHECK, actor=actor, target=check, data={"step": step, "reason": reason, "state": check.state})

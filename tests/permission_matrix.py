@@ -103,6 +103,41 @@ def officer_approves_graduations(role, scope):
     return status
 
 
+def registrar_or_headteacher_posts(role, scope):
+    """Explaining a difference: the registrar (draft) or the headteacher (submitted) — a refusal of the
+    state comes back to the page (302); other roles in scope 403."""
+    status = school_scoped(role, scope)
+    if status == 200:
+        return 302 if role in ("registrar", "headteacher") else 403
+    return status
+
+
+def _roll_check(world, scope):
+    """A draft reconciliation of the scope's school for the autumn 2026 semester."""
+    from datetime import date
+
+    from registry.models import Semester
+    from students.models import RollCheck, RollCheckClass
+
+    semester, _created = Semester.objects.get_or_create(
+        school_year=2026, term=1, defaults={"starts_on": date(2026, 9, 1), "ends_on": date(2027, 1, 22)}
+    )
+    check, created = RollCheck.objects.get_or_create(
+        school=_school(world, scope), semester=semester, defaults={"check_date": date(2026, 10, 15)}
+    )
+    if created:
+        RollCheckClass.objects.create(reconciliation=check, school_class=_class(world, scope))
+    return check
+
+
+def _discrepancy(world, scope):
+    check = _roll_check(world, scope)
+    found, _created = check.discrepancies.get_or_create(
+        kind="unregistered", name="王小明", defaults={"school_class": _class(world, scope)}
+    )
+    return found
+
+
 def own_notification(role, scope):
     """A notification is its recipient's alone (each scope's is its school's registrar's): marking it read
     sends the recipient back to the inbox (302); for anyone else it does not exist (404)."""
@@ -119,7 +154,63 @@ def officer_decides(role, scope):
     return status
 
 
+def _signed_roll_check(world, scope):
+    """A signed reconciliation of the scope's school for the autumn 2025 semester (signature row made with
+    the ORM: only school A has a headteacher in the world)."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    from registry.models import Semester
+    from students.models import RollCheck, RollCheckClass, RollCheckSignature
+    from students.roll_checks import snapshot_hash, snapshot_of
+
+    semester, _created = Semester.objects.get_or_create(
+        school_year=2025, term=1, defaults={"starts_on": date(2025, 9, 1), "ends_on": date(2026, 1, 22)}
+    )
+    check, created = RollCheck.objects.get_or_create(
+        school=_school(world, scope),
+        semester=semester,
+        defaults={"check_date": date(2025, 10, 15), "state": RollCheck.State.SIGNED},
+    )
+    if created:
+        RollCheckClass.objects.create(reconciliation=check, school_class=_class(world, scope), present=0)
+        snapshot = snapshot_of(check)
+        RollCheckSignature.objects.create(
+            reconciliation=check, signed_by=world.users["administrator"], signed_at=timezone.now(),
+            snapshot=snapshot, snapshot_hash=snapshot_hash(snapshot),
+        )  # fmt: skip
+    return check
+
+
 MATRIX = {
+    "roll_check": Route(
+        lambda w, s: reverse("roll_check", args=[_school(w, s).code, _roll_check(w, s).semester_id]), school_scoped
+    ),
+    "roll_check_headcounts": Route(
+        lambda w, s: reverse("roll_check_headcounts", args=[_roll_check(w, s).pk]), registrar_amends, method="post"
+    ),
+    "roll_check_absent": Route(
+        lambda w, s: reverse("roll_check_absent", args=[_roll_check(w, s).pk]), registrar_amends, method="post"
+    ),
+    "roll_check_unregistered": Route(
+        lambda w, s: reverse("roll_check_unregistered", args=[_roll_check(w, s).pk]),
+        registrar_amends,
+        method="post",
+        data={"name": "李小红"},
+    ),
+    "roll_check_discrepancy": Route(
+        lambda w, s: reverse("roll_check_discrepancy", args=[_discrepancy(w, s).pk]),
+        registrar_or_headteacher_posts,
+        method="post",
+        data={"reason": "随父母务工", "action": "guest_study"},
+    ),
+    "roll_check_step": Route(
+        lambda w, s: reverse("roll_check_step", args=[_roll_check(w, s).pk]),
+        registrar_amends,
+        method="post",
+        data={"step": "submit"},
+    ),
     "change_new": Route(lambda w, s: reverse("change_new", args=[w.pupils[s].pk, "suspension"]), registrar_only),
     "incoming_new": Route(lambda w, s: reverse("incoming_new", args=[_school(w, s).code, "transfer"]), registrar_only),
     "transfer_in_external_new": Route(
@@ -199,4 +290,19 @@ MATRIX = {
         lambda w, s: reverse("notifications_read_all"), lambda role, scope: 302, method="post"
     ),
     "authority_detail": Route(lambda w, s: reverse("authority_detail", args=[_authority(w, s).pk]), authority_scoped),
+    "roll_check_pdf": Route(lambda w, s: reverse("roll_check_pdf", args=[_signed_roll_check(w, s).pk]), school_scoped),
+    "town_roll_checks": Route(
+        lambda w, s: (
+            reverse("town_roll_checks", args=[_authority(w, s).pk])
+            + f"?semester={_signed_roll_check(w, 'own').semester_id}"
+        ),
+        authority_scoped,
+    ),
+    "town_roll_checks_export": Route(
+        lambda w, s: (
+            reverse("town_roll_checks_export", args=[_authority(w, s).pk])
+            + f"?semester={_signed_roll_check(w, 'own').semester_id}"
+        ),
+        authority_scoped,
+    ),
 }

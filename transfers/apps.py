@@ -7,3 +7,6 @@ class TransfersConfig(AppConfig):
 
     name = "transfers"
     verbose_name = _("Status changes")
+
+    def ready(self):
+        from transfers import events, transfer_forms  # noqa: F401  (register the audit event types)

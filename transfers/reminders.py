@@ -14,7 +14,9 @@ digest (registry.notifications.deliver):
 - the national deadlines, 30 September (new pupils entered, the other grades' changes done) and 31 July
   (graduation done) → every registrar, 14, 7, 3 and 1 days before and on the day. The rule would allow one
   a day for the last 14 days; fifteen e-mails in a row to every registrar of the county is noise that
-  teaches people to ignore the reminders, so only these milestones.
+  teaches people to ignore the reminders, so only these milestones;
+- every school with pupils on its register and no signed (or received) roll reconciliation two weeks
+  (ROLL_CHECK_DUE_DAYS) into the current semester → its registrars and headteachers, every day until signed.
 
 A reminder is unique per recipient, item and day, so a second run on one day (beat firing twice, a task
 redelivered after a killed worker) creates and e-mails nothing, and the next day reminds again while the
@@ -31,17 +33,18 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from registry.models import Notification
+from registry.models import Notification, School, Semester
 from registry.notifications import deliver
 from registry.roles import Role
 from registry.scoping import role_holders
 from registry.working_days import WorkingDayCalendar
-from students.models import EnrolmentSpell, Suspension
+from students.models import EnrolmentSpell, RollCheck, Suspension
 from transfers.models import ApprovalStep, ChangeRequest
 
 STEP_WARNING_WORKING_DAYS = 2
 SUSPENSION_WARNING_DAYS = 30
 DEADLINE_REMINDER_DAYS = (14, 7, 3, 1, 0)
+ROLL_CHECK_DUE_DAYS = 14  # the semester's roll reconciliation is signed two weeks into the semester
 NATIONAL_DEADLINES = (  # (month, day), what must be done by then
     ((9, 30), gettext_lazy("new pupils entered and the other grades' status changes done")),
     ((7, 31), gettext_lazy("graduation done")),
@@ -58,10 +61,12 @@ def send_daily_reminders(today: date | None = None) -> dict:
         suspensions = _ending_suspensions(today)
         registrations = _late_registrations(today)
         deadlines = _deadlines(today)
+        roll_check_semester, unsigned_schools = _unsigned_roll_checks(today)
 
         school_pks = {step.school_id for step in steps if step.school_id}
         school_pks |= {suspension.school_pk for suspension in suspensions}
         school_pks |= {request.school_id for request in registrations}
+        school_pks |= {school.pk for school in unsigned_schools}
         school_roles = [Role.REGISTRAR, Role.HEADTEACHER]
         if deadlines:  # every registrar, so every school's staff in the same one query
             school_staff = role_holders(school_roles)
@@ -85,6 +90,9 @@ def send_daily_reminders(today: date | None = None) -> dict:
         for request in registrations:
             recipients = school_staff.get((Role.REGISTRAR, request.school_id), [])
             candidates += _for_each(recipients, today, *_registration_texts(request))
+        for school in unsigned_schools:
+            recipients = [user for role in school_roles for user in school_staff.get((role, school.pk), [])]
+            candidates += _for_each(recipients, today, *_roll_check_texts(school, roll_check_semester))
         if deadlines:
             registrars = {
                 user.pk: user for (role, _pk), users in school_staff.items() if role == Role.REGISTRAR for user in users
@@ -169,6 +177,29 @@ def _late_registrations(today):
         .select_related("student")
         .order_by("student__entry_date", "pk")
     )
+
+
+def _unsigned_roll_checks(today):
+    """The semester that started at least ROLL_CHECK_DUE_DAYS days ago and has not ended, and the schools with
+    pupils on their register whose reconciliation of it is not signed or received (`roll_check_state`: None
+    when not started): two queries, or one when no semester is due."""
+    semester = (
+        Semester.objects.filter(starts_on__lte=today - timedelta(days=ROLL_CHECK_DUE_DAYS), ends_on__gte=today)
+        .order_by("-starts_on")
+        .first()
+    )
+    if semester is None:
+        return None, []
+    checks = RollCheck.objects.filter(school=OuterRef("pk"), semester=semester)
+    done = checks.filter(state__in=[RollCheck.State.SIGNED, RollCheck.State.RECEIVED])
+    pupils = EnrolmentSpell.objects.filter(school=OuterRef("pk"), ended_on__isnull=True)
+    schools = (
+        School.objects.filter(Exists(pupils))
+        .exclude(Exists(done))
+        .annotate(roll_check_state=Subquery(checks.values("state")[:1]))
+        .order_by("code")
+    )
+    return semester, list(schools)
 
 
 def _one_month_before(day):
@@ -256,6 +287,24 @@ def _registration_texts(request):
     else:
         body += " " + _("The registration is awaiting the town office's review.")
     return f"unregistered:{student.pk}", title, body, reverse("request_detail", args=[request.pk])
+
+
+def _roll_check_texts(school, semester):
+    subject = {
+        "school": school.name,
+        "semester": str(semester),
+        "date": (semester.starts_on + timedelta(days=ROLL_CHECK_DUE_DAYS)).isoformat(),
+    }
+    title = _("The roll reconciliation of %(semester)s is not signed") % subject
+    if school.roll_check_state is None:
+        body = _("%(school)s has not started the roll reconciliation of %(semester)s.") % subject
+    elif school.roll_check_state == RollCheck.State.SUBMITTED:
+        body = _("The roll reconciliation of %(school)s for %(semester)s awaits the headteacher's signature.") % subject
+    else:
+        body = _("The roll reconciliation of %(school)s for %(semester)s is still being prepared.") % subject
+    body += " " + _("It was due to be signed by %(date)s, two weeks into the semester.") % subject
+    link = reverse("roll_check", args=[school.code, semester.pk])
+    return f"roll-check:{semester.pk}:{school.pk}", title, body, link
 
 
 def _deadline_texts(deadline, what, today):

@@ -1,0 +1,100 @@
+"""Benchmark of the semester roll reconciliation of a large school (not a test: it prints figures).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/xueji_bench .venv/bin/python manage.py migrate
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/xueji_bench .venv/bin/python manage.py benchmark_roll_check
+
+Builds a school of `--classes` × `--per-class` pupils (default 45 × 45 = 2,025) inside a transaction that
+is rolled back at the end, then reports the queries and time of: opening the reconciliation, the
+registrar's page, saving the headcounts, submitting, the headteacher's page and signing (which freezes
+the snapshot of every class list).
+"""
+
+import time
+from datetime import date
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from audit.history import acting_as
+from registry.models import Authority, School, SchoolClass, Semester
+from registry.roles import Role
+from registry.services import grant_role
+from students.demo import build_pupils
+from students.models import RollCheck
+from students.roll_checks import class_rolls
+
+CHECK_DATE = date(2026, 10, 15)
+
+
+class Rollback(Exception):
+    pass
+
+
+class Command(BaseCommand):
+    help = "Report queries and time of reconciling one large school (built and rolled back)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--classes", type=int, default=45)
+        parser.add_argument("--per-class", type=int, default=45)
+
+    def handle(self, *args, classes, per_class, **options):
+        try:
+            with transaction.atomic():
+                self._run(classes, per_class)
+                raise Rollback
+        except Rollback:
+            self.stdout.write("(everything built by the benchmark was rolled back)")
+
+    def _measure(self, label, action):
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            result = action()
+            elapsed = time.perf_counter() - started
+        self.stdout.write(f"{label:<42} {len(queries.captured_queries):>4} queries {elapsed * 1000:>8.0f} ms")
+        return result
+
+    def _run(self, classes, per_class):
+        User = get_user_model()
+        admin = User.objects.create(username="bench-roll-admin", is_superuser=True)
+        registrar = User.objects.create(username="bench-roll-registrar")
+        headteacher = User.objects.create(username="bench-roll-headteacher")
+        with acting_as(admin, reason="benchmark"):
+            county = Authority.objects.create(name="基准县", code="999998", level=Authority.Level.COUNTY)
+            town = Authority.objects.create(name="基准镇", code="999998101", level=Authority.Level.TOWN, parent=county)
+            school = School.objects.create(code="9999980001", name="基准学校", stage="nine_year", authority=town)
+            rows = [
+                SchoolClass(school=school, grade=1 + n % 9, number=1 + n // 9, entry_year=2026) for n in range(classes)
+            ]
+            SchoolClass.objects.bulk_create(rows)
+            build_pupils(list(school.classes.all()), school_year=2026, per_class=per_class, actor=admin)
+            semester, _ = Semester.objects.get_or_create(
+                school_year=2026, term=1, defaults={"starts_on": date(2026, 9, 1), "ends_on": date(2027, 1, 22)}
+            )
+        grant_role(registrar, Role.REGISTRAR, school, actor=admin)
+        grant_role(headteacher, Role.HEADTEACHER, school, actor=admin)
+        self.stdout.write(f"database: {connection.vendor}; school of {classes} classes × {per_class} pupils")
+        client = Client(HTTP_HOST="localhost")
+        client.force_login(registrar)
+        page = reverse("roll_check", args=[school.code, semester.pk])
+        self._measure("open the reconciliation (POST)", lambda: client.post(page))
+        check = RollCheck.objects.get(school=school, semester=semester)
+        RollCheck.objects.filter(pk=check.pk).update(check_date=CHECK_DATE)
+        self._measure("registrar's page (all class lists)", lambda: client.get(page))
+        present = {f"present_{roll.school_class.pk}": roll.registered for roll in class_rolls(check)}
+        self._measure(
+            "save every class's headcount",
+            lambda: client.post(reverse("roll_check_headcounts", args=[check.pk]), present),
+        )
+        step = reverse("roll_check_step", args=[check.pk])
+        self._measure("submit (checks every class)", lambda: client.post(step, {"step": "submit"}))
+        client.force_login(headteacher)
+        self._measure("headteacher's page", lambda: client.get(page))
+        self._measure("sign (snapshot of every class list)", lambda: client.post(step, {"step": "sign"}))
+        check.refresh_from_db()
+        signature = check.signatures.get()
+        pupils = sum(len(c["pupils"]) for c in signature.snapshot["classes"])
+        self.stdout.write(f"state: {check.state}; snapshot: {pupils} pupils, sha256 {signature.snapshot_hash[:16]}…")

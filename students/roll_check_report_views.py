@@ -1,0 +1,90 @@
+"""The roll reconciliation on paper and for the town office: the PDF of a signed reconciliation (its school's
+staff, its town's officers, administrators) and the overview of every school of an authority in one
+semester, with its Excel export (the authority's officers and administrators). Prints and exports are
+logged. Anything outside the user's scope is a 404 (registry.scoping)."""
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+
+from registry.models import Semester
+from registry.scoping import authorities_visible_to, schools_visible_to
+from students import roll_check_events, roll_check_reports
+from students.models import RollCheck
+from students.roll_checks import current_signature
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def roll_check_pdf(request, pk):
+    """The signed reconciliation as a PDF download, from its valid signature's snapshot. A reconciliation
+    never signed, or reopened since (its earlier signatures are superseded), has no PDF: 404."""
+    check = get_object_or_404(
+        RollCheck.objects.filter(school__in=schools_visible_to(request.user).values("pk")).select_related(
+            "school", "semester"
+        ),
+        pk=pk,
+    )
+    signature = current_signature(check)
+    if signature is None:
+        raise Http404
+    content = roll_check_reports.signed_pdf(signature, printed_by=request.user)
+    roll_check_events.roll_check_printed(check, actor=request.user, signature=signature, request=request)
+    response = HttpResponse(content, content_type="application/pdf")
+    filename = f"roll-check-{check.school.code}-{check.semester.school_year}-{check.semester.term}.pdf"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _town(request, pk):
+    """The authority (in scope, else 404), the semesters to choose from and the chosen one (GET `semester`,
+    default the semester containing today or the latest; 404 for an unknown one)."""
+    authority = get_object_or_404(authorities_visible_to(request.user), pk=pk)
+    semesters = list(Semester.objects.all())
+    chosen = request.GET.get("semester", "")
+    if chosen:
+        semester = next((semester for semester in semesters if str(semester.pk) == chosen), None)
+        if semester is None:
+            raise Http404
+    else:
+        semester = roll_check_reports.default_semester(semesters)
+    return authority, semesters, semester
+
+
+def _overview(request, authority, semester):
+    schools = schools_visible_to(request.user).filter(authority=authority)
+    return roll_check_reports.town_overview(schools, semester)
+
+
+@login_required
+def town_roll_checks(request, pk):
+    authority, semesters, semester = _town(request, pk)
+    overview = _overview(request, authority, semester) if semester else None
+    context = {
+        "authority": authority,
+        "semesters": semesters,
+        "semester": semester,
+        "overview": overview,
+        "states": roll_check_reports.state_summary(overview) if overview else [],
+    }
+    return render(request, "students/roll_check_town.html", context)
+
+
+@login_required
+def town_roll_checks_export(request, pk):
+    authority, _semesters, semester = _town(request, pk)
+    if semester is None:
+        raise Http404
+    overview = _overview(request, authority, semester)
+    content = roll_check_reports.overview_workbook(
+        overview, authority=authority, semester=semester, exported_by=request.user
+    )
+    roll_check_events.roll_checks_exported(
+        authority, actor=request.user, semester=semester, rows=len(overview.rows), request=request
+    )
+    response = HttpResponse(content, content_type=XLSX)
+    filename = f"roll-checks-{authority.code}-{semester.school_year}-{semester.term}-{timezone.localdate():%Y%m%d}.xlsx"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,333 @@
+"""The semester roll reconciliation (学期会审): counts from enrolment spells as of the check date, the
+registrar's headcounts and named discrepancies, and each transition (submit, sign, receive, return,
+reopen). Every function takes the acting user, runs in a transaction that locks the reconciliation, and
+refuses with a message saying which rule (DOMAIN Semester roll reconciliation)."""
+
+import hashlib
+import json
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_update_with_history
+
+from audit.history import acting_as
+from registry.models import Semester
+from registry.roles import Role
+from registry.scoping import acts_for_authority, roles_at
+from students import events
+from students.identity import mask_national_number
+from students.models import EnrolmentSpell, RollCheck, RollCheckClass, RollCheckSignature, RollDiscrepancy
+
+
+class RollCheckRefused(Exception):
+    """A rule of the reconciliation refuses the step; the message says which."""
+
+
+def on_register(school, day):
+    """The enrolment spells of `school` open on `day`: the register as it stood that day."""
+    return EnrolmentSpell.objects.filter(school=school, started_on__lte=day).filter(
+        Q(ended_on__isnull=True) | Q(ended_on__gt=day)
+    )
+
+
+@dataclass
+class ClassRoll:
+    """One class of a reconciliation: registered (from spells), present (headcount) and the differences."""
+
+    headcount: RollCheckClass
+    registered: int
+    pupils: list = field(default_factory=list)  # spells, when asked for
+    absent: list = field(default_factory=list)
+    unregistered: list = field(default_factory=list)
+
+    @property
+    def school_class(self):
+        return self.headcount.school_class
+
+    @property
+    def present(self):
+        return self.headcount.present
+
+    @property
+    def expected_present(self):
+        return self.registered - len(self.absent) + len(self.unregistered)
+
+    @property
+    def balanced(self):
+        """Every difference between register and classroom is named."""
+        return self.present is not None and self.present == self.expected_present
+
+
+def class_rolls(check, *, with_pupils=False):
+    """Every class of the reconciliation with its counts, in a fixed number of queries."""
+    headcounts = list(check.classes.select_related("school_class"))
+    register = on_register(check.school, check.check_date)
+    counts = dict(register.values_list("school_class").annotate(n=Count("pk")).values_list("school_class", "n"))
+    pupils = defaultdict(list)
+    if with_pupils:
+        for spell in register.select_related("student").order_by("student__name", "pk"):
+            pupils[spell.school_class_id].append(spell)
+    found = defaultdict(lambda: {"absent": [], "unregistered": []})
+    for discrepancy in check.discrepancies.select_related("student"):
+        found[discrepancy.school_class_id][discrepancy.kind].append(discrepancy)
+    return [
+        ClassRoll(
+            headcount=headcount,
+            registered=counts.get(headcount.school_class_id, 0),
+            pupils=pupils[headcount.school_class_id],
+            absent=found[headcount.school_class_id]["absent"],
+            unregistered=found[headcount.school_class_id]["unregistered"],
+        )
+        for headcount in headcounts
+    ]
+
+
+def can_prepare(user, school):
+    return Role.REGISTRAR in roles_at(user, school)
+
+
+def can_sign(user, school):
+    return Role.HEADTEACHER in roles_at(user, school)
+
+
+def _require(allowed):
+    if not allowed:
+        raise PermissionDenied
+
+
+def _locked(check, *states):
+    """The reconciliation row, locked for this transaction, refusing unless it is in one of `states`."""
+    check = RollCheck.objects.select_for_update().select_related("school", "semester").get(pk=check.pk)
+    if check.state not in states:
+        raise RollCheckRefused(
+            _("This reconciliation is %(state)s; that is not possible now.") % {"state": check.get_state_display()}
+        )
+    return check
+
+
+def start_roll_check(school, semester, *, actor, check_date=None):
+    """The registrar opens the semester's reconciliation (one per school and semester), with a headcount row
+    for every class of the school; the check date defaults to today, within the semester."""
+    _require(can_prepare(actor, school))
+    day = check_date or min(max(timezone.localdate(), semester.starts_on), semester.ends_on)
+    if not semester.starts_on <= day <= semester.ends_on:
+        raise RollCheckRefused(_("The check date must fall within the semester."))
+    with transaction.atomic(), acting_as(actor, reason="roll reconciliation started"):
+        check, created = RollCheck.objects.get_or_create(school=school, semester=semester, defaults={"check_date": day})
+        if created:
+            RollCheckClass.objects.bulk_create(
+                RollCheckClass(reconciliation=check, school_class=school_class)
+                for school_class in school.classes.order_by("grade", "number")
+            )
+    return check
+
+
+def set_headcounts(check, present_by_class, *, actor):
+    """Record how many pupils were present in each class ({class id: number or None})."""
+    _require(can_prepare(actor, check.school))
+    with transaction.atomic(), acting_as(actor, reason="headcount"):
+        check = _locked(check, RollCheck.State.DRAFT)
+        changed = []
+        for headcount in check.classes.all():
+            value = present_by_class.get(headcount.school_class_id, headcount.present)
+            if value != headcount.present:
+                headcount.present = value
+                changed.append(headcount)
+        if changed:
+            bulk_update_with_history(
+                changed, RollCheckClass, ["present"], default_user=actor, default_change_reason="headcount"
+            )
+
+
+def mark_absent(check, spell, *, actor, reason="", action=""):
+    """Name a pupil on the class's register who is not in the classroom (有籍无生)."""
+    _require(can_prepare(actor, check.school))
+    with transaction.atomic(), acting_as(actor, reason="registered but absent"):
+        check = _locked(check, RollCheck.State.DRAFT)
+        if not on_register(check.school, check.check_date).filter(pk=spell.pk).exists():
+            raise RollCheckRefused(_("%(name)s is not on the register on the check date.") % {"name": spell.student})
+        if check.discrepancies.filter(student=spell.student_id).exists():
+            raise RollCheckRefused(_("%(name)s is already listed.") % {"name": spell.student})
+        return RollDiscrepancy.objects.create(
+            reconciliation=check, school_class=spell.school_class, kind=RollDiscrepancy.Kind.ABSENT,
+            student=spell.student, name=spell.student.name, reason=reason, action=action,
+        )  # fmt: skip
+
+
+def add_unregistered(check, school_class, name, *, actor, reason="", action=""):
+    """Name a child in the classroom who is on no register here (有生无籍)."""
+    _require(can_prepare(actor, check.school))
+    if not name.strip():
+        raise RollCheckRefused(_("Enter the child's name."))
+    with transaction.atomic(), acting_as(actor, reason="present but unregistered"):
+        check = _locked(check, RollCheck.State.DRAFT)
+        return RollDiscrepancy.objects.create(
+            reconciliation=check, school_class=school_class, kind=RollDiscrepancy.Kind.UNREGISTERED,
+            name=name.strip(), reason=reason, action=action,
+        )  # fmt: skip
+
+
+def explain(discrepancy, *, actor, reason, action):
+    """Give a discrepancy its reason and the action taken (an action that fits its kind): the registrar
+    while preparing, or the headteacher on a submitted reconciliation before signing."""
+    school = discrepancy.reconciliation.school
+    if can_prepare(actor, school):
+        state = RollCheck.State.DRAFT
+    elif can_sign(actor, school):
+        state = RollCheck.State.SUBMITTED
+    else:
+        raise PermissionDenied
+    if action and action not in RollDiscrepancy.ACTIONS[discrepancy.kind]:
+        raise RollCheckRefused(_("This action does not fit a %(kind)s.") % {"kind": discrepancy.get_kind_display()})
+    with transaction.atomic(), acting_as(actor, reason="discrepancy explained"):
+        _locked(discrepancy.reconciliation, state)
+        discrepancy.reason, discrepancy.action = reason.strip(), action
+        discrepancy.save(update_fields=["reason", "action"])
+
+
+def remove_discrepancy(discrepancy, *, actor):
+    _require(can_prepare(actor, discrepancy.reconciliation.school))
+    with transaction.atomic(), acting_as(actor, reason="discrepancy removed"):
+        _locked(discrepancy.reconciliation, RollCheck.State.DRAFT)
+        discrepancy.delete()
+
+
+def submit_roll_check(check, *, actor):
+    """The registrar sends the reconciliation to the headteacher: every class counted, every difference
+    between register and headcount named (registered − absent + unregistered = present)."""
+    _require(can_prepare(actor, check.school))
+    with transaction.atomic(), acting_as(actor, reason="roll reconciliation submitted"):
+        check = _locked(check, RollCheck.State.DRAFT)
+        for roll in class_rolls(check):
+            if roll.present is None:
+                raise RollCheckRefused(_("Enter the number present in %(class)s.") % {"class": roll.school_class})
+            if not roll.balanced:
+                raise RollCheckRefused(
+                    _(
+                        "%(class)s: %(registered)s on the register, %(present)s present — name the %(missing)s "
+                        "pupils who make the difference."
+                    )
+                    % {
+                        "class": roll.school_class,
+                        "registered": roll.registered,
+                        "present": roll.present,
+                        "missing": abs(roll.present - roll.expected_present),
+                    }  # fmt: skip
+                )
+        check.state, check.submitted_at = RollCheck.State.SUBMITTED, timezone.now()
+        check.save(update_fields=["state", "submitted_at"])
+        events.roll_check_changed(check, actor=actor, step="submitted")
+    return check
+
+
+def snapshot_of(check):
+    """Everything the headteacher signs: per class the register's names, the counts and the differences."""
+    classes = []
+    for roll in class_rolls(check, with_pupils=True):
+        classes.append({
+            "class": str(roll.school_class),
+            "registered": roll.registered,
+            "present": roll.present,
+            "pupils": [[s.student_id, s.student.name, mask_national_number(s.student.national_number or "")]
+                       for s in roll.pupils],
+            "absent": [{"name": d.name, "reason": d.reason, "action": d.get_action_display()} for d in roll.absent],
+            "unregistered": [{"name": d.name, "reason": d.reason, "action": d.get_action_display()}
+                             for d in roll.unregistered],
+        })  # fmt: skip
+    return {
+        "school": check.school.name,
+        "school_code": check.school.code,
+        "semester": str(check.semester),
+        "check_date": check.check_date.isoformat(),
+        "classes": classes,
+        "registered": sum(c["registered"] for c in classes),
+        "present": sum(c["present"] or 0 for c in classes),
+    }
+
+
+def snapshot_hash(snapshot):
+    canonical = json.dumps(snapshot, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def sign_roll_check(check, *, actor):
+    """The headteacher signs (only the headteacher): refused while any difference lacks a reason; records
+    who, when and the snapshot with its hash, and locks the reconciliation."""
+    _require(can_sign(actor, check.school))
+    with transaction.atomic(), acting_as(actor, reason="roll reconciliation signed"):
+        check = _locked(check, RollCheck.State.SUBMITTED)
+        unexplained = check.discrepancies.filter(Q(reason="") | Q(action="")).order_by("name")
+        if unexplained.exists():
+            raise RollCheckRefused(
+                _("Not signed: give the reason and action for %(names)s first.")
+                % {"names": "、".join(d.name for d in unexplained[:10])}
+            )
+        snapshot = snapshot_of(check)
+        signature = RollCheckSignature.objects.create(
+            reconciliation=check, signed_by=actor, signed_at=timezone.now(), snapshot=snapshot,
+            snapshot_hash=snapshot_hash(snapshot),
+        )  # fmt: skip
+        check.state = RollCheck.State.SIGNED
+        check.save(update_fields=["state"])
+        events.roll_check_changed(check, actor=actor, step="signed")
+    return signature
+
+
+def return_roll_check(check, *, actor, reason):
+    """The headteacher sends a submitted reconciliation back to the registrar with a reason."""
+    _require(can_sign(actor, check.school))
+    if not reason.strip():
+        raise RollCheckRefused(_("Give the reason for sending it back."))
+    with transaction.atomic(), acting_as(actor, reason="roll reconciliation returned"):
+        check = _locked(check, RollCheck.State.SUBMITTED)
+        check.state = RollCheck.State.DRAFT
+        check.save(update_fields=["state"])
+        events.roll_check_changed(check, actor=actor, step="returned", reason=reason.strip())
+    return check
+
+
+def receive_roll_check(check, *, actor):
+    """The town office acknowledges the signed reconciliation."""
+    _require(acts_for_authority(actor, check.school.authority))
+    with transaction.atomic(), acting_as(actor, reason="roll reconciliation received"):
+        check = _locked(check, RollCheck.State.SIGNED)
+        check.state, check.received_at = RollCheck.State.RECEIVED, timezone.now()
+        check.save(update_fields=["state", "received_at"])
+        events.roll_check_changed(check, actor=actor, step="received")
+    return check
+
+
+def reopen_roll_check(check, *, actor, reason):
+    """Only the town office reopens a signed reconciliation, with a reason; the signed version is kept
+    (its signature is marked superseded, never deleted) and the registrar can correct the draft."""
+    _require(acts_for_authority(actor, check.school.authority))
+    if not reason.strip():
+        raise RollCheckRefused(_("Give the reason for reopening."))
+    with transaction.atomic(), acting_as(actor, reason="roll reconciliation reopened"):
+        check = _locked(check, RollCheck.State.SIGNED, RollCheck.State.RECEIVED)
+        signature = check.signatures.get(superseded_at__isnull=True)
+        signature.superseded_at, signature.superseded_by = timezone.now(), actor
+        signature.reopen_reason = reason.strip()
+        signature.save(update_fields=["superseded_at", "superseded_by", "reopen_reason"])
+        check.state, check.received_at = RollCheck.State.DRAFT, None
+        check.save(update_fields=["state", "received_at"])
+        events.roll_check_changed(check, actor=actor, step="reopened", reason=reason.strip())
+    return check
+
+
+def current_semester(today=None):
+    """The semester containing today, else the latest one that has started (the one to reconcile)."""
+    today = today or timezone.localdate()
+    return (
+        Semester.objects.filter(starts_on__lte=today, ends_on__gte=today).first()
+        or Semester.objects.filter(starts_on__lte=today).order_by("-starts_on").first()
+    )
+
+
+def current_signature(check):
+    return check.signatures.filter(superseded_at__isnull=True).select_related("signed_by").first()
