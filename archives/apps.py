@@ -7,3 +7,6 @@ class ArchivesConfig(AppConfig):
 
     name = "archives"
     verbose_name = _("Archives")
+
+    def ready(self):
+        from archives import receivers  # noqa: F401  (files approved requests into the archive)

@@ -20,6 +20,8 @@ urlpatterns = [
     path("pupils/", include("students.urls")),
     path("", include("students.roll_check_urls")),
     path("", include("transfers.urls")),
+    path("", include("archives.print_urls")),
+    path("", include("archives.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

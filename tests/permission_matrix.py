@@ -138,6 +138,52 @@ def _discrepancy(world, scope):
     return found
 
 
+def archivist_prints(role, scope):
+    """Printing a pupil's archive or a class: the school's archivist; others who see it 403, the rest 404."""
+    status = school_scoped(role, scope)
+    if status == 200 and role != "archivist":
+        return 403
+    return status
+
+
+def own_print_job(role, scope):
+    """A print job is its requester's alone (each scope's is its school's archivist's; only school A's is a
+    world user): for anyone else, administrators included, it does not exist (404)."""
+    if role == "anonymous":
+        return 302
+    return 200 if role == "archivist" and scope == "own" else 404
+
+
+def _print_archive(world, scope):
+    from archives.services import ensure_archive
+
+    return ensure_archive(world.pupils[scope])
+
+
+def _print_job(world, scope, *, ready=False):
+    """A print of the scope's pupil's archive, requested by the scope's archivist (made with the ORM; the
+    world has neither archives nor archivists outside school A: both are created here)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from archives.models import PrintJob
+    from registry.roles import Role
+    from registry.services import grant_role
+    from tests.factories import UserFactory
+
+    archive = _print_archive(world, scope)
+    archivist = world.users["archivist"]
+    if scope != "own":
+        archivist = UserFactory(username=f"archivist_{scope}")
+        grant_role(archivist, Role.ARCHIVIST, archive.school, actor=world.users["administrator"])
+    pdf = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+    return PrintJob.objects.create(
+        school=archive.school, requested_by=archivist, archive=archive, reason="转学调档",
+        state=PrintJob.State.READY if ready else PrintJob.State.QUEUED,
+        file=SimpleUploadedFile("print.pdf", pdf) if ready else "", finished_at=timezone.now() if ready else None,
+    )  # fmt: skip
+
+
 def own_notification(role, scope):
     """A notification is its recipient's alone (each scope's is its school's registrar's): marking it read
     sends the recipient back to the inbox (302); for anyone else it does not exist (404)."""
@@ -181,6 +227,98 @@ def _signed_roll_check(world, scope):
             snapshot=snapshot, snapshot_hash=snapshot_hash(snapshot),
         )  # fmt: skip
     return check
+
+
+def archive_keepers(role, scope):
+    """An archive's documents and paper file: the holding school's archivist or registrar; others who see
+    the archive 403. The matrix posts an incomplete form, shown again with its errors (200)."""
+    status = school_scoped(role, scope)
+    if status == 200 and role not in ("registrar", "archivist"):
+        return 403
+    return status
+
+
+def archive_keepers_record(role, scope):
+    """As archive_keepers, with a complete form: recorded, back to the archive (302)."""
+    status = archive_keepers(role, scope)
+    return 302 if status == 200 else status
+
+
+def redirects_in_scope(role, scope):
+    status = school_scoped(role, scope)
+    return 302 if status == 200 else status
+
+
+def school_staff(role, scope):
+    """Asking to read another school's archive: a school's registrar, headteacher or archivist."""
+    if role == "anonymous":
+        return 302
+    return 200 if role in ("registrar", "headteacher", "archivist") else 403
+
+
+def access_deciders(role, scope):
+    """Deciding on an access request: the holding school's registrar or headteacher (302); others 403/404."""
+    status = school_scoped(role, scope)
+    if status == 200:
+        return 302 if role in ("registrar", "headteacher") else 403
+    return status
+
+
+def _archive(world, scope):
+    """The scope's pupil's archive (the world has none: created here, at the pupil's school)."""
+    from archives.services import ensure_archive
+
+    return ensure_archive(world.pupils[scope])
+
+
+def _archive_document(world, scope):
+    from datetime import date
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from archives.models import ArchiveDocument
+
+    pdf = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+    return ArchiveDocument.objects.create(
+        archive=_archive(world, scope), type="evidence", title="户口簿复印件", document_date=date(2026, 9, 1),
+        source="uploaded", file=SimpleUploadedFile("hukou.pdf", pdf), content_type="application/pdf",
+        size=len(pdf), sha256="0" * 64, added_by=world.users["administrator"],
+    )  # fmt: skip
+
+
+def _loan(world, scope):
+    from datetime import date
+
+    from archives.models import Loan
+
+    return Loan.objects.create(
+        archive=_archive(world, scope), borrower="王老师", purpose="核对学籍", taken_on=date(2026, 3, 2),
+        recorded_by=world.users["administrator"],
+    )  # fmt: skip
+
+
+def _hand_over(world, scope, *, sent):
+    """A hand-over of the scope's archive: from the scope's school (sent=False: waiting to be sent) or to it
+    (sent=True: sent by the other school, waiting to be received). Made with the ORM."""
+    from django.utils import timezone
+
+    from archives.models import HandOver
+
+    school, elsewhere = _school(world, scope), (world.school_b if scope == "other" else world.school_c)
+    return HandOver.objects.create(
+        archive=_archive(world, scope), change_request=world.registrations[scope],
+        from_school=elsewhere if sent else school, to_school=school if sent else elsewhere,
+        sent_at=timezone.now() if sent else None, sent_by=world.users["administrator"] if sent else None,
+    )  # fmt: skip
+
+
+def _access_request(world, scope):
+    from archives.models import AccessRequest
+
+    return AccessRequest.objects.create(
+        archive=_archive(world, scope), requested_by=world.users["administrator"],
+        requesting_school=world.school_b if scope == "other" else world.school_c, reason="核对转学材料",
+    )  # fmt: skip
 
 
 MATRIX = {
@@ -229,6 +367,15 @@ MATRIX = {
         method="post",
         data={"reason": "家长决定暂缓入学"},
     ),
+    "print_new": Route(lambda w, s: reverse("print_new", args=[_print_archive(w, s).pk]), archivist_prints),
+    "print_class": Route(
+        lambda w, s: reverse("print_class", args=[_class(w, s).school.code, _class(w, s).pk]), archivist_prints
+    ),
+    "print_job": Route(lambda w, s: reverse("print_job", args=[_print_job(w, s).pk]), own_print_job),
+    "print_download": Route(
+        lambda w, s: reverse("print_download", args=[_print_job(w, s, ready=True).pk]), own_print_job
+    ),
+    "print_register": Route(lambda w, s: reverse("print_register", args=[_school(w, s).code]), school_scoped),
     "home": Route(lambda w, s: reverse("home"), any_signed_in),
     "login": Route(lambda w, s: reverse("login"), lambda role, scope: 200),
     "logout": Route(lambda w, s: reverse("logout"), lambda role, scope: 302, method="post"),
@@ -304,5 +451,55 @@ MATRIX = {
             + f"?semester={_signed_roll_check(w, 'own').semester_id}"
         ),
         authority_scoped,
+    ),
+    "archive_list": Route(lambda w, s: reverse("archive_list"), any_role),
+    "pupil_archive": Route(lambda w, s: reverse("pupil_archive", args=[w.pupils[s].pk]), redirects_in_scope),
+    "archive_detail": Route(lambda w, s: reverse("archive_detail", args=[_archive(w, s).pk]), school_scoped),
+    "document_download": Route(
+        lambda w, s: reverse("document_download", args=[_archive_document(w, s).pk]), school_scoped
+    ),
+    "document_upload": Route(
+        lambda w, s: reverse("document_upload", args=[_archive(w, s).pk]),
+        archive_keepers,
+        method="post",
+        data={"type": "evidence", "title": "户口簿复印件"},
+    ),
+    "document_supersede": Route(
+        lambda w, s: reverse("document_supersede", args=[_archive_document(w, s).pk]),
+        archive_keepers,
+        method="post",
+        data={"reason": "扫描不清晰"},
+    ),
+    "archive_location": Route(
+        lambda w, s: reverse("archive_location", args=[_archive(w, s).pk]),
+        archive_keepers_record,
+        method="post",
+        data={"room": "档案室", "cabinet": "3", "box": "12", "volume": "2026-001"},
+    ),
+    "loan_new": Route(
+        lambda w, s: reverse("loan_new", args=[_archive(w, s).pk]),
+        archive_keepers_record,
+        method="post",
+        data={"borrower": "王老师", "purpose": "核对学籍", "taken_on": "2026-03-02"},
+    ),
+    "loan_return": Route(
+        lambda w, s: reverse("loan_return", args=[_loan(w, s).pk]), archive_keepers_record, method="post"
+    ),
+    "hand_over_sent": Route(
+        lambda w, s: reverse("hand_over_sent", args=[_hand_over(w, s, sent=False).pk]),
+        archive_keepers_record,
+        method="post",
+    ),
+    "hand_over_received": Route(
+        lambda w, s: reverse("hand_over_received", args=[_hand_over(w, s, sent=True).pk]),
+        archive_keepers_record,
+        method="post",
+    ),
+    "access_request_new": Route(lambda w, s: reverse("access_request_new"), school_staff),
+    "access_decide": Route(
+        lambda w, s: reverse("access_decide", args=[_access_request(w, s).pk]),
+        access_deciders,
+        method="post",
+        data={"decision": "approve"},
     ),
 }

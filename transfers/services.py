@@ -15,7 +15,7 @@ from audit.history import acting_as
 from registry.roles import Role
 from registry.scoping import acts_for_authority, roles_at
 from registry.working_days import add_working_days
-from transfers import events
+from transfers import events, signals
 from transfers.kinds import KINDS, ChangeRefused
 from transfers.models import ApprovalStep, ChangeRequest, Evidence
 from transfers.transfer_forms import issue_transfer_form
@@ -168,6 +168,7 @@ def approve_step(step, *, actor, comment=""):
             request.save(update_fields=["state", "closed_at"])
             kind.apply(request, actor=actor)
             events.request_approved(request, actor=actor)
+            signals.request_approved.send(sender=ChangeRequest, request=request, actor=actor)
             if kind.four_copy_form:
                 issue_transfer_form(request, 2, actor=actor)
     return request

@@ -1,0 +1,11 @@
+from django.urls import path
+
+from archives import print_views
+
+urlpatterns = [
+    path("archives/<int:pk>/print/", print_views.print_new, name="print_new"),
+    path("schools/<str:code>/classes/<int:pk>/print/", print_views.print_class, name="print_class"),
+    path("prints/<int:pk>/", print_views.print_job, name="print_job"),
+    path("prints/<int:pk>/download/", print_views.print_download, name="print_download"),
+    path("schools/<str:code>/archive-register/", print_views.print_register, name="print_register"),
+]

@@ -1,0 +1,12 @@
+"""Celery entry points of the archives app; each is a thin wrapper over a service."""
+
+from celery import shared_task
+
+from archives import printing
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def render_print_job_task(job_pk):
+    """Produce one print job's PDF (archives.printing.render_print_job); safe to run twice, and redelivered
+    if the worker is killed mid-way."""
+    printing.render_print_job(job_pk)
