@@ -35,6 +35,7 @@ def navigation(request):
     if grants:
         items.append((_("Pupils"), reverse("pupil_list")))
         items.append((_("Semesters"), reverse("semester_list")))
+        items.append((_("Statistics"), reverse("statistics")))
     if user.is_superuser:
         items.append((_("System administration"), reverse("admin:index")))
     path = request.path

@@ -20,6 +20,7 @@ urlpatterns = [
     path("pupils/", include("students.urls")),
     path("", include("students.roll_check_urls")),
     path("", include("transfers.urls")),
+    path("statistics/", include("transfers.statistics_urls")),
     path("", include("archives.print_urls")),
     path("", include("archives.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -55,6 +55,13 @@ def school_scoped(role, scope):
     return 404
 
 
+def one_scope_redirects(role, scope):
+    """The statistics entry: a user with one scope is sent to it (302), an administrator chooses (200)."""
+    if role == "administrator":
+        return 200
+    return {"norole": 403}.get(role, 302)
+
+
 def authority_scoped(role, scope):
     """An authority's page: its own officers and administrators; 404 for everyone else."""
     if role == "anonymous":
@@ -451,6 +458,20 @@ MATRIX = {
             + f"?semester={_signed_roll_check(w, 'own').semester_id}"
         ),
         authority_scoped,
+    ),
+    "statistics": Route(lambda w, s: reverse("statistics"), one_scope_redirects),
+    "school_statistics": Route(lambda w, s: reverse("school_statistics", args=[_school(w, s).code]), school_scoped),
+    "school_statistics_export": Route(
+        lambda w, s: reverse("school_statistics_export", args=[_school(w, s).code, "grades"]), school_scoped
+    ),
+    "authority_statistics": Route(
+        lambda w, s: reverse("authority_statistics", args=[_authority(w, s).pk]), authority_scoped
+    ),
+    "authority_statistics_export": Route(
+        lambda w, s: reverse("authority_statistics_export", args=[_authority(w, s).pk, "schools"]), authority_scoped
+    ),
+    "authority_statistics_pdf": Route(
+        lambda w, s: reverse("authority_statistics_pdf", args=[_authority(w, s).pk]), authority_scoped
     ),
     "archive_list": Route(lambda w, s: reverse("archive_list"), any_role),
     "pupil_archive": Route(lambda w, s: reverse("pupil_archive", args=[w.pupils[s].pk]), redirects_in_scope),
