@@ -45,7 +45,6 @@ from students.models import EnrolmentSpell, Guardian, Student
 from students.services import can_reveal_id_numbers
 from transfers.kinds import KINDS
 from transfers.models import ApprovalStep, ChangeRequest
-from transfers.transfer_forms import _write as write_replacing  # atomic replace of a file under one name
 
 logger = logging.getLogger(__name__)
 
@@ -436,7 +435,7 @@ def render_print_job(job_pk):
         with translation.override(settings.LANGUAGE_CODE), acting_as(job.requested_by, reason=f"print job #{job.pk}"):
             students, copy, data, pages = _render(job)
             name = file_name(job)
-            write_replacing(PrintJob._meta.get_field("file").storage, name, data)
+            pdf.write_replacing(PrintJob._meta.get_field("file").storage, name, data)
             _finish(job, students, copy=copy, name=name, pages=pages)
     except Exception:
         PrintJob.objects.filter(pk=job_pk, finished_at__isnull=True).update(state=PrintJob.State.FAILED)

@@ -30,7 +30,7 @@ from archives.forms import (
     SupersedeForm,
 )
 from archives.models import AccessRequest, ArchiveDocument, HandOver, Loan, RegisterEntry
-from archives.selectors import archives_visible_to, can_decide_access, can_manage
+from archives.selectors import archives_visible_to, can_decide_access, can_manage, can_print
 from archives.services import ArchiveRefused
 from registry.roles import Role
 from registry.scoping import classes_visible_to, grants_of, roles_at, schools_visible_to
@@ -114,6 +114,7 @@ def _archive_page(request, archive, **bound):
         "reading": reading,
         "documents": documents,
         "can_manage": manage,
+        "can_print": can_print(user, archive),
         "hand_overs": [],
         "loans": [],
         "access_requests": [],

@@ -12,11 +12,14 @@ WeasyPrint is imported where it is used: loading it parses its style sheets, whi
 
 import functools
 import logging
+import os
+import tempfile
 from pathlib import Path
 from urllib.parse import unquote
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -71,3 +74,30 @@ def layout(template_name, context):
 def render_pdf(template_name, context) -> bytes:
     """The template as PDF bytes, in the site's language, loading only our own static files."""
     return layout(template_name, context).write_pdf()
+
+
+def write_replacing(storage, name, data):
+    """Write `data` under exactly `name`, replacing what is there. On a local disk the bytes go to a
+    temporary file first and are moved into place, so a reader never sees half a PDF."""
+    try:
+        path = storage.path(name)
+    except NotImplementedError:  # remote storage: no rename, so delete and save under the same name
+        path = None
+    if path is None:
+        storage.delete(name)
+        saved = storage.save(name, ContentFile(data))
+        if saved != name:  # another writer got there in between
+            raise RuntimeError(f"{name} was saved as {saved}")
+        return
+    folder = os.path.dirname(path)
+    os.makedirs(folder, exist_ok=True)
+    handle, temporary = tempfile.mkstemp(dir=folder, prefix=os.path.basename(path) + ".", suffix=".part")
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.chmod(temporary, 0o644)
+        os.replace(temporary, path)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.unlink(temporary)
+        raise

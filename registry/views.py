@@ -80,7 +80,12 @@ def class_detail(request, code, pk):
     school_class = get_object_or_404(
         classes_visible_to(request.user).select_related("school"), school__code=code, pk=pk
     )
-    return render(request, "registry/class_detail.html", {"school_class": school_class, "school": school_class.school})
+    context = {
+        "school_class": school_class,
+        "school": school_class.school,
+        "is_archivist": Role.ARCHIVIST in roles_at(request.user, school_class.school),
+    }
+    return render(request, "registry/class_detail.html", context)
 
 
 @login_required

@@ -9,9 +9,7 @@ our own static files. The form carries masked ID and national numbers only (ä¸ªä
 """
 
 import logging
-import os
 import secrets
-import tempfile
 import time
 import unicodedata
 from dataclasses import dataclass
@@ -20,7 +18,6 @@ from datetime import date
 import segno
 from django.conf import settings
 from django.core.cache import cache
-from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -261,33 +258,6 @@ def file_name(form) -> str:
     return f"transfer-forms/{form.created_at:%Y}/{form.serial}.pdf"
 
 
-def _write(storage, name, data):
-    """Write `data` under exactly `name`, replacing what is there. On a local disk the bytes go to a
-    temporary file first and are moved into place, so a reader never sees half a PDF."""
-    try:
-        path = storage.path(name)
-    except NotImplementedError:  # remote storage: no rename, so delete and save under the same name
-        path = None
-    if path is None:
-        storage.delete(name)
-        saved = storage.save(name, ContentFile(data))
-        if saved != name:  # another writer got there in between
-            raise RuntimeError(f"{name} was saved as {saved}")
-        return
-    folder = os.path.dirname(path)
-    os.makedirs(folder, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=os.path.basename(path) + ".", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
-
-
 def _has_file(form):
     return bool(form.file) and form.file.storage.exists(form.file.name)
 
@@ -307,7 +277,7 @@ def render_transfer_form(form_pk):
     document = layout(form)
     _set_progress(form_pk, 70)
     name = file_name(form)
-    _write(TransferForm._meta.get_field("file").storage, name, document.write_pdf())
+    pdf.write_replacing(TransferForm._meta.get_field("file").storage, name, document.write_pdf())
     TransferForm.objects.filter(pk=form_pk, state=TransferForm.State.RENDERING).update(
         state=TransferForm.State.READY, file=name, rendered_at=timezone.now()
     )
