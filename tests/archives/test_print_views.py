@@ -17,7 +17,9 @@ from tests.factories import UserFactory
 
 
 @pytest.fixture(autouse=True)
-def english():
+def english(client, settings):
+    """The pages in English (the language cookie), so the assertions read as the page does."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     with translation.override("en"):
         yield
 
