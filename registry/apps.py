@@ -9,4 +9,7 @@ class RegistryConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self):
-        from registry import events  # noqa: F401  (registers the registry's audit event types)
+        from registry import (
+            events,  # noqa: F401  (registers the registry's audit event types)
+            receivers,  # noqa: F401  (session clocks and two-factor state at login)
+        )

@@ -14,3 +14,27 @@ def role_granted(*, actor, user, role, scope):
 
 def role_revoked(*, actor, user, role, scope):
     return record(ROLE_REVOKED, actor=actor, target=user, data={"role": role.value, "scope": str(scope or "")})
+
+
+ACCOUNT_DISABLED_IDLE = types.register(
+    "registry.account.disabled_idle",
+    _("Account {target} disabled after {days} days without a login (by the {by})"),
+)
+TWO_FACTOR_ENROLLED = types.register(
+    "registry.account.two_factor_enrolled", _("{actor} set up two-factor authentication")
+)
+TWO_FACTOR_FAILED = types.register("registry.account.two_factor_failed", _("{actor} entered a wrong two-factor code"))
+
+
+def account_disabled_idle(*, user, days, by):
+    """An account sealed for inactivity (registry.accounts.disable_idle_accounts); `by` is "task" or
+    "command", the system actor that ran it."""
+    return record(ACCOUNT_DISABLED_IDLE, actor=None, target=user, data={"days": days, "by": by})
+
+
+def two_factor_enrolled(*, user, request):
+    return record(TWO_FACTOR_ENROLLED, actor=user, target=user, request=request)
+
+
+def two_factor_failed(*, user, request):
+    return record(TWO_FACTOR_FAILED, actor=user, target=user, request=request)

@@ -2,6 +2,7 @@ from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.history import RegistryHistory
@@ -12,6 +13,9 @@ class User(AbstractUser):
     django-guardian object permissions on one School or Authority row (DESIGN §4)."""
 
     full_name = models.CharField(_("full name"), max_length=50, blank=True)
+    # 2025 MoE revision (periodic password change): registry.middleware.PasswordAgeMiddleware sends a user
+    # whose password is older than PASSWORD_MAX_AGE_DAYS to change it.
+    password_changed_at = models.DateTimeField(_("password changed at"), default=timezone.now)
 
     class Meta:
         verbose_name = _("staff account")
@@ -19,6 +23,10 @@ class User(AbstractUser):
 
     def __str__(self):
         return self.full_name or self.get_username()
+
+    def set_password(self, raw_password):
+        super().set_password(raw_password)
+        self.password_changed_at = timezone.now()
 
 
 class Authority(models.Model):

@@ -1,0 +1,8 @@
+from django.urls import path
+
+from registry import account_views
+
+urlpatterns = [
+    path("two-factor/", account_views.two_factor_setup, name="two_factor_setup"),
+    path("two-factor/verify/", account_views.two_factor_verify, name="two_factor_verify"),
+]
