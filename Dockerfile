@@ -3,11 +3,12 @@ FROM node:20-bookworm-slim AS assets
 WORKDIR /build
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund --loglevel=error \
-    && mkdir -p /assets/vendor/bootstrap /assets/vendor/htmx \
+    && mkdir -p /assets/vendor/bootstrap /assets/vendor/htmx /assets/vendor/echarts \
     && cp node_modules/bootstrap/dist/css/bootstrap.min.css \
           node_modules/bootstrap/dist/css/bootstrap.min.css.map \
           /assets/vendor/bootstrap/ \
-    && cp node_modules/htmx.org/dist/htmx.min.js /assets/vendor/htmx/
+    && cp node_modules/htmx.org/dist/htmx.min.js /assets/vendor/htmx/ \
+    && cp node_modules/echarts/dist/echarts.min.js /assets/vendor/echarts/
 
 # --- Stage 2: the application -----------------------------------------------------------------------------
 FROM python:3.11-slim-bookworm
@@ -16,10 +17,11 @@ ENV PYTHONUNBUFFERED=1 \
     PYTHONDONTWRITEBYTECODE=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1
 
-# WeasyPrint's run-time libraries (HarfBuzz subsetter, Pango) and a CJK font, as in the Makefile's RUN_PACKAGES.
+# WeasyPrint's run-time libraries (HarfBuzz subsetter, Pango) and a CJK font, as in the Makefile's RUN_PACKAGES;
+# postgresql-client (15, as the db service) for `manage.py backup` / `restore`.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk \
+        libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system xueji \

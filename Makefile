@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 RUN_PACKAGES := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
 TEST_PACKAGES := chromium
 
-.PHONY: run test setup system-packages test-system-packages migrate demo lint messages clean
+.PHONY: run test setup system-packages test-system-packages migrate demo lint messages clean audit check-deploy
 
 run: setup migrate demo
 	$(PY) manage.py runserver 127.0.0.1:8000
@@ -46,6 +46,16 @@ demo: migrate
 
 lint: setup
 	$(VENV)/bin/ruff check .
+
+# Known vulnerabilities in the installed Python packages (pip-audit; accepted ones are listed, with the
+# reason, in bin/audit-dependencies).
+audit: setup
+	bin/audit-dependencies
+
+# Django's deployment checklist with the production profile (tests/test_deploy_check.py runs the same).
+check-deploy: setup
+	XUEJI_PROFILE=production SECRET_KEY=ci-check-deploy-not-a-real-key-0123456789abcdefghijklmnop \
+	  ALLOWED_HOSTS=xueji.example.cn DEBUG=false $(PY) manage.py check --deploy --fail-level WARNING
 
 # Regenerate the translation catalogues after changing UI strings (needs Debian's gettext).
 messages: setup

@@ -8,7 +8,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from students.codes import Ethnicity, Sex
-from students.identity import normalise_id_number, parse_id_number
+from students.identity import mask_national_number, normalise_id_number, parse_id_number
 from transfers.forms import DATE_INPUT, RegistrationForm
 from transfers.kinds.leaving import WITHDRAWAL_REASONS
 from transfers.kinds.rules import in_transfer_window
@@ -122,8 +122,21 @@ class TransferInExternalForm(RegistrationForm):
     transfer_reason = _reason_field(_("Reason for the transfer"))
     transfer_form_scan = _evidence_field(_("Stamped four-copy transfer form (scan)"))
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        saved = self.initial.get("transfer_national_number")
+        if self.instance.pk and saved:  # amending: the number is kept, never sent back in full
+            self.kept["transfer_national_number"] = saved
+            self.initial["transfer_national_number"] = ""
+            field = self.fields["transfer_national_number"]
+            field.required = False
+            field.help_text = gettext("Now %(masked)s. Leave empty to keep it; enter a new one to change it.") % {
+                "masked": mask_national_number(saved)
+            }
+
     def clean_transfer_national_number(self):
-        return self.cleaned_data["transfer_national_number"].strip().upper()
+        number = self.cleaned_data["transfer_national_number"].strip().upper()
+        return number or self.kept.get("transfer_national_number", "")
 
     def clean_transfer_form_scan(self):
         scan = self.cleaned_data.get("transfer_form_scan")

@@ -9,7 +9,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from students.codes import IdType
-from students.identity import normalise_id_number, parse_id_number
+from students.identity import mask_id_number, mask_phone, normalise_id_number, parse_id_number
 from students.models import Guardian, Student
 from students.spreadsheet import MAX_UPLOAD_BYTES
 from transfers.models import Evidence
@@ -20,7 +20,33 @@ from transfers.uploads import check_evidence
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class RegistrationForm(forms.ModelForm):
+class KeepsPersonalNumbers:
+    """On the edit form of a saved record (a returned registration), the ID number and the phone are never
+    sent back in full (DESIGN §4, 个人信息保护法 第二十八条): their inputs start empty, the help text shows the
+    masked value, and an input left empty keeps the saved number."""
+
+    personal_numbers = {"id_number": mask_id_number, "phone": mask_phone}
+
+    def _hide_personal_numbers(self):
+        self.kept = {}
+        if not self.instance.pk:
+            return
+        for name, mask in self.personal_numbers.items():
+            saved = getattr(self.instance, name, "")
+            if not saved or name not in self.fields:
+                continue
+            self.kept[name] = saved
+            self.initial[name] = ""
+            self.fields[name].required = False
+            self.fields[name].help_text = gettext(
+                "Now %(masked)s. Leave empty to keep it; enter a new one to change it."
+            ) % {"masked": mask(saved)}
+
+    def clean_phone(self):
+        return self.cleaned_data["phone"].strip() or self.kept.get("phone", "")
+
+
+class RegistrationForm(KeepsPersonalNumbers, forms.ModelForm):
     """The 学生基本信息表 of a new pupil, with the class they enter. Checks the ID number (GB 11643), its
     agreement with birth date and sex, the grade-1 age rule and the duplicate rules (DOMAIN Registration)."""
 
@@ -51,9 +77,10 @@ class RegistrationForm(forms.ModelForm):
             "Required for a resident ID card (居民身份证); a pupil without one gets a J national number."
         )
         self.duplicate_schools = []
+        self._hide_personal_numbers()
 
     def clean_id_number(self):
-        number = normalise_id_number(self.cleaned_data["id_number"])
+        number = normalise_id_number(self.cleaned_data["id_number"]) or self.kept.get("id_number", "")
         if self.cleaned_data.get("id_type") == IdType.RESIDENT:
             if not number:
                 raise ValidationError(gettext("Enter the number of the resident ID card (居民身份证)."))
@@ -123,13 +150,17 @@ class RegistrationForm(forms.ModelForm):
         return data
 
 
-class GuardianForm(forms.ModelForm):
+class GuardianForm(KeepsPersonalNumbers, forms.ModelForm):
     class Meta:
         model = Guardian
         fields = ["name", "relation", "id_number", "phone", "employer"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._hide_personal_numbers()
+
     def clean_id_number(self):
-        number = normalise_id_number(self.cleaned_data["id_number"])
+        number = normalise_id_number(self.cleaned_data["id_number"]) or self.kept.get("id_number", "")
         if number:
             parse_id_number(number)
         return number

@@ -83,7 +83,7 @@ def test_a_running_job_is_polled(client, world, archive):
                                   reason="调档", state=PrintJob.State.RENDERING, total=4, done=1)  # fmt: skip
     client.force_login(world.users["archivist"])
     html = client.get(reverse("print_job", args=[job.pk])).content.decode()
-    assert 'hx-trigger="every 1s"' in html and 'aria-valuenow="25"' in html
+    assert 'hx-trigger="every 1s"' in html and '<progress class="xj-progress" max="100" value="25"' in html
 
 
 def test_someone_elses_job_is_not_found(client, world, archive, django_capture_on_commit_callbacks):
