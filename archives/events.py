@@ -26,5 +26,56 @@ def printed(job, *, target, what, pupils, revealed):
 def id_numbers_printed(job, *, student):
     """A print that shows a pupil's (and their guardians') full ID numbers and phones: an audited reveal."""
     return record(
-        ID_NUMBERS_PRINTED, actor=job.requested_by, target=student, data={"reason": job.reveal_reason, "job": job.pk}
+        ID_NUMBERS_PRINTED,
+        actor=job.requested_by,
+        target=student,
+        data={"reason": job.reveal_reason, "job": job.pk},
+        school=job.school_id,
+    )
+
+
+ARCHIVE_VIEWED = types.register("archives.archive.viewed", _("{actor} viewed the archive of {pupil}"))
+DOCUMENT_DOWNLOADED = types.register(
+    "archives.document.downloaded", _("{actor} downloaded “{document}” from the archive of {pupil}")
+)
+
+
+def archive_viewed(archive, *, actor, reading, request=None):
+    """An archive page was read (by its holder's side, from a kept copy, or through an access request)."""
+    return record(
+        ARCHIVE_VIEWED,
+        actor=actor,
+        target=archive,
+        data={"pupil": archive.student.name, "reason": reading.why, "copy": reading.copy is not None},
+        request=request,
+    )
+
+
+def document_downloaded(document, *, actor, reading, request=None):
+    """An archive document left the system as a download."""
+    archive = document.archive
+    return record(
+        DOCUMENT_DOWNLOADED,
+        actor=actor,
+        target=archive,
+        data={"pupil": archive.student.name, "document": document.title, "document_id": document.pk,
+              "reason": reading.why},
+        request=request,
+    )  # fmt: skip
+
+
+PRINT_DOWNLOADED = types.register(
+    "archives.print.downloaded", _("{actor} downloaded the print {target} ({pages} pages)")
+)
+
+
+def print_downloaded(job, *, actor, request=None):
+    """A finished print's PDF left the system (the print itself was logged when it was made)."""
+    return record(
+        PRINT_DOWNLOADED,
+        actor=actor,
+        target=job,
+        data={"job": job.pk, "pages": job.pages, "revealed": bool(job.reveal_reason)},
+        request=request,
+        pupil=job.archive.student_id if job.archive_id else None,
     )

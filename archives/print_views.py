@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 
+from archives import events
 from archives.models import PrintJob, RegisterEntry
 from archives.print_forms import ClassPrintForm, PrintForm, RegisterFilterForm
 from archives.printing import (
@@ -103,6 +104,7 @@ def print_download(request, pk):
     job = _own_job(request, pk, state=PrintJob.State.READY)
     if not job.file or not job.file.storage.exists(job.file.name):
         raise Http404
+    events.print_downloaded(job, actor=request.user, request=request)
     return FileResponse(
         job.file.open("rb"), as_attachment=True, filename=f"archive-print-{job.pk:06d}.pdf",
         content_type="application/pdf",

@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from archives import queries, services
+from archives import events, queries, services
 from archives.forms import (
     AccessDecisionForm,
     AccessLookupForm,
@@ -106,6 +106,7 @@ def _archive_page(request, archive, **bound):
     user = request.user
     reading = queries.reading_of(user, archive)
     services.record(archive, user=user, action=RegisterEntry.Action.VIEWED, what=_("Archive viewed"), why=reading.why)
+    events.archive_viewed(archive, actor=user, reading=reading, request=request)
     documents = list(queries.documents_of(archive, reading))
     manage = can_manage(user, archive)
     context = {
@@ -152,13 +153,18 @@ def _archive_page(request, archive, **bound):
 @login_required
 def document_download(request, pk):
     """An archive document, only as a download (never shown inline), written in the register."""
-    visible = queries.documents_visible_to(request.user).exclude(file="").select_related("archive__school")
+    visible = (
+        queries.documents_visible_to(request.user)
+        .exclude(file="")
+        .select_related("archive__school", "archive__student")
+    )
     document = get_object_or_404(visible, pk=pk)
     reading = queries.reading_of(request.user, document.archive)
     services.record(
         document.archive, user=request.user, action=RegisterEntry.Action.DOWNLOADED, why=reading.why,
         what=_("Document downloaded: %(title)s") % {"title": document.title},
     )  # fmt: skip
+    events.document_downloaded(document, actor=request.user, reading=reading, request=request)
     extension = os.path.splitext(document.file.name)[1]
     filename = document.title.replace("/", "_").replace("\\", "_") + extension
     return FileResponse(

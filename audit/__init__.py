@@ -5,7 +5,7 @@ lazily, because this package is imported before Django's app registry is ready.
 """
 
 
-def record(action, *, actor, target=None, data=None, request=None):
+def record(action, *, actor, target=None, data=None, request=None, school=None, pupil=None):
     from audit.events import record as record_event
 
-    return record_event(action, actor=actor, target=target, data=data, request=request)
+    return record_event(action, actor=actor, target=target, data=data, request=request, school=school, pupil=pupil)

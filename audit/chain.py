@@ -9,7 +9,11 @@ GENESIS_HASH = "0" * 64
 
 
 def event_digest(event) -> str:
-    """SHA-256 over the previous hash and every content field of the event, in a canonical JSON form."""
+    """SHA-256 over the previous hash and every content field of the event, in a canonical JSON form.
+
+    `school_pk` and `pupil_pk` (added after the first events were written) count only when set: rows
+    written before them hash as they always did, and setting or clearing either on any row breaks its hash.
+    """
     payload = {
         "prev": event.prev_hash,
         "at": event.occurred_at.astimezone(UTC).isoformat(),
@@ -22,6 +26,9 @@ def event_digest(event) -> str:
         "ip": event.ip_address,
         "data": event.data,
     }
+    for key in ("school_pk", "pupil_pk"):
+        if getattr(event, key, None) is not None:
+            payload[key] = getattr(event, key)
     canonical = json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 

@@ -26,12 +26,33 @@ def _lock_chain():
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK_KEY])
 
 
-def record(action, *, actor, target=None, data=None, request=None) -> Event:
+def _pk(value):
+    return getattr(value, "pk", value)
+
+
+def _school_of(target):
+    if target is None:
+        return None
+    if target._meta.label_lower == "registry.school":
+        return target.pk
+    return getattr(target, "school_id", None)
+
+
+def _pupil_of(target):
+    if target is None:
+        return None
+    if target._meta.label_lower == "students.student":
+        return target.pk
+    return getattr(target, "student_id", None)
+
+
+def record(action, *, actor, target=None, data=None, request=None, school=None, pupil=None) -> Event:
     """Append one event to the chain, inside the caller's transaction (or a new one).
 
     `actor` is the acting user (None for the system or an anonymous visitor); `target` any model instance
-    (its type, id and text are copied in); `data` JSON-serialisable details. The action must be registered
-    in audit.types.
+    (its type, id and text are copied in); `data` JSON-serialisable details. `school` and `pupil` (instances
+    or ids) name the school and the pupil the event concerns; by default they are read from the target (a
+    school or pupil itself, or its `school_id` / `student_id`). The action must be registered in audit.types.
     """
     if not types.is_registered(action):
         raise ValueError(f"unregistered audit action {action!r}")
@@ -47,6 +68,8 @@ def record(action, *, actor, target=None, data=None, request=None) -> Event:
             target_id=str(target.pk) if target is not None else "",
             target_repr=str(target)[:200] if target is not None else "",
             ip_address=_client_ip(request),
+            school_pk=_pk(school) if school is not None else _school_of(target),
+            pupil_pk=_pk(pupil) if pupil is not None else _pupil_of(target),
             data=json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder)),
             prev_hash=previous or GENESIS_HASH,
         )
@@ -71,3 +94,17 @@ def login_failed(username, request):
 
 def logged_out(user, request):
     return record(types.LOGOUT, actor=user, request=request)
+
+
+def audit_searched(*, actor, filters, rows, page, request=None):
+    """The audit search itself is a read of personal data: who searched for what (DESIGN §5)."""
+    return record(types.SEARCHED, actor=actor, data={"filters": filters, "rows": rows, "page": page}, request=request)
+
+
+def audit_exported(*, actor, filters, rows, request=None):
+    return record(types.EXPORTED, actor=actor, data={"filters": filters, "rows": rows}, request=request)
+
+
+def chain_broken(broken):
+    """The nightly check found the hash chain broken: an alarm in the log itself (written by the system)."""
+    return record(types.CHAIN_BROKEN, actor=None, data={"event_id": broken.event_id, "problem": broken.problem})

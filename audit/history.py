@@ -2,6 +2,9 @@
 
 Web requests are covered by simple_history's HistoryRequestMiddleware. Services, management commands and
 Celery tasks, which have no request (or act for someone else), wrap their work in `acting_as(user, reason)`.
+Whatever is left — a command or task that names nobody — is attributed to the system account
+(`SYSTEM_USERNAME`, inactive, no usable password), so 100% of history rows name an actor: a person, or
+"the system" (issue 7; tests/audit/test_history_actors.py).
 """
 
 from contextlib import contextmanager
@@ -29,14 +32,30 @@ def current_actor():
     return _actor.get()
 
 
+SYSTEM_USERNAME = "system"
+
+
+def system_user():
+    """The account that history rows name when no person acted (created on first use; cannot log in)."""
+    from django.contrib.auth import get_user_model
+
+    user_model = get_user_model()
+    user = user_model.objects.filter(username=SYSTEM_USERNAME).first()
+    if user is None:
+        user = user_model(username=SYSTEM_USERNAME, is_active=False)
+        user.set_unusable_password()
+        user.save()
+    return user
+
+
 def history_user(instance=None, request=None, **kwargs):
-    """simple_history's get_user hook: the explicit actor first, then the request's user."""
+    """simple_history's get_user hook: the explicit actor first, then the request's user, else the system."""
     actor = _actor.get()
     if actor is not None:
         return actor
     if request is not None and request.user.is_authenticated:
         return request.user
-    return None
+    return system_user()
 
 
 class RegistryHistory(HistoricalRecords):

@@ -46,6 +46,11 @@ class Event(models.Model):
     target_id = models.CharField(_("target id"), max_length=64, blank=True)
     target_repr = models.CharField(_("target"), max_length=200, blank=True)
     ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    # Which school's and which pupil's record the event concerns, as plain ids (audit imports no domain
+    # app, and the log must outlive the rows it names): the audit search scopes a town officer's view by
+    # school_pk, a pupil's timeline finds its events by pupil_pk. Part of the hash when set (audit.chain).
+    school_pk = models.PositiveBigIntegerField(_("school"), null=True, blank=True, db_index=True)
+    pupil_pk = models.PositiveBigIntegerField(_("pupil"), null=True, blank=True, db_index=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
     prev_hash = models.CharField(_("previous hash"), max_length=64)
     hash = models.CharField(_("hash"), max_length=64, unique=True)

@@ -32,3 +32,28 @@ def render(event) -> str:
 LOGIN = register("auth.login", _("{actor} logged in"))
 LOGIN_FAILED = register("auth.login_failed", _("Failed login for user name {target}"))
 LOGOUT = register("auth.logout", _("{actor} logged out"))
+
+SEARCHED = register("audit.searched", _("{actor} searched the audit log ({rows} events)"))
+EXPORTED = register("audit.exported", _("{actor} exported {rows} audit events to Excel"))
+CHAIN_BROKEN = register(
+    "audit.chain_broken", _("The audit log's hash chain is broken at event #{event_id} ({problem})")
+)
+
+
+def registered_actions() -> list[str]:
+    """Every registered action code, sorted (the audit search offers them as choices)."""
+    return sorted(_TYPES)
+
+
+class _Blanks(dict):
+    def __missing__(self, key):
+        return "…"
+
+
+def describe(action: str) -> str:
+    """The action as a pattern in the current language, its details left as "…" (a choice's label)."""
+    sentence = _TYPES.get(action, action)
+    try:
+        return str(sentence).format_map(_Blanks())
+    except (IndexError, ValueError):
+        return action

@@ -2,8 +2,8 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
+from audit.admin import HistoryAdmin
 from registry.models import Authority, CalendarDay, School, SchoolClass, Semester, TransferWindow, User
 
 admin.site.site_header = _("Xueji administration")
@@ -12,26 +12,27 @@ admin.site.site_title = _("Xueji")
 
 @admin.register(User)
 class StaffUserAdmin(UserAdmin):
-    fieldsets = [(None, {"fields": ["full_name"]}), *UserAdmin.fieldsets]
-    list_display = ["username", "full_name", "is_active", "is_superuser", "last_login"]
+    fieldsets = [(None, {"fields": ["full_name", "password_changed_at"]}), *UserAdmin.fieldsets]
+    readonly_fields = ["password_changed_at"]
+    list_display = ["username", "full_name", "is_active", "is_superuser", "last_login", "password_changed_at"]
 
 
 @admin.register(Authority)
-class AuthorityAdmin(SimpleHistoryAdmin, GuardedModelAdmin):
+class AuthorityAdmin(HistoryAdmin, GuardedModelAdmin):
     list_display = ["code", "name", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["code", "name"]
 
 
 @admin.register(School)
-class SchoolAdmin(SimpleHistoryAdmin, GuardedModelAdmin):
+class SchoolAdmin(HistoryAdmin, GuardedModelAdmin):
     list_display = ["code", "name", "stage", "ownership", "authority", "class_size_cap"]
     list_filter = ["stage", "ownership", "authority"]
     search_fields = ["code", "name"]
 
 
 @admin.register(SchoolClass)
-class SchoolClassAdmin(SimpleHistoryAdmin):
+class SchoolClassAdmin(HistoryAdmin):
     list_display = ["__str__", "school", "entry_year", "homeroom_teacher"]
     list_filter = ["school", "grade"]
 
@@ -42,12 +43,12 @@ class TransferWindowInline(admin.TabularInline):
 
 
 @admin.register(Semester)
-class SemesterAdmin(SimpleHistoryAdmin):
+class SemesterAdmin(HistoryAdmin):
     list_display = ["__str__", "starts_on", "ends_on"]
     inlines = [TransferWindowInline]
 
 
 @admin.register(CalendarDay)
-class CalendarDayAdmin(SimpleHistoryAdmin):
+class CalendarDayAdmin(HistoryAdmin):
     list_display = ["date", "is_workday", "note"]
     list_filter = ["is_workday"]

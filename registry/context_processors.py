@@ -36,6 +36,8 @@ def navigation(request):
         items.append((_("Pupils"), reverse("pupil_list")))
         items.append((_("Semesters"), reverse("semester_list")))
         items.append((_("Statistics"), reverse("statistics")))
+    if user.is_superuser or any(grant.role == Role.OFFICER for grant in grants):
+        items.append((_("Audit log"), reverse("audit_search")))
     if user.is_superuser:
         items.append((_("System administration"), reverse("admin:index")))
     path = request.path

@@ -6,6 +6,7 @@ Redis and a worker, and `XUEJI_PROFILE=production` turns on the HTTPS-only setti
 `manage.py check --deploy` asks for.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -39,6 +40,9 @@ INSTALLED_APPS = [
     "django_htmx",
     "guardian",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "audit",
     "registry",
     "students",
@@ -48,16 +52,23 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Accounts and sessions (issue 7): timeouts, then the second factor, then the password's age.
+    "registry.middleware.SessionTimeoutMiddleware",
+    "registry.middleware.TwoFactorMiddleware",
+    "registry.middleware.PasswordAgeMiddleware",
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "registry.urls"
@@ -86,6 +97,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "registry.User"
 AUTHENTICATION_BACKENDS = [
+    "registry.lockout.LockoutBackend",  # first: refuses a locked-out user name or address (django-axes)
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -96,7 +108,27 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "registry.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
 ]
+# Accounts (issue 7; 2025 MoE revision, ASVS 2.2.1): django-axes locks a user name for 15 minutes after 5
+# failed logins, and an address after LOGIN_IP_FAILURE_LIMIT failures (registry.lockout); a locked-out
+# attempt gets the same page as a wrong password, so neither existence nor lockout of an account shows.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+LOGIN_IP_FAILURE_LIMIT = env.int("LOGIN_IP_FAILURE_LIMIT", default=30)
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # registry.lockout relies on this order
+AXES_HANDLER = "registry.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "registry.lockout.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are audit events already
+AXES_VERBOSE = False
+PASSWORD_MAX_AGE_DAYS = env.int("PASSWORD_MAX_AGE_DAYS", default=90)
+ACCOUNT_IDLE_DAYS = env.int("ACCOUNT_IDLE_DAYS", default=180)
+# Sessions: 15 minutes idle, 8 hours from login at most (SESSION_COOKIE_AGE), registry.middleware.
+SESSION_IDLE_TIMEOUT = env.int("SESSION_IDLE_TIMEOUT", default=15 * 60)
+# TOTP second factor (django-otp): optional for everyone; when on, town officers and administrators
+# (staff, superusers) without a confirmed device are sent to enrol one.
+REQUIRE_TOTP_FOR_OFFICERS = env.bool("REQUIRE_TOTP_FOR_OFFICERS", default=False)
+OTP_TOTP_ISSUER = "Xueji"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -113,6 +145,7 @@ STATIC_ROOT = env.path("STATIC_ROOT", default=BASE_DIR / "staticfiles")
 STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
+BACKUP_ROOT = env.path("BACKUP_ROOT", default=BASE_DIR / "backups")  # manage.py backup writes here
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -123,13 +156,34 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = not PRODUCTION
 
-SESSION_COOKIE_AGE = 8 * 60 * 60
+SESSION_COOKIE_AGE = 8 * 60 * 60  # also the absolute limit from login (registry.middleware)
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp 4): our own scripts, styles and images only — no inline script or style
+# attribute, nothing from the internet (schools run this on intranets), no framing, forms post only here.
+# ECharts and htmx set styles through the CSSOM, which the policy allows; htmx's own indicator <style> is
+# turned off in base.html (htmx-config). WeasyPrint's print templates are never served as pages.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "object-src": ["'none'"],
+        "frame-ancestors": ["'none'"],
+        "form-action": ["'self'"],
+        "base-uri": ["'self'"],
+    }
+}
+# Uploads are capped (ASVS 12.1.1): at most 2.5 MB of form fields (the rest is refused with a 400), files
+# over 2.5 MB stream to a temporary file instead of memory, and each upload form refuses a file over 10 MB
+# with a message (evidence, archive documents, the Excel import); the reverse proxy caps the whole body.
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 if PRODUCTION:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
@@ -165,7 +219,16 @@ CELERY_TIMEZONE = TIME_ZONE
 # celery beat (default file scheduler): the daily deadline reminders at 07:00 Beijing time; idempotent per day.
 CELERY_BEAT_SCHEDULE = {
     "daily-reminders": {"task": "transfers.tasks.send_daily_reminders_task", "schedule": crontab(hour=7, minute=0)},
+    # Accounts with no login for ACCOUNT_IDLE_DAYS are disabled nightly (registry.accounts).
+    "disable-idle-accounts": {
+        "task": "registry.tasks.disable_idle_accounts_task",
+        "schedule": crontab(hour=2, minute=30),
+    },
+    # The audit log's hash chain is verified nightly; a break is an alarm event and an e-mail (audit.integrity).
+    "verify-audit-chain": {"task": "audit.tasks.verify_audit_chain_task", "schedule": crontab(hour=3, minute=0)},
 }
+# History rows are evidence: the admin shows them but never reverts a record to one (audit, 等保 2.0).
+SIMPLE_HISTORY_REVERT_DISABLED = True
 
 DEMO_PASSWORD = env.str("DEMO_PASSWORD", default="Xueji-demo-2026")
 

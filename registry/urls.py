@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
@@ -8,8 +9,13 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("accounts/password/", auth_views.PasswordChangeView.as_view(), name="password_change"),
+    path(
+        "accounts/password/",
+        auth_views.PasswordChangeView.as_view(extra_context={"password_max_age_days": settings.PASSWORD_MAX_AGE_DAYS}),
+        name="password_change",
+    ),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
+    path("accounts/", include("registry.account_urls")),
     path("schools/<str:code>/", views.school_detail, name="school_detail"),
     path("schools/<str:code>/classes/<int:pk>/", views.class_detail, name="class_detail"),
     path("authorities/<int:pk>/", views.authority_detail, name="authority_detail"),
@@ -23,6 +29,7 @@ urlpatterns = [
     path("statistics/", include("transfers.statistics_urls")),
     path("", include("archives.print_urls")),
     path("", include("archives.urls")),
+    path("", include("audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
 ]

@@ -9,8 +9,10 @@ ID_NUMBER_REVEALED = types.register(
 )
 
 
-def id_number_revealed(*, actor, student, reason, request=None):
-    return record(ID_NUMBER_REVEALED, actor=actor, target=student, data={"reason": reason}, request=request)
+def id_number_revealed(*, actor, student, reason, school=None, request=None):
+    return record(
+        ID_NUMBER_REVEALED, actor=actor, target=student, data={"reason": reason}, request=request, school=school
+    )
 
 
 LIST_EXPORTED = types.register("students.list.exported", _("{actor} exported {rows} pupils ({scope})"))

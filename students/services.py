@@ -27,7 +27,7 @@ def reveal_id_numbers(student, school, *, actor, reason, request=None):
     if not can_reveal_id_numbers(actor, school):
         raise PermissionDenied
     with transaction.atomic():
-        events.id_number_revealed(actor=actor, student=student, reason=reason, request=request)
+        events.id_number_revealed(actor=actor, student=student, reason=reason, school=school, request=request)
 
 
 def refresh_search_keys(student):

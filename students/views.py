@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from audit.timeline import history_timeline
+from audit.timeline import EVENTS_SHOWN, event_timeline, events_about, history_timeline, merge_timelines
 from registry.roles import Role
 from registry.scoping import grants_of, roles_at, schools_visible_to
 from students import services
@@ -17,6 +17,7 @@ from students.forms import PupilFilterForm, RevealForm
 from students.identity import mask_id_number, mask_national_number, mask_phone
 from students.selectors import open_spells_visible_to, students_visible_to
 from students.status import status_of
+from transfers.timeline import request_timeline, requests_for_timeline
 
 
 def _filtered_spells(request):
@@ -56,13 +57,20 @@ def _pupil_page(request, pk, *, reveal_form=None, revealed=False):
     spells = list(student.spells.select_related("school", "school_class").order_by("started_on"))
     current = next((spell for spell in spells if spell.ended_on is None), None)
     suspension = student.suspensions.filter(ended_on__isnull=True).first()
+    requests = list(requests_for_timeline(student.change_requests.order_by("-submitted_at")))
     context = {
-        "timeline": history_timeline(
-            student.history.select_related("history_user"),
-            hidden=("name_pinyin", "name_initials"),
-            masked={"id_number": mask_id_number, "national_number": mask_national_number, "phone": mask_phone},
+        "timeline": merge_timelines(
+            history_timeline(
+                student.history.select_related("history_user"),
+                hidden=("name_pinyin", "name_initials"),
+                masked={"id_number": mask_id_number, "national_number": mask_national_number, "phone": mask_phone},
+            ),
+            request_timeline(requests),
+            event_timeline(
+                events_about(pupil=student.pk, exclude_target_types=["transfers.changerequest"])[:EVENTS_SHOWN]
+            ),
         ),
-        "requests": student.change_requests.select_related("school").order_by("-submitted_at"),
+        "requests": requests,
         "student": student,
         "guardians": student.guardians.all(),
         "spells": spells,
@@ -73,6 +81,8 @@ def _pupil_page(request, pk, *, reveal_form=None, revealed=False):
         "revealed": revealed,
         "can_reveal": current is not None and services.can_reveal_id_numbers(request.user, current.school),
         "can_start_changes": current is not None and roles_at(request.user, current.school) & {Role.REGISTRAR},
+        "can_search_audit": request.user.is_superuser
+        or any(grant.role == Role.OFFICER for grant in grants_of(request.user)),
         "reveal_form": reveal_form or RevealForm(),
     }
     return render(request, "students/pupil_detail.html", context)

@@ -328,6 +328,14 @@ def _access_request(world, scope):
     )  # fmt: skip
 
 
+def town_office_or_administrator(role, scope):
+    """The audit search: town officers (their town's events only: tests/audit/test_search.py) and
+    administrators; every other role 403. The school filter of another town is not a choice (200, no rows)."""
+    if role == "anonymous":
+        return 302
+    return 200 if role in ("officer", "administrator") else 403
+
+
 MATRIX = {
     "roll_check": Route(
         lambda w, s: reverse("roll_check", args=[_school(w, s).code, _roll_check(w, s).semester_id]), school_scoped
@@ -388,6 +396,9 @@ MATRIX = {
     "logout": Route(lambda w, s: reverse("logout"), lambda role, scope: 302, method="post"),
     "password_change": Route(lambda w, s: reverse("password_change"), any_signed_in),
     "password_change_done": Route(lambda w, s: reverse("password_change_done"), any_signed_in),
+    "two_factor_setup": Route(lambda w, s: reverse("two_factor_setup"), any_signed_in),
+    # without a confirmed device there is no code to enter: back to the home page (anonymous: to log in)
+    "two_factor_verify": Route(lambda w, s: reverse("two_factor_verify"), lambda role, scope: 302),
     "set_language": Route(
         lambda w, s: reverse("set_language"), lambda role, scope: 302, method="post", data={"language": "en"}
     ),
@@ -522,5 +533,11 @@ MATRIX = {
         access_deciders,
         method="post",
         data={"decision": "approve"},
+    ),
+    "audit_search": Route(
+        lambda w, s: reverse("audit_search") + f"?school={_school(w, s).pk}", town_office_or_administrator
+    ),
+    "audit_export": Route(
+        lambda w, s: reverse("audit_export") + f"?school={_school(w, s).pk}", town_office_or_administrator
     ),
 }

@@ -52,3 +52,23 @@ def withdrawn(request, *, actor, reason):
 
 def school_promoted(school, *, actor, pupils, year):
     return record(PROMOTED, actor=actor, target=school, data={"pupils": pupils, "year": year})
+
+
+EVIDENCE_DOWNLOADED = types.register(
+    "transfers.evidence.downloaded", _("{actor} downloaded the evidence “{document}” of {request}")
+)
+
+
+def evidence_downloaded(evidence, *, actor, request=None):
+    """A piece of evidence (often a household register or ID copy) left the system as a download."""
+    change_request = evidence.request
+    return record(
+        EVIDENCE_DOWNLOADED,
+        actor=actor,
+        target=evidence,
+        data={"document": evidence.original_name, "kind": evidence.kind, "request": str(change_request),
+              "request_id": change_request.pk},
+        request=request,
+        school=change_request.school_id,
+        pupil=change_request.student_id,
+    )  # fmt: skip

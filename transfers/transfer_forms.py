@@ -95,7 +95,10 @@ def issue_transfer_form(request, issue, *, actor):
             defaults={"serial": serial_number(request, issue), "verification_code": new_verification_code()},
         )
         if created:
-            record(FORM_ISSUED, actor=actor, target=form, data={"issue": issue, "request": request.pk})
+            record(
+                FORM_ISSUED, actor=actor, target=form, data={"issue": issue, "request": request.pk},
+                school=request.school_id, pupil=request.student_id,
+            )  # fmt: skip
             transaction.on_commit(lambda: queue_rendering(form.pk), robust=True)
     return form
 
@@ -306,7 +309,11 @@ def transfer_form_progress(form) -> int:
 
 
 def form_downloaded(form, *, actor, request=None):
-    return record(FORM_DOWNLOADED, actor=actor, target=form, data={"issue": form.issue}, request=request)
+    change_request = form.request
+    return record(
+        FORM_DOWNLOADED, actor=actor, target=form, data={"issue": form.issue}, request=request,
+        school=change_request.school_id, pupil=change_request.student_id,
+    )  # fmt: skip
 
 
 def timed_render(form) -> tuple[float, int, int]:

@@ -11,11 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from audit.timeline import EVENTS_SHOWN, event_timeline, events_about, history_timeline, merge_timelines
 from registry.scoping import grants_of, schools_visible_to
 from registry.working_days import WorkingDayCalendar
 from students.selectors import students_visible_to
 from students.spreadsheet import build_template
-from transfers import services
+from transfers import events, services
 from transfers.change_forms import TransferInExternalForm, WithdrawRequestForm
 from transfers.forms import DecisionForm, GuardianFormSet, ImportForm, RegistrationForm, RejectionForm
 from transfers.imports import import_progress, start_import_job
@@ -23,6 +24,7 @@ from transfers.kinds import KINDS, ChangeRefused
 from transfers.models import ApprovalStep, ChangeRequest, Evidence, ImportJob
 from transfers.registration import amend_registration, register_pupil
 from transfers.selectors import possible_duplicates, requests_awaiting, requests_visible_to
+from transfers.timeline import request_timeline, requests_for_timeline
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -181,12 +183,25 @@ def request_detail(request, pk):
         "decision_form": DecisionForm(),
         "rejection_form": RejectionForm(),
         "withdraw_form": WithdrawRequestForm(),
+        "timeline": _request_timeline(change_request),
     }
     if context["can_decide"] and pending_record:
         context["duplicate_schools"] = possible_duplicates(
             name=student.name, birth_date=student.birth_date, sex=student.sex, exclude=student
         )
     return render(request, "transfers/request_detail.html", context)
+
+
+def _request_timeline(change_request):
+    """The request's own history (its details left out: they are shown above, and may hold personal
+    numbers), its steps, and the audit events about its four-copy forms, newest first."""
+    forms = change_request.transfer_forms.values_list("pk", flat=True)
+    form_events = events_about(targets=[("transfers.transferform", pk) for pk in forms])
+    return merge_timelines(
+        history_timeline(change_request.history.select_related("history_user"), hidden=("payload",)),
+        request_timeline(requests_for_timeline(ChangeRequest.objects.filter(pk=change_request.pk)), link=False),
+        event_timeline(form_events[:EVENTS_SHOWN]),
+    )
 
 
 def _add_days_left(steps):
@@ -271,7 +286,9 @@ def approval_queue(request):
 @login_required
 def evidence_download(request, pk):
     """An evidence document, only as a download (never rendered inline), to those who see its request."""
-    evidence = get_object_or_404(Evidence.objects.filter(request__in=requests_visible_to(request.user)), pk=pk)
+    visible = Evidence.objects.filter(request__in=requests_visible_to(request.user)).select_related("request__student")
+    evidence = get_object_or_404(visible, pk=pk)
+    events.evidence_downloaded(evidence, actor=request.user, request=request)
     return FileResponse(
         evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
         content_type=evidence.content_type,
