@@ -18,7 +18,7 @@ def role_revoked(*, actor, user, role, scope):
 
 ACCOUNT_DISABLED_IDLE = types.register(
     "registry.account.disabled_idle",
-    _("Account {target} disabled after {days} days without a login (by the {by})"),
+    _("Account {target} disabled automatically after {days} days without a login"),
 )
 TWO_FACTOR_ENROLLED = types.register(
     "registry.account.two_factor_enrolled", _("{actor} set up two-factor authentication")
