@@ -4,7 +4,9 @@ from django.utils.translation import gettext_lazy as _
 from guardian.admin import GuardedModelAdmin
 
 from audit.admin import HistoryAdmin
+from registry import events
 from registry.models import Authority, CalendarDay, School, SchoolClass, Semester, TransferWindow, User
+from registry.roles import Role
 
 admin.site.site_header = _("Xueji administration")
 admin.site.site_title = _("Xueji")
@@ -15,6 +17,15 @@ class StaffUserAdmin(UserAdmin):
     fieldsets = [(None, {"fields": ["full_name", "password_changed_at"]}), *UserAdmin.fieldsets]
     readonly_fields = ["password_changed_at"]
     list_display = ["username", "full_name", "is_active", "is_superuser", "last_login", "password_changed_at"]
+
+    def save_model(self, request, obj, form, change):
+        """Making or unmaking an administrator here is a role change like grant_role's, and audited so."""
+        was_superuser = change and form.initial.get("is_superuser", False)
+        super().save_model(request, obj, form, change)
+        if obj.is_superuser and not was_superuser:
+            events.role_granted(actor=request.user, user=obj, role=Role.ADMINISTRATOR, scope=None)
+        elif was_superuser and not obj.is_superuser:
+            events.role_revoked(actor=request.user, user=obj, role=Role.ADMINISTRATOR, scope=None)
 
 
 @admin.register(Authority)

@@ -3,6 +3,7 @@
 from django.db import transaction
 from guardian.shortcuts import assign_perm, remove_perm
 
+from audit.history import acting_as
 from registry import events
 from registry.models import Authority, School
 from registry.roles import AUTHORITY_ROLE_PERMISSIONS, SCHOOL_ROLE_PERMISSIONS, Role
@@ -26,27 +27,28 @@ def grant_role(user, role, scope=None, *, actor):
     """Give `user` the role for `scope` (one school, one authority, or none for an administrator).
 
     DESIGN §4: a school role is one object permission on the School row, an officer one on the Authority
-    row — never a row per pupil. Recorded as an audit event.
+    row — never a row per pupil. Recorded as an audit event (for a school or town role by the receiver that
+    audits every object permission, registry.receivers, whoever creates it).
     """
     codename = _permission_for(role, scope)
-    with transaction.atomic():
+    with transaction.atomic(), acting_as(actor):
         if codename is None:
             user.is_superuser = user.is_staff = True
             user.save(update_fields=["is_superuser", "is_staff"])
+            events.role_granted(actor=actor, user=user, role=role, scope=scope)
         else:
             assign_perm(f"registry.{codename}", user, scope)
-        events.role_granted(actor=actor, user=user, role=role, scope=scope)
     user.__dict__.pop("_xueji_grants", None)
 
 
 def revoke_role(user, role, scope=None, *, actor):
-    """Take the role away again; recorded as an audit event."""
+    """Take the role away again; recorded as an audit event (as for grant_role)."""
     codename = _permission_for(role, scope)
-    with transaction.atomic():
+    with transaction.atomic(), acting_as(actor):
         if codename is None:
             user.is_superuser = user.is_staff = False
             user.save(update_fields=["is_superuser", "is_staff"])
+            events.role_revoked(actor=actor, user=user, role=role, scope=scope)
         else:
             remove_perm(f"registry.{codename}", user, scope)
-        events.role_revoked(actor=actor, user=user, role=role, scope=scope)
     user.__dict__.pop("_xueji_grants", None)
