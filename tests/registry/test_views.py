@@ -1,5 +1,7 @@
 """What each role sees on its pages: its own scope's data, and navigation only to what it may use."""
 
+import re
+
 from django.urls import reverse
 
 from tests.conftest import client_for
@@ -81,3 +83,12 @@ def test_navigation_marks_only_the_current_page(client, world):
     html = page.content.decode()
     assert html.count('aria-current="page"') == 1
     assert f'href="{reverse("registration_new", args=[world.school_a.code])}" aria-current="page"' in html
+
+
+def test_the_class_page_leads_to_the_class_roll(client, world):
+    client.force_login(world.users["officer"])  # sees schools A and B
+    page = client.get(reverse("class_detail", args=[world.school_a.code, world.class_a.pk])).content.decode()
+    link = re.search(r'href="([^"]+)" data-testid="class-roll-link"', page).group(1).replace("&amp;", "&")
+    roll = client.get(link).content.decode()
+    assert world.pupils["own"].name in roll
+    assert world.pupils["sibling"].name not in roll  # school B's pupil, visible to the officer, is not on it
