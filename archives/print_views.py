@@ -15,6 +15,7 @@ from archives.printing import (
     can_print_class,
     class_pupils,
     description,
+    may_print_full_numbers,
     progress_percent,
     requeue_if_stuck,
     start_print,
@@ -23,7 +24,6 @@ from archives.selectors import archives_visible_to, can_print
 from archives.services import ArchiveRefused
 from registry.roles import Role
 from registry.scoping import classes_visible_to, roles_at, schools_visible_to
-from students.services import can_reveal_id_numbers
 
 REGISTER_READERS = {Role.REGISTRAR, Role.HEADTEACHER, Role.ARCHIVIST, Role.OFFICER, Role.ADMINISTRATOR}
 REGISTER_PAGE_SIZE = 50
@@ -49,7 +49,7 @@ def print_new(request, pk):
     archive = get_object_or_404(archives_visible_to(request.user).select_related("student", "school"), pk=pk)
     if not can_print(request.user, archive):
         raise PermissionDenied
-    may_reveal = can_reveal_id_numbers(request.user, archive.school)
+    may_reveal = may_print_full_numbers(request.user, archive.school)
     form = PrintForm(request.POST or None, archive=archive, may_reveal=may_reveal)
     if request.method == "POST" and form.is_valid():
         response = _start(request, form, archive=archive, documents=form.chosen_documents)
@@ -66,7 +66,7 @@ def print_class(request, code, pk):
     )
     if not can_print_class(request.user, school_class):
         raise PermissionDenied
-    may_reveal = can_reveal_id_numbers(request.user, school_class.school)
+    may_reveal = may_print_full_numbers(request.user, school_class.school)
     form = ClassPrintForm(request.POST or None, may_reveal=may_reveal)
     if request.method == "POST" and form.is_valid():
         response = _start(request, form, school_class=school_class)

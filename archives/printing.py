@@ -71,11 +71,17 @@ def class_pupils(school_class):
     )
 
 
+def may_print_full_numbers(user, school) -> bool:
+    """Full ID numbers on paper (issue 6: "masked unless the archivist reveals them with a reason"): the
+    holding school's archivist, or anyone who may reveal them on screen there; always with a reason."""
+    return Role.ARCHIVIST in roles_at(user, school) or can_reveal_id_numbers(user, school)
+
+
 def start_print(user, *, archive=None, school_class=None, documents=(), reason, reveal_reason=""):
     """Check the permission and queue a print (after the caller's transaction commits): one pupil's archive
     (`documents`: ArchiveDocuments or their ids of that archive; none = the full bundle) or a class's
-    bundles. `reveal_reason` asks for full ID numbers, which only a user who may reveal them at the school
-    can give. Returns the PrintJob."""
+    bundles. `reveal_reason` asks for full ID numbers, which only may_print_full_numbers users give.
+    Returns the PrintJob."""
     if (archive is None) == (school_class is None):
         raise ValueError("print one archive or one class")
     reason, reveal_reason = (reason or "").strip(), (reveal_reason or "").strip()
@@ -97,7 +103,7 @@ def start_print(user, *, archive=None, school_class=None, documents=(), reason, 
             raise ArchiveRefused(_("%(class)s has no pupils on its register.") % {"class": school_class})
     if not reason:
         raise ArchiveRefused(_("Give the purpose of the print; it is written in the print register."))
-    if reveal_reason and not can_reveal_id_numbers(user, school):
+    if reveal_reason and not may_print_full_numbers(user, school):
         raise ArchiveRefused(_("You may not print full ID numbers; leave the reason for showing them empty."))
     with transaction.atomic():
         job = PrintJob.objects.create(
@@ -403,7 +409,7 @@ def _lay_out(html, font_config):
 
 def may_reveal(job) -> bool:
     """Full numbers only with a reason and while the requester may still reveal them at the school."""
-    return bool(job.reveal_reason) and can_reveal_id_numbers(job.requested_by, job.school)
+    return bool(job.reveal_reason) and may_print_full_numbers(job.requested_by, job.school)
 
 
 def printed_copy(job):
