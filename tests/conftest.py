@@ -20,22 +20,24 @@ from transfers.registration import register_pupil
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `postgresql` (real concurrency) run only against PostgreSQL; on the SQLite default
-    they are deselected and said so at the end, never counted as passed. CI runs them."""
+    """Tests marked `postgresql` (real concurrency) run only against PostgreSQL, tests marked `sqlite` (the
+    embedded default's own paths) only against SQLite; the others are deselected and said so at the end,
+    never counted as passed. `make test` runs the first on SQLite, CI the second on PostgreSQL."""
     from django.db import connection
 
-    if connection.vendor == "postgresql":
-        return
-    needs_postgresql = [item for item in items if item.get_closest_marker("postgresql")]
-    if needs_postgresql:
-        config.hook.pytest_deselected(items=needs_postgresql)
-        items[:] = [item for item in items if not item.get_closest_marker("postgresql")]
-        config._xueji_not_run = [item.nodeid for item in needs_postgresql]
+    needs = "sqlite" if connection.vendor == "postgresql" else "postgresql"
+    not_here = [item for item in items if item.get_closest_marker(needs)]
+    if not_here:
+        config.hook.pytest_deselected(items=not_here)
+        items[:] = [item for item in items if not item.get_closest_marker(needs)]
+        config._xueji_not_run = (needs, [item.nodeid for item in not_here])
 
 
 def pytest_terminal_summary(terminalreporter, config):
-    for nodeid in getattr(config, "_xueji_not_run", []):
-        terminalreporter.write_line(f"NOT RUN (needs PostgreSQL; set DATABASE_URL): {nodeid}", yellow=True)
+    needs, nodeids = getattr(config, "_xueji_not_run", ("", []))
+    how = {"postgresql": "needs PostgreSQL; set DATABASE_URL", "sqlite": "needs SQLite; unset DATABASE_URL"}
+    for nodeid in nodeids:
+        terminalreporter.write_line(f"NOT RUN ({how[needs]}): {nodeid}", yellow=True)
 
 
 @pytest.fixture(autouse=True)

@@ -49,10 +49,9 @@ def _damage():
     Student.objects.filter(pk=Student.objects.order_by("pk").first().pk).update(name="改错的名字")
 
 
+@pytest.mark.sqlite
 @pytest.mark.django_db(transaction=True)
 def test_sqlite_backup_and_restore_bring_back_every_row_and_file(tmp_path, settings):
-    if connection.vendor != "sqlite":
-        pytest.skip("the SQLite path; the PostgreSQL one is below")
     evidence = _some_data()
     before = row_counts()
     first_name = Student.objects.order_by("pk").first().name
