@@ -1,5 +1,9 @@
 """Reads of pupils, always scoped through registry.scoping: a pupil of another school is not found."""
 
+from datetime import datetime, time
+
+from django.utils import timezone
+
 from registry.scoping import schools_visible_to
 from students.models import EnrolmentSpell, Student
 
@@ -14,3 +18,24 @@ def students_visible_to(user):
     to the records of pupils who left it (transferred out, withdrew, graduated — DOMAIN Archives)."""
     spells = EnrolmentSpell.objects.filter(school__in=schools_visible_to(user).values("pk"))
     return Student.objects.filter(pk__in=spells.values("student_id"))
+
+
+def as_left(user, spells):
+    """(moment, spells) when the user's schools no longer hold the pupil: the moment the pupil left the
+    last of them and the spells up to that one; None when the user's scope holds the pupil's last spell
+    (or the user sees every school). `spells` are the pupil's spells in order. A school keeps the record of
+    a pupil who moved on as it stood then (DOMAIN Archives: the old school keeps an electronic copy); what
+    the next school records later is not its to read.
+
+    The moment is that of the history row that closed the user's last spell (the transfer's approval), or
+    the end of its last day when that row is missing."""
+    schools = {spell.school_id for spell in spells}
+    visible = set(schools_visible_to(user).filter(pk__in=schools).values_list("pk", flat=True))
+    if spells[-1].school_id in visible:
+        return None
+    last = max(index for index, spell in enumerate(spells) if spell.school_id in visible)
+    ours = spells[last]
+    closed = ours.history.filter(ended_on__isnull=False).order_by("history_date").values_list("history_date")
+    moment = closed.first()
+    moment = moment[0] if moment else timezone.make_aware(datetime.combine(ours.ended_on, time.max))
+    return moment, spells[: last + 1]

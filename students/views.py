@@ -15,7 +15,8 @@ from registry.scoping import grants_of, roles_at, schools_visible_to
 from students import services
 from students.forms import PupilFilterForm, RevealForm
 from students.identity import mask_id_number, mask_national_number, mask_phone
-from students.selectors import open_spells_visible_to, students_visible_to
+from students.models import Guardian, Student
+from students.selectors import as_left, open_spells_visible_to, students_visible_to
 from students.status import status_of
 from transfers.timeline import request_timeline, requests_for_timeline
 
@@ -55,29 +56,44 @@ def pupil_export(request):
 def _pupil_page(request, pk, *, reveal_form=None, revealed=False):
     student = get_object_or_404(students_visible_to(request.user), pk=pk)
     spells = list(student.spells.select_related("school", "school_class").order_by("started_on"))
-    current = next((spell for spell in spells if spell.ended_on is None), None)
+    history = student.history.select_related("history_user")
+    change_requests = student.change_requests.order_by("-submitted_at")
+    events = events_about(pupil=student.pk, exclude_target_types=["transfers.changerequest"])
+    guardians = student.guardians.all()
     suspension = student.suspensions.filter(ended_on__isnull=True).first()
-    requests = list(requests_for_timeline(student.change_requests.order_by("-submitted_at")))
+    left = as_left(request.user, spells)
+    if left is not None:  # a former school: the record as it stood when the pupil left it
+        moment, spells = left
+        try:
+            student = student.history.as_of(moment)
+        except Student.DoesNotExist:  # no history row that early (data loaded before history was kept)
+            pass
+        history = history.filter(history_date__lte=moment)
+        change_requests = change_requests.filter(submitted_at__lte=moment)
+        events = events.filter(occurred_at__lte=moment)
+        guardians = Guardian.history.as_of(moment).filter(student_id=student.pk).order_by("pk")
+        suspension = None
+    current = next((spell for spell in spells if spell.ended_on is None), None)
+    requests = list(requests_for_timeline(change_requests))
     context = {
         "timeline": merge_timelines(
             history_timeline(
-                student.history.select_related("history_user"),
+                history,
                 hidden=("name_pinyin", "name_initials"),
                 masked={"id_number": mask_id_number, "national_number": mask_national_number, "phone": mask_phone},
             ),
             request_timeline(requests),
-            event_timeline(
-                events_about(pupil=student.pk, exclude_target_types=["transfers.changerequest"])[:EVENTS_SHOWN]
-            ),
+            event_timeline(events[:EVENTS_SHOWN]),
         ),
         "requests": requests,
         "student": student,
-        "guardians": student.guardians.all(),
+        "guardians": guardians,
         "spells": spells,
         "status": status_of(spells, suspended=suspension is not None),
         "suspension": suspension,
         "current": current,
         "last": spells[-1],
+        "left_at": left[0] if left else None,
         "revealed": revealed,
         "can_reveal": current is not None and services.can_reveal_id_numbers(request.user, current.school),
         "can_start_changes": current is not None and roles_at(request.user, current.school) & {Role.REGISTRAR},

@@ -21,9 +21,8 @@ from registry.roles import Role
 from registry.services import grant_role
 from tests.conftest import PDF
 from tests.factories import EnrolmentSpellFactory, SchoolClassFactory, UserFactory
-from tests.transfers.kinds_helpers import approve_all, evidence, pupil_in
-from transfers.models import ChangeRequest, Evidence
-from transfers.services import submit_request
+from tests.transfers.kinds_helpers import pupil_in, transfer_to_c
+from transfers.models import ChangeRequest
 
 EXECUTABLE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + b"\0" * 300
 
@@ -309,23 +308,11 @@ def test_the_archivists_home_links_to_the_archives(client, world):
     assert reverse("archive_list") in page and reverse("access_request_new") in page
 
 
-def _transfer_to_c(world, pupil):
-    officer2 = UserFactory(username="officer2")
-    grant_role(officer2, Role.OFFICER, world.town2, actor=world.users["administrator"])
-    target = SchoolClassFactory(school=world.school_c, grade=3)
-    request = submit_request(
-        kind=ChangeRequest.Kind.TRANSFER, student=pupil, school=world.school_c, counterpart_school=world.school_a,
-        payload={"school_class": target.pk, "grade": 3, "reason": "随父母迁居"},
-        actor=UserFactory(username="registrar_other"), evidence=evidence(Evidence.Kind.HOUSEHOLD_PROOF),
-    )  # fmt: skip
-    return approve_all(request, world.users["registrar"], world.users["officer"], officer2)
-
-
 def test_after_a_transfer_the_new_school_holds_the_archive_and_the_old_one_reads_a_copy(client, world):
     pupil = pupil_in(world.school_a, grade=3)
     archive = ensure_archive(pupil)
     old = _document(archive, world.users["archivist"], title="入学登记表")
-    request = _transfer_to_c(world, pupil)
+    request = transfer_to_c(world, pupil)
     assert request.state == ChangeRequest.State.APPROVED
     archive.refresh_from_db()
     assert archive.school == world.school_c

@@ -23,10 +23,8 @@ from archives.services import (
 )
 from registry.roles import Role
 from registry.services import grant_role
-from tests.factories import SchoolClassFactory, UserFactory
-from tests.transfers.kinds_helpers import approve_all, evidence, pupil_in
-from transfers.models import ChangeRequest, Evidence
-from transfers.services import submit_request
+from tests.factories import UserFactory
+from tests.transfers.kinds_helpers import approve_all, pupil_in, transfer_to_c
 
 
 @pytest.fixture(autouse=True)
@@ -39,18 +37,6 @@ def _archivist(world, school, username):
     user = UserFactory(username=username)
     grant_role(user, Role.ARCHIVIST, school, actor=world.users["administrator"])
     return user
-
-
-def _transfer_to_c(world, pupil):
-    officer2 = UserFactory(username="officer2")
-    grant_role(officer2, Role.OFFICER, world.town2, actor=world.users["administrator"])
-    target = SchoolClassFactory(school=world.school_c, grade=3)
-    request = submit_request(
-        kind=ChangeRequest.Kind.TRANSFER, student=pupil, school=world.school_c, counterpart_school=world.school_a,
-        payload={"school_class": target.pk, "grade": 3, "reason": "随父母迁居"},
-        actor=UserFactory(username="registrar_other"), evidence=evidence(Evidence.Kind.HOUSEHOLD_PROOF),
-    )  # fmt: skip
-    return approve_all(request, world.users["registrar"], world.users["officer"], officer2)
 
 
 def test_a_pupil_has_one_archive_at_their_school(world):
@@ -77,7 +63,7 @@ def test_a_transfer_hands_the_archive_over_and_the_sending_school_keeps_a_copy(w
     archive.save()
     archivist_c = _archivist(world, world.school_c, "archivist_c")
     other_archivist = _archivist(world, world.school_b, "archivist_b")
-    request = _transfer_to_c(world, pupil)
+    request = transfer_to_c(world, pupil)
     archive.refresh_from_db()
     assert archive.school == world.school_c and archive.room == ""
     assert list(archive.copies.values_list("school", flat=True)) == [world.school_a.pk]
