@@ -24,7 +24,7 @@ class PupilFilterForm(forms.Form):
         empty_value=None,
         choices=[("", _("All grades"))] + [(g, g) for g in range(1, 10)],
     )
-    class_number = forms.IntegerField(label=_("Class number"), required=False, min_value=1, max_value=99)
+    class_number = forms.IntegerField(label=_("Class number"), required=False, min_value=1)
 
     per_page = forms.TypedChoiceField(
         label=_("Rows per page"), required=False, coerce=int, empty_value=50,
