@@ -53,8 +53,12 @@ class PupilFilterForm(forms.Form):
         return Q(student__name__contains=query) | Q(student__former_name__contains=query)
 
     def filter_qs(self, spells):
-        if not self.is_valid():
+        """The spells the filters choose; none while a filter is invalid (its message says which), so a
+        mistyped filter never lists or exports more than was asked for."""
+        if not self.is_bound:
             return spells
+        if not self.is_valid():
+            return spells.none()
         query = self.cleaned_data["q"].strip()
         if query:
             spells = spells.filter(self._search_condition(query))

@@ -1,10 +1,12 @@
 """The pupil list and a pupil's page: scoped, searchable, with ID numbers masked until an audited reveal."""
 
 import re
+from io import BytesIO
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from openpyxl import load_workbook
 
 from audit.models import Event
 from tests.conftest import client_for
@@ -141,3 +143,13 @@ def test_filter_by_school_grade_and_class(client, world):
     assert own.name in page and sibling.name not in page
     page = client.get(reverse("pupil_list"), {"school": world.school_c.code}).content.decode()
     assert world.pupils["other"].name not in page  # another town's school is not a choice
+
+
+def test_an_invalid_filter_says_so_and_lists_or_exports_nobody(client, world):
+    client = client_for(client, world, "registrar")
+    own = world.pupils["own"]
+    page = client.get(reverse("pupil_list"), {"grade": "x"}).content.decode()
+    assert "invalid-feedback" in page and own.name not in page
+    assert own.name in client.get(reverse("pupil_list")).content.decode()
+    workbook = load_workbook(BytesIO(client.get(reverse("pupil_export"), {"grade": "x"}).content))
+    assert own.name not in [cell for row in workbook.active.iter_rows(values_only=True) for cell in row]
