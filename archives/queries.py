@@ -167,9 +167,3 @@ def pupil_for_access(number, *, own_schools):
     if student is None or student.holding is None or student.holding in {school.pk for school in own_schools}:
         return None, None
     return student, School.objects.get(pk=student.holding)
-
-
-def pending_request_exists(user, archive):
-    return AccessRequest.objects.filter(
-        archive=archive, requested_by=user.pk, state=AccessRequest.State.PENDING
-    ).exists()

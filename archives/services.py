@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from archives import events
 from archives.models import AccessRequest, ArchiveCopy, ArchiveDocument, ArchiveFile, HandOver, Loan, RegisterEntry
 from archives.selectors import can_decide_access, can_manage
 from audit.history import acting_as
@@ -48,6 +49,19 @@ def record(archive, *, user, action, what, why="", school=None):
     return RegisterEntry.objects.create(
         archive=archive, school=school or archive.school, user=user, action=action, what=what[:300], why=why[:300]
     )
+
+
+def record_view(archive, *, user, reading, request=None):
+    """A reading of the archive page: a line in the register and an audit event (issue 7: reads logged)."""
+    record(archive, user=user, action=RegisterEntry.Action.VIEWED, what=_("Archive viewed"), why=reading.why)
+    events.archive_viewed(archive, actor=user, reading=reading, request=request)
+
+
+def record_download(document, *, user, reading, request=None):
+    """A document leaving the system as a download: a line in the register and an audit event."""
+    record(document.archive, user=user, action=RegisterEntry.Action.DOWNLOADED, why=reading.why,
+           what=_("Document downloaded: %(title)s") % {"title": document.title})  # fmt: skip
+    events.document_downloaded(document, actor=user, reading=reading, request=request)
 
 
 def file_request(request, *, actor):

@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from archives import events, queries, services
+from archives import queries, services
 from archives.forms import (
     AccessDecisionForm,
     AccessLookupForm,
@@ -29,7 +29,7 @@ from archives.forms import (
     LocationForm,
     SupersedeForm,
 )
-from archives.models import AccessRequest, ArchiveDocument, HandOver, Loan, RegisterEntry
+from archives.models import AccessRequest, ArchiveDocument, HandOver, Loan
 from archives.selectors import archives_visible_to, can_decide_access, can_manage, can_print
 from archives.services import ArchiveRefused
 from registry.roles import Role
@@ -105,8 +105,7 @@ def _archive_page(request, archive, **bound):
     """The archive as the user may read it; `bound` are forms posted with errors, shown again."""
     user = request.user
     reading = queries.reading_of(user, archive)
-    services.record(archive, user=user, action=RegisterEntry.Action.VIEWED, what=_("Archive viewed"), why=reading.why)
-    events.archive_viewed(archive, actor=user, reading=reading, request=request)
+    services.record_view(archive, user=user, reading=reading, request=request)
     documents = list(queries.documents_of(archive, reading))
     manage = can_manage(user, archive)
     context = {
@@ -160,11 +159,7 @@ def document_download(request, pk):
     )
     document = get_object_or_404(visible, pk=pk)
     reading = queries.reading_of(request.user, document.archive)
-    services.record(
-        document.archive, user=request.user, action=RegisterEntry.Action.DOWNLOADED, why=reading.why,
-        what=_("Document downloaded: %(title)s") % {"title": document.title},
-    )  # fmt: skip
-    events.document_downloaded(document, actor=request.user, reading=reading, request=request)
+    services.record_download(document, user=request.user, reading=reading, request=request)
     extension = os.path.splitext(document.file.name)[1]
     filename = document.title.replace("/", "_").replace("\\", "_") + extension
     return FileResponse(
@@ -343,9 +338,6 @@ def access_request_new(request):
 
 def _request_access(request, form, student):
     archive = services.ensure_archive(student)
-    if queries.pending_request_exists(request.user, archive):
-        form.add_error(None, _("You already asked to read this archive; the request is waiting for a decision."))
-        return None
     try:
         return services.request_access(
             archive, actor=request.user, school=form.cleaned_data["school"], reason=form.cleaned_data["reason"]
