@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "students",
     "transfers",
     "archives",
+    "reports",
 ]
 
 MIDDLEWARE = [

@@ -26,7 +26,7 @@ urlpatterns = [
     path("pupils/", include("students.urls")),
     path("", include("students.roll_check_urls")),
     path("", include("transfers.urls")),
-    path("statistics/", include("transfers.statistics_urls")),
+    path("statistics/", include("reports.statistics.urls")),
     path("", include("archives.print_urls")),
     path("", include("archives.urls")),
     path("", include("audit.urls")),

@@ -9,4 +9,4 @@ class TransfersConfig(AppConfig):
     verbose_name = _("Status changes")
 
     def ready(self):
-        from transfers import events, statistics_events, transfer_forms  # noqa: F401  (register the audit event types)
+        from transfers import events, transfer_forms  # noqa: F401  (register the audit event types)

@@ -9,9 +9,9 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
 from registry.models import School
+from reports.statistics.figures import APPROVAL_BUCKETS, FLAGS, NOT_STARTED, Counts
 from students import codes
 from transfers.models import ChangeRequest
-from transfers.statistics import APPROVAL_BUCKETS, FLAGS, NOT_STARTED, Counts
 
 
 @dataclass

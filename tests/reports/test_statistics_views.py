@@ -15,7 +15,7 @@ from pypdf import PdfReader
 
 from audit.models import Event
 from tests.conftest import client_for
-from tests.transfers.test_statistics import Town, at
+from tests.reports.test_statistics import Town, at
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 

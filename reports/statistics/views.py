@@ -11,8 +11,11 @@ from django.urls import reverse
 
 from registry.roles import Role
 from registry.scoping import authorities_visible_to, grants_of, schools_visible_to
-from transfers import statistics, statistics_events, statistics_reports, statistics_tables
-from transfers.statistics_forms import StatisticsDateForm
+from reports.statistics import events as statistics_events
+from reports.statistics import exports as statistics_reports
+from reports.statistics import figures as statistics
+from reports.statistics import tables as statistics_tables
+from reports.statistics.forms import StatisticsDateForm
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ALL_TABLES = "all"

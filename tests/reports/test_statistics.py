@@ -15,6 +15,8 @@ from django.urls import reverse
 from registry.models import School
 from registry.roles import Role
 from registry.services import grant_role
+from reports.statistics import figures as statistics
+from reports.statistics import tables as statistics_tables
 from students import codes
 from students.models import EnrolmentSpell, RollCheck
 from tests.conftest import client_for
@@ -27,7 +29,6 @@ from tests.factories import (
     TownFactory,
     UserFactory,
 )
-from transfers import statistics, statistics_tables
 from transfers.models import ApprovalStep, ChangeRequest
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

@@ -13,7 +13,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from registry import pdf
-from transfers import statistics_tables
+from reports.statistics import tables as statistics_tables
 
 PDF_TEMPLATE = "statistics/summary_pdf.html"
 SHEET_TITLE_LENGTH = 31  # Excel's limit

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from transfers import statistics_views as views
+from reports.statistics import views
 
 urlpatterns = [
     path("", views.statistics_index, name="statistics"),
