@@ -24,7 +24,7 @@ urlpatterns = [
     path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
     path("notifications/read-all/", views.notification_read_all, name="notifications_read_all"),
     path("pupils/", include("students.urls")),
-    path("", include("students.roll_check_urls")),
+    path("", include("students.rollcheck.urls")),
     path("", include("transfers.urls")),
     path("statistics/", include("reports.statistics.urls")),
     path("", include("archives.print_urls")),

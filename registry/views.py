@@ -17,7 +17,7 @@ from registry.models import Notification, Semester
 from registry.notifications import mark_all_read, mark_read
 from registry.roles import Role
 from registry.scoping import authorities_visible_to, classes_visible_to, grants_of, roles_at, schools_visible_to
-from students.roll_checks import current_semester
+from students.rollcheck.services import current_semester
 from transfers.models import ChangeRequest
 from transfers.selectors import requests_awaiting, requests_visible_to
 

@@ -9,4 +9,5 @@ class StudentsConfig(AppConfig):
     verbose_name = _("Pupils")
 
     def ready(self):
-        from students import events, roll_check_events  # noqa: F401  (register the pupils' audit event types)
+        from students import events  # noqa: F401  (register the pupils' audit event types)
+        from students.rollcheck import events as roll_check_events  # noqa: F401

@@ -216,7 +216,7 @@ def _signed_roll_check(world, scope):
 
     from registry.models import Semester
     from students.models import RollCheck, RollCheckClass, RollCheckSignature
-    from students.roll_checks import snapshot_hash, snapshot_of
+    from students.rollcheck.services import snapshot_hash, snapshot_of
 
     semester, _created = Semester.objects.get_or_create(
         school_year=2025, term=1, defaults={"starts_on": date(2025, 9, 1), "ends_on": date(2026, 1, 22)}

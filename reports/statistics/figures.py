@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from registry.models import SchoolClass, Semester
 from students import codes
 from students.models import EnrolmentSpell, RollCheck
-from students.roll_checks import on_register
+from students.rollcheck.services import on_register
 from transfers.models import ApprovalStep, ChangeRequest
 
 NOT_STARTED = "not_started"

@@ -16,8 +16,8 @@ from pypdf import PdfReader
 
 from audit.models import Event
 from students.models import EnrolmentSpell, RollDiscrepancy, Student
-from students.roll_check_reports import signed_pdf_document
-from students.roll_checks import (
+from students.rollcheck.reports import signed_pdf_document
+from students.rollcheck.services import (
     add_unregistered,
     class_rolls,
     mark_absent,

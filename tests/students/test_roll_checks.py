@@ -11,7 +11,7 @@ from django.utils import translation
 
 from registry.models import SchoolClass
 from students.models import EnrolmentSpell, RollCheck
-from students.roll_checks import (
+from students.rollcheck.services import (
     RollCheckRefused,
     add_unregistered,
     class_rolls,

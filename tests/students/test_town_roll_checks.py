@@ -19,7 +19,7 @@ from registry.models import Semester
 from registry.roles import Role
 from registry.services import grant_role
 from students.models import EnrolmentSpell, RollCheck, RollDiscrepancy
-from students.roll_checks import (
+from students.rollcheck.services import (
     add_unregistered,
     mark_absent,
     receive_roll_check,

@@ -14,7 +14,7 @@ from django.urls import reverse
 from registry.models import Notification
 from registry.roles import Role
 from registry.services import grant_role
-from students.roll_checks import (
+from students.rollcheck.services import (
     receive_roll_check,
     set_headcounts,
     sign_roll_check,

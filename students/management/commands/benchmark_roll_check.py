@@ -25,7 +25,7 @@ from registry.roles import Role
 from registry.services import grant_role
 from students.demo import build_pupils
 from students.models import RollCheck
-from students.roll_checks import class_rolls
+from students.rollcheck.services import class_rolls
 
 CHECK_DATE = date(2026, 10, 15)
 

@@ -12,10 +12,10 @@ from django.views.decorators.http import require_POST
 
 from registry.models import Semester
 from registry.scoping import acts_for_authority, schools_visible_to
-from students import roll_checks as services
 from students.models import RollCheck, RollDiscrepancy
-from students.roll_check_forms import AbsentForm, ExplainForm, StepForm, UnregisteredForm
-from students.roll_checks import RollCheckRefused
+from students.rollcheck import services
+from students.rollcheck.forms import AbsentForm, ExplainForm, StepForm, UnregisteredForm
+from students.rollcheck.services import RollCheckRefused
 
 STEPS = {
     "submit": (services.submit_roll_check, gettext_lazy("Submitted to the headteacher.")),

@@ -2,8 +2,8 @@
 
 from django.urls import path
 
-from students import roll_check_report_views as reports
-from students import roll_check_views as views
+from students.rollcheck import report_views as reports
+from students.rollcheck import views
 
 urlpatterns = [
     path("schools/<str:code>/roll-checks/<int:semester>/", views.roll_check, name="roll_check"),

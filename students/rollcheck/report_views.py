@@ -10,9 +10,10 @@ from django.utils import timezone
 
 from registry.models import Semester
 from registry.scoping import authorities_visible_to, schools_visible_to
-from students import roll_check_events, roll_check_reports
 from students.models import RollCheck
-from students.roll_checks import current_signature
+from students.rollcheck import events as roll_check_events
+from students.rollcheck import reports as roll_check_reports
+from students.rollcheck.services import current_signature
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
