@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from archives import printing
+from archives.printing import services as printing
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

@@ -27,7 +27,7 @@ urlpatterns = [
     path("", include("students.rollcheck.urls")),
     path("", include("transfers.urls")),
     path("statistics/", include("reports.statistics.urls")),
-    path("", include("archives.print_urls")),
+    path("", include("archives.printing.urls")),
     path("", include("archives.urls")),
     path("", include("audit.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

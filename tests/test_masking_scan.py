@@ -155,7 +155,7 @@ def test_no_full_personal_number_in_rendered_pdfs(client, world, django_capture_
     tests) and downloaded: a four-copy transfer form and an archive print bundle of a pupil with guardians."""
     from django.utils import timezone
 
-    from archives.printing import start_print
+    from archives.printing.services import start_print
     from archives.services import ensure_archive
     from transfers.transfer_forms import issue_transfer_form
 

@@ -27,7 +27,7 @@ from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
 from archives.models import ArchiveDocument, ArchiveFile
-from archives.printing import render_print_job, start_print
+from archives.printing.services import render_print_job, start_print
 from audit.history import acting_as
 from registry.models import Authority, School, SchoolClass
 from registry.roles import Role

@@ -10,8 +10,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 
 from archives import events
 from archives.models import PrintJob, RegisterEntry
-from archives.print_forms import ClassPrintForm, PrintForm, RegisterFilterForm
-from archives.printing import (
+from archives.printing.forms import ClassPrintForm, PrintForm, RegisterFilterForm
+from archives.printing.services import (
     can_print_class,
     class_pupils,
     description,

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from archives import print_views
+from archives.printing import views as print_views
 
 urlpatterns = [
     path("archives/<int:pk>/print/", print_views.print_new, name="print_new"),
