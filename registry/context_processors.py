@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from registry.notifications import unread_count
+from registry.notifications.services import unread_count
 from registry.roles import Role
 from registry.scoping import grants_of
 

@@ -8,8 +8,9 @@ from guardian.models import UserObjectPermission
 from simple_history.models import HistoricalRecords
 
 from audit.history import current_actor
-from registry import events, two_factor
-from registry.middleware import start_session_clock
+from registry import events
+from registry.accounts import two_factor
+from registry.accounts.middleware import start_session_clock
 from registry.roles import ROLE_BY_CODENAME
 
 

@@ -66,9 +66,9 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Accounts and sessions (issue 7): timeouts, then the second factor, then the password's age.
-    "registry.middleware.SessionTimeoutMiddleware",
-    "registry.middleware.TwoFactorMiddleware",
-    "registry.middleware.PasswordAgeMiddleware",
+    "registry.accounts.middleware.SessionTimeoutMiddleware",
+    "registry.accounts.middleware.TwoFactorMiddleware",
+    "registry.accounts.middleware.PasswordAgeMiddleware",
     "axes.middleware.AxesMiddleware",
 ]
 
@@ -98,7 +98,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "registry.User"
 AUTHENTICATION_BACKENDS = [
-    "registry.lockout.LockoutBackend",  # first: refuses a locked-out user name or address (django-axes)
+    "registry.accounts.lockout.LockoutBackend",  # first: refuses a locked-out user name or address (django-axes)
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -109,7 +109,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
-    {"NAME": "registry.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
+    {"NAME": "registry.accounts.passwords.CharacterClassesValidator", "OPTIONS": {"min_classes": 3}},
 ]
 # Accounts (issue 7; 2025 MoE revision, ASVS 2.2.1): django-axes locks a user name for 15 minutes after 5
 # failed logins, and an address after LOGIN_IP_FAILURE_LIMIT failures (registry.lockout); a locked-out
@@ -118,8 +118,8 @@ AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 LOGIN_IP_FAILURE_LIMIT = env.int("LOGIN_IP_FAILURE_LIMIT", default=30)
 AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # registry.lockout relies on this order
-AXES_HANDLER = "registry.lockout.LockoutHandler"
-AXES_LOCKOUT_CALLABLE = "registry.lockout.lockout_response"
+AXES_HANDLER = "registry.accounts.lockout.LockoutHandler"
+AXES_LOCKOUT_CALLABLE = "registry.accounts.lockout.lockout_response"
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are audit events already
 AXES_VERBOSE = False
 PASSWORD_MAX_AGE_DAYS = env.int("PASSWORD_MAX_AGE_DAYS", default=90)

@@ -7,6 +7,6 @@ from celery import shared_task
 def disable_idle_accounts_task():
     """Seal accounts idle for ACCOUNT_IDLE_DAYS (celery beat, CELERY_BEAT_SCHEDULE); safe to run twice.
     Returns the user names disabled."""
-    from registry.accounts import disable_idle_accounts
+    from registry.accounts.idle import disable_idle_accounts
 
     return [user.get_username() for user in disable_idle_accounts(by="task")]

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from registry import views
+from registry.organisation import views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,7 +15,7 @@ urlpatterns = [
         name="password_change",
     ),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
-    path("accounts/", include("registry.account_urls")),
+    path("accounts/", include("registry.accounts.urls")),
     path("schools/<str:code>/", views.school_detail, name="school_detail"),
     path("schools/<str:code>/classes/<int:pk>/", views.class_detail, name="class_detail"),
     path("authorities/<int:pk>/", views.authority_detail, name="authority_detail"),

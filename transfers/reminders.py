@@ -34,10 +34,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from registry.models import Notification, School, Semester
-from registry.notifications import deliver
+from registry.notifications.services import deliver
+from registry.organisation.working_days import WorkingDayCalendar
 from registry.roles import Role
 from registry.scoping import role_holders
-from registry.working_days import WorkingDayCalendar
 from students.models import EnrolmentSpell, RollCheck, Suspension
 from transfers.models import ApprovalStep, ChangeRequest
 

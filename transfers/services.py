@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.history import acting_as
+from registry.organisation.working_days import add_working_days
 from registry.roles import Role
 from registry.scoping import acts_for_authority, roles_at
-from registry.working_days import add_working_days
 from transfers import events, signals
 from transfers.kinds import KINDS, ChangeRefused
 from transfers.models import ApprovalStep, ChangeRequest, Evidence

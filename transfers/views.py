@@ -12,8 +12,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.timeline import EVENTS_SHOWN, event_timeline, events_about, history_timeline, merge_timelines
+from registry.organisation.working_days import WorkingDayCalendar
 from registry.scoping import grants_of, schools_visible_to
-from registry.working_days import WorkingDayCalendar
 from students.selectors import students_visible_to
 from students.spreadsheet import build_template
 from transfers import events, services

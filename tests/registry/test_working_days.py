@@ -3,7 +3,7 @@
 from datetime import date
 
 from registry.models import CalendarDay
-from registry.working_days import WorkingDayCalendar, add_working_days
+from registry.organisation.working_days import WorkingDayCalendar, add_working_days
 
 
 def test_national_day_week_is_skipped_and_the_make_up_saturday_counts(db):

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
-from registry.accounts import disable_idle_accounts, idle_accounts
+from registry.accounts.idle import disable_idle_accounts, idle_accounts
 
 
 class Command(BaseCommand):

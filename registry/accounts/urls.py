@@ -1,6 +1,6 @@
 from django.urls import path
 
-from registry import account_views
+from registry.accounts import views as account_views
 
 urlpatterns = [
     path("two-factor/", account_views.two_factor_setup, name="two_factor_setup"),

@@ -14,7 +14,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from registry.models import Notification, Semester
-from registry.notifications import mark_all_read, mark_read
+from registry.notifications.services import mark_all_read, mark_read
 from registry.roles import Role
 from registry.scoping import authorities_visible_to, classes_visible_to, grants_of, roles_at, schools_visible_to
 from students.rollcheck.services import current_semester

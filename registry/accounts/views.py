@@ -10,8 +10,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django_otp import user_has_device
 
-from registry import two_factor
-from registry.account_forms import CodeForm
+from registry.accounts import two_factor
+from registry.accounts.forms import CodeForm
 
 
 def _next_url(request):

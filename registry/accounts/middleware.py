@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
-from registry import two_factor
+from registry.accounts import two_factor
 
 LOGIN_AT = "xueji_login_at"
 LAST_SEEN = "xueji_last_seen"
