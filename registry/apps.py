@@ -13,3 +13,4 @@ class RegistryConfig(AppConfig):
             events,  # noqa: F401  (registers the registry's audit event types)
             receivers,  # noqa: F401  (session clocks and two-factor state at login)
         )
+        from registry.organisation import reminders  # noqa: F401  (the national deadlines' reminder source)

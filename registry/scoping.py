@@ -113,7 +113,7 @@ def role_holders(roles, scope_pks=None) -> dict[tuple[Role, int], list]:
 
     `roles` are all school roles (scopes are School pks) or all officer (Authority pks); `scope_pks`
     narrows to those scopes, None means every scope. Only direct holders count: the officers of a town
-    office, not those of the county above it. Used to address reminders (transfers.reminders).
+    office, not those of the county above it. Used to address reminders (registry.notifications.reminders).
     """
     roles = set(roles)
     if roles <= set(SCHOOL_ROLE_PERMISSIONS):

@@ -219,7 +219,7 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBIL
 CELERY_TIMEZONE = TIME_ZONE
 # celery beat (default file scheduler): the daily deadline reminders at 07:00 Beijing time; idempotent per day.
 CELERY_BEAT_SCHEDULE = {
-    "daily-reminders": {"task": "transfers.tasks.send_daily_reminders_task", "schedule": crontab(hour=7, minute=0)},
+    "daily-reminders": {"task": "registry.tasks.send_daily_reminders_task", "schedule": crontab(hour=7, minute=0)},
     # Accounts with no login for ACCOUNT_IDLE_DAYS are disabled nightly (registry.accounts).
     "disable-idle-accounts": {
         "task": "registry.tasks.disable_idle_accounts_task",

@@ -9,4 +9,8 @@ class TransfersConfig(AppConfig):
     verbose_name = _("Status changes")
 
     def ready(self):
-        from transfers import events, transfer_forms  # noqa: F401  (register the audit event types)
+        from transfers import (  # noqa: F401  (register the audit event types)
+            events,
+            reminders,  # noqa: F401  (the status changes' reminder source)
+            transfer_forms,
+        )

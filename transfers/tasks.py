@@ -17,13 +17,3 @@ def render_transfer_form_task(form_pk):
     run twice, and redelivered if the worker is killed mid-way."""
     transfer_forms.render_transfer_form(form_pk)
 
-
-@shared_task(acks_late=True, reject_on_worker_lost=True)
-def send_daily_reminders_task(day=None):
-    """The daily deadline reminders (celery beat, CELERY_BEAT_SCHEDULE); `day` an ISO date, default today.
-    Safe to run twice: each reminder is created and e-mailed once per recipient, item and day."""
-    from datetime import date
-
-    from transfers.reminders import send_daily_reminders
-
-    return send_daily_reminders(date.fromisoformat(day) if day else None)

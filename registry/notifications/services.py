@@ -1,9 +1,9 @@
 """The inbox (通知): delivering reminders exactly once, counting and marking them read.
 
-Other apps compute what to remind whom of (transfers.reminders) and hand unsaved Notification rows to
-`deliver`; this module stores the new ones and e-mails them. The e-mail is a short digest that names no
-pupil (minors' data stays on the intranet, DOMAIN Confidentiality): it lists the reminders' titles and
-links to the inbox, where the full text is.
+Each app's reminder source says what to remind whom of; the collector (registry.notifications.reminders)
+hands unsaved Notification rows to `deliver`; this module stores the new ones and e-mails them. The e-mail
+is a short digest that names no pupil (minors' data stays on the intranet, DOMAIN Confidentiality): it lists
+the reminders' titles and links to the inbox, where the full text is.
 """
 
 import logging

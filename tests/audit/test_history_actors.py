@@ -8,11 +8,11 @@ from archives.models import ArchiveFile
 from archives.services import ensure_archive
 from audit.history import SYSTEM_USERNAME
 from audit.tasks import verify_audit_chain_task
+from registry.tasks import send_daily_reminders_task
 from students.models import Student
 from tests.conftest import client_for
 from tests.transfers.test_imports import filled_template, pupil_row, upload
 from transfers.bulk import promote_school
-from transfers.tasks import send_daily_reminders_task
 
 
 def history_models():

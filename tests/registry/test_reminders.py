@@ -1,4 +1,4 @@
-"""The daily deadline reminders (transfers.reminders): who is reminded of what, once a day, by e-mail too.
+"""The daily deadline reminders (registry.notifications.reminders): who is reminded of what, once a day, by e-mail too.
 
 The world is built on 1 September 2026 (its registrations' town-office steps are due on 21 September); each
 test passes the day it reminds for. Texts are checked in English (LANGUAGE_CODE = "en")."""
@@ -15,13 +15,13 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from registry.models import Notification
+from registry.notifications.reminders import send_daily_reminders
 from registry.roles import Role
 from registry.services import grant_role
+from registry.tasks import send_daily_reminders_task
 from students.models import Suspension
 from tests.factories import EnrolmentSpellFactory, SchoolClassFactory, UserFactory
 from transfers.models import ApprovalStep, ChangeRequest
-from transfers.reminders import send_daily_reminders
-from transfers.tasks import send_daily_reminders_task
 
 
 @pytest.fixture(autouse=True)

@@ -1,4 +1,4 @@
-"""The roll-reconciliation reminder of the daily run (transfers.reminders): a school with pupils on its
+"""The roll-reconciliation reminder of the daily run (registry.notifications.reminders): a school with pupils on its
 register and no signed (or received) reconciliation two weeks into the semester reminds its registrars and
 headteachers, once a day, until it is signed. Texts are checked in English (LANGUAGE_CODE = "en")."""
 
@@ -12,6 +12,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from registry.models import Notification
+from registry.notifications.reminders import send_daily_reminders
 from registry.roles import Role
 from registry.services import grant_role
 from students.rollcheck.services import (
@@ -22,7 +23,6 @@ from students.rollcheck.services import (
     submit_roll_check,
 )
 from tests.factories import EnrolmentSpellFactory, SchoolClassFactory, SchoolFactory, SemesterFactory, UserFactory
-from transfers.reminders import send_daily_reminders
 
 DUE = date(2026, 9, 15)  # two weeks into the autumn 2026 semester (1 September)
 

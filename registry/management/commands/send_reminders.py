@@ -4,7 +4,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand
 
-from transfers.reminders import send_daily_reminders
+from registry.notifications.reminders import send_daily_reminders
 
 
 class Command(BaseCommand):
