@@ -44,8 +44,10 @@ migrate: setup
 demo: migrate
 	$(PY) manage.py demo
 
+# ruff, and the import-linter contracts of pyproject.toml (the apps' layers; no cycles inside an app).
 lint: setup
 	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
 
 # Known vulnerabilities in the installed Python packages (pip-audit; accepted ones are listed, with the
 # reason, in bin/audit-dependencies).

@@ -212,6 +212,17 @@ class Semester(models.Model):
             "term": self.get_term_display(),
         }
 
+    @classmethod
+    def containing(cls, day):
+        """The semester `day` falls in; None between semesters (the holidays). One query."""
+        return cls.objects.filter(starts_on__lte=day, ends_on__gte=day).first()
+
+    @classmethod
+    def as_of(cls, day):
+        """The semester containing `day`, else the latest one that started before it (the holidays count
+        with the term just finished); None when no semester has started by then. One query."""
+        return cls.objects.filter(starts_on__lte=day).order_by("-starts_on").first()
+
 
 class TransferWindow(models.Model):
     """A period of a semester in which transfers may be requested without an exception (DOMAIN: at

@@ -16,9 +16,9 @@ from students import services
 from students.forms import PupilFilterForm, RevealForm
 from students.identity import mask_id_number, mask_national_number, mask_phone
 from students.models import Guardian, Student
+from students.record_parts import pupil_page_parts
 from students.selectors import as_left, open_spells_visible_to, students_visible_to
 from students.status import status_of
-from transfers.timeline import request_timeline, requests_for_timeline
 
 
 def _filtered_spells(request):
@@ -57,7 +57,6 @@ def _pupil_page(request, pk, *, reveal_form=None, revealed=False):
     student = get_object_or_404(students_visible_to(request.user), pk=pk)
     spells = list(student.spells.select_related("school", "school_class").order_by("started_on"))
     history = student.history.select_related("history_user")
-    change_requests = student.change_requests.order_by("-submitted_at")
     events = events_about(pupil=student.pk, exclude_target_types=["transfers.changerequest"])
     guardians = student.guardians.all()
     suspension = student.suspensions.filter(ended_on__isnull=True).first()
@@ -69,12 +68,11 @@ def _pupil_page(request, pk, *, reveal_form=None, revealed=False):
         except Student.DoesNotExist:  # no history row that early (data loaded before history was kept)
             pass
         history = history.filter(history_date__lte=moment)
-        change_requests = change_requests.filter(submitted_at__lte=moment)
         events = events.filter(occurred_at__lte=moment)
         guardians = Guardian.history.as_of(moment).filter(student_id=student.pk).order_by("pk")
         suspension = None
     current = next((spell for spell in spells if spell.ended_on is None), None)
-    requests = list(requests_for_timeline(change_requests))
+    parts, part_entries = pupil_page_parts(student.pk, as_of=left[0] if left else None)
     context = {
         "timeline": merge_timelines(
             history_timeline(
@@ -82,10 +80,10 @@ def _pupil_page(request, pk, *, reveal_form=None, revealed=False):
                 hidden=("name_pinyin", "name_initials"),
                 masked={"id_number": mask_id_number, "national_number": mask_national_number, "phone": mask_phone},
             ),
-            request_timeline(requests),
+            part_entries,
             event_timeline(events[:EVENTS_SHOWN]),
         ),
-        "requests": requests,
+        **parts,
         "student": student,
         "guardians": guardians,
         "spells": spells,

@@ -9,8 +9,7 @@ class TransfersConfig(AppConfig):
     verbose_name = _("Status changes")
 
     def ready(self):
-        from transfers import (  # noqa: F401  (register the audit event types)
-            events,
-            reminders,  # noqa: F401  (the status changes' reminder source)
-            transfer_forms,
-        )
+        import transfers.home  # noqa: F401  (what the status changes add to the home page)
+        import transfers.record_parts  # noqa: F401  (what they add to a pupil's page)
+        import transfers.reminders  # noqa: F401  (the status changes' reminder source)
+        from transfers import events, transfer_forms  # noqa: F401  (register the audit event types)

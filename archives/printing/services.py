@@ -38,6 +38,7 @@ from archives.selectors import can_print
 from archives.services import ArchiveRefused, ensure_archive, record
 from audit.history import acting_as
 from registry import pdf
+from registry.celery import enqueue
 from registry.roles import Role
 from registry.scoping import roles_at
 from students.identity import mask_id_number, mask_national_number, mask_phone
@@ -116,9 +117,7 @@ def start_print(user, *, archive=None, school_class=None, documents=(), reason, 
 
 def queue_rendering(job_pk):
     """Hand the job to the Celery task (run in-process when no broker is configured)."""
-    from archives.tasks import render_print_job_task
-
-    render_print_job_task.delay(job_pk)
+    enqueue("archives.tasks.render_print_job_task", job_pk)
 
 
 def requeue_if_stuck(job):

@@ -1,5 +1,6 @@
 """Organisation pages: each role's home page, a school, a class, an authority, the semester calendar.
-Views are the outer layer, so the home page may read the other apps' selectors.
+Layer rule: registry imports no app above it; what the apps above add to a home-page section (a queue of
+requests awaiting the user, …) they contribute through registry.organisation.home.
 
 Every lookup goes through registry.scoping, so an object outside the user's scope is a 404.
 """
@@ -10,53 +11,20 @@ from django.core.paginator import Paginator
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from registry.models import Notification, Semester
 from registry.notifications.services import mark_all_read, mark_read
+from registry.organisation.home import home_section
 from registry.roles import Role
 from registry.scoping import authorities_visible_to, classes_visible_to, grants_of, roles_at, schools_visible_to
-from students.rollcheck.services import current_semester
-from transfers.models import ChangeRequest
-from transfers.selectors import requests_awaiting, requests_visible_to
-
-
-def _home_section(user, grant):
-    section = {"grant": grant, "template": f"registry/home/{grant.role.value}.html"}
-    if grant.role == Role.OFFICER:
-        section["awaiting"] = (
-            requests_awaiting(user).select_related("request__student", "request__school").order_by("due_on", "pk")[:10]
-        )
-        section["schools"] = (
-            schools_visible_to(user).filter(authority=grant.authority).annotate(class_count=Count("classes"))
-        )
-    elif grant.role == Role.ADMINISTRATOR:
-        section["authority_count"] = authorities_visible_to(user).count()
-        section["school_count"] = schools_visible_to(user).count()
-    else:
-        section["class_count"] = grant.school.classes.count()
-        if grant.role in (Role.REGISTRAR, Role.HEADTEACHER):  # the sending school decides on a transfer
-            section["awaiting"] = (
-                requests_awaiting(user)
-                .filter(school=grant.school)
-                .select_related("request__student", "request__school")
-                .order_by("due_on", "pk")[:10]
-            )
-        section["semester"] = current_semester()
-        if grant.role == Role.REGISTRAR:
-            section["requests"] = (
-                requests_visible_to(user)
-                .filter(school=grant.school, state__in=ChangeRequest.OPEN_STATES)
-                .select_related("student")
-                .order_by("-submitted_at")[:20]
-            )
-    return section
 
 
 @login_required
 def home(request):
-    sections = [_home_section(request.user, grant) for grant in grants_of(request.user)]
+    sections = [home_section(request.user, grant) for grant in grants_of(request.user)]
     return render(request, "registry/home.html", {"sections": sections})
 
 
@@ -70,7 +38,7 @@ def school_detail(request, code):
         "is_registrar": Role.REGISTRAR in roles,
         "is_officer": Role.OFFICER in roles,
         "guest_pupils": school.guest_pupils.filter(ended_on__isnull=True).select_related("student", "host_class"),
-        "semester": current_semester(),
+        "semester": Semester.as_of(timezone.localdate()),
     }
     return render(request, "registry/school_detail.html", context)
 

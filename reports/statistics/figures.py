@@ -66,12 +66,6 @@ def on_register_q(day, prefix=""):
     )
 
 
-def semester_for(day):
-    """The semester containing `day`, else the latest one that ended before it (a holiday reports the term
-    just finished); None when no semester has started by then. One query."""
-    return Semester.objects.filter(starts_on__lte=day).order_by("-starts_on").first()
-
-
 def authority_schools(schools, authority):
     """Of `schools` (already scoped), those of `authority`: a town office's own, or every town's of a county."""
     return schools.filter(Q(authority=authority) | Q(authority__parent=authority))
@@ -157,7 +151,7 @@ def figures(schools, day) -> Figures:
     """The figures of `schools` (a queryset, already scoped) as of `day`, in seven queries."""
     ids = schools.order_by().values("pk")
     end = end_of(day)
-    semester = semester_for(day)
+    semester = Semester.as_of(day)
     school_rows = _schools(schools, semester, day, end)
     by_grade, by_school, by_school_grade = defaultdict(Counts), defaultdict(Counts), defaultdict(Counts)
     total = Counts()

@@ -27,12 +27,8 @@ def _unsigned(today):
     """The semester that started at least ROLL_CHECK_DUE_DAYS days ago and has not ended, and the schools with
     pupils on their register whose reconciliation of it is not signed or received (`roll_check_state`: None
     when not started)."""
-    semester = (
-        Semester.objects.filter(starts_on__lte=today - timedelta(days=ROLL_CHECK_DUE_DAYS), ends_on__gte=today)
-        .order_by("-starts_on")
-        .first()
-    )
-    if semester is None:
+    semester = Semester.containing(today)
+    if semester is None or semester.starts_on > today - timedelta(days=ROLL_CHECK_DUE_DAYS):
         return None, []
     checks = RollCheck.objects.filter(school=OuterRef("pk"), semester=semester)
     done = checks.filter(state__in=[RollCheck.State.SIGNED, RollCheck.State.RECEIVED])

@@ -16,7 +16,6 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from audit.history import acting_as
-from registry.models import Semester
 from registry.roles import Role
 from registry.scoping import acts_for_authority, roles_at
 from students import events
@@ -318,15 +317,6 @@ def reopen_roll_check(check, *, actor, reason):
         check.save(update_fields=["state", "received_at"])
         events.roll_check_changed(check, actor=actor, step="reopened", reason=reason.strip())
     return check
-
-
-def current_semester(today=None):
-    """The semester containing today, else the latest one that has started (the one to reconcile)."""
-    today = today or timezone.localdate()
-    return (
-        Semester.objects.filter(starts_on__lte=today, ends_on__gte=today).first()
-        or Semester.objects.filter(starts_on__lte=today).order_by("-starts_on").first()
-    )
 
 
 def current_signature(check):
