@@ -2,10 +2,26 @@
 
 from datetime import datetime, time
 
+from django.db.models import Q
 from django.utils import timezone
 
 from registry.scoping import schools_visible_to
 from students.models import EnrolmentSpell, Student
+
+
+def on_register_q(day, prefix=""):
+    """The one rule of "on the register on `day`": an enrolment spell started by then and not ended by then
+    (a spell ending on `day` is off the register that day). `prefix` reaches spells through a relation
+    ("spells__"); `day` may be an expression (OuterRef)."""
+    return Q(**{f"{prefix}started_on__lte": day}) & (
+        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": day})
+    )
+
+
+def on_register(school, day):
+    """The enrolment spells of `school` on its register on `day`: the register as it stood that day (not
+    scoped to a user: the callers have scoped the school)."""
+    return EnrolmentSpell.objects.filter(on_register_q(day), school=school)
 
 
 def open_spells_visible_to(user):

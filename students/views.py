@@ -3,13 +3,13 @@
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.timeline import EVENTS_SHOWN, event_timeline, events_about, history_timeline, merge_timelines
+from registry.downloads import xlsx_response
 from registry.roles import Role
 from registry.scoping import grants_of, roles_at, schools_visible_to
 from students import services
@@ -47,10 +47,7 @@ def pupil_export(request):
     content = services.export_pupil_list(
         spells, actor=request.user, scope=scope, filters=request.GET.dict(), request=request
     )
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    filename = f"pupils-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(content, f"pupils-{timezone.localdate():%Y%m%d}.xlsx")
 
 
 def _pupil_page(request, pk, *, reveal_form=None, revealed=False):

@@ -5,13 +5,14 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import FileResponse, HttpResponse
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.timeline import EVENTS_SHOWN, event_timeline, events_about, history_timeline, merge_timelines
+from registry.downloads import xlsx_response
 from registry.organisation.working_days import WorkingDayCalendar
 from registry.scoping import grants_of, schools_visible_to
 from students.selectors import students_visible_to
@@ -25,8 +26,6 @@ from transfers.models import ApprovalStep, ChangeRequest, Evidence, ImportJob
 from transfers.registration import amend_registration, register_pupil
 from transfers.selectors import possible_duplicates, requests_awaiting, requests_visible_to
 from transfers.timeline import request_timeline, requests_for_timeline
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 def _registration_page(request, school, form, formset, change_request=None):
@@ -81,9 +80,7 @@ def _registrar_school(request, code):
 @login_required
 def registration_template(request, code):
     _registrar_school(request, code)
-    response = HttpResponse(build_template(), content_type=XLSX)
-    response["Content-Disposition"] = 'attachment; filename="xinsheng-daoru-muban.xlsx"'
-    return response
+    return xlsx_response(build_template(), "xinsheng-daoru-muban.xlsx")
 
 
 @login_required

@@ -5,7 +5,7 @@ reconciliation — all as of one chosen day.
 
 Everything is counted from the records as they stood that day, never from stored counters, so a past day
 gives the same figures later: a pupil is on a school's register when an enrolment spell of that school had
-started and not yet ended (as students.roll_checks.on_register counts); a request's outcome is the one it had
+started and not yet ended (students.selectors.on_register); a request's outcome is the one it had
 by the end of the day (closed_at); a reconciliation's state is read from its history. The pupil's own
 attributes (sex, flags, ethnicity) are the record's current values.
 
@@ -27,7 +27,7 @@ from django.utils.translation import gettext_lazy
 from registry.models import SchoolClass, Semester
 from students import codes
 from students.models import EnrolmentSpell, RollCheck
-from students.rollcheck.services import on_register
+from students.selectors import on_register, on_register_q
 from transfers.models import ApprovalStep, ChangeRequest
 
 NOT_STARTED = "not_started"
@@ -57,13 +57,6 @@ def end_of(day):
 
 def start_of(day):
     return timezone.make_aware(datetime.combine(day, time.min))
-
-
-def on_register_q(day, prefix=""):
-    """Spells on the register on `day` (the condition of students.roll_checks.on_register)."""
-    return Q(**{f"{prefix}started_on__lte": day}) & (
-        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": day})
-    )
 
 
 def authority_schools(schools, authority):

@@ -9,6 +9,7 @@ from django.http import Http404, HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
+from registry.downloads import xlsx_response
 from registry.roles import Role
 from registry.scoping import authorities_visible_to, grants_of, schools_visible_to
 from reports.statistics import events as statistics_events
@@ -17,7 +18,6 @@ from reports.statistics import figures as statistics
 from reports.statistics import tables as statistics_tables
 from reports.statistics.forms import StatisticsDateForm
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ALL_TABLES = "all"
 
 
@@ -110,9 +110,7 @@ def _export(request, scope, schools, table, *, town):
     )
     rows = sum(len(chosen_table) for chosen_table in chosen)
     statistics_events.statistics_exported(scope, actor=request.user, table=table, on=day, rows=rows, request=request)
-    response = HttpResponse(content, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="statistics-{scope.code}-{table}-{day:%Y%m%d}.xlsx"'
-    return response
+    return xlsx_response(content, f"statistics-{scope.code}-{table}-{day:%Y%m%d}.xlsx")
 
 
 @login_required

@@ -8,14 +8,13 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
+from registry.downloads import xlsx_response
 from registry.models import Semester
 from registry.scoping import authorities_visible_to, schools_visible_to
 from students.models import RollCheck
 from students.rollcheck import events as roll_check_events
 from students.rollcheck import reports as roll_check_reports
 from students.rollcheck.services import current_signature
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -85,7 +84,5 @@ def town_roll_checks_export(request, pk):
     roll_check_events.roll_checks_exported(
         authority, actor=request.user, semester=semester, rows=len(overview.rows), request=request
     )
-    response = HttpResponse(content, content_type=XLSX)
     filename = f"roll-checks-{authority.code}-{semester.school_year}-{semester.term}-{timezone.localdate():%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+    return xlsx_response(content, filename)

@@ -17,7 +17,7 @@ from openpyxl import Workbook
 
 from registry import pdf
 from students.models import RollCheck, RollCheckClass, RollCheckSignature, RollDiscrepancy
-from students.rollcheck.services import on_register
+from students.selectors import on_register
 
 PDF_TEMPLATE = "students/roll_check_pdf.html"
 NOT_STARTED = "not_started"

@@ -20,18 +20,12 @@ from registry.roles import Role
 from registry.scoping import acts_for_authority, roles_at
 from students import events
 from students.identity import mask_national_number
-from students.models import EnrolmentSpell, RollCheck, RollCheckClass, RollCheckSignature, RollDiscrepancy
+from students.models import RollCheck, RollCheckClass, RollCheckSignature, RollDiscrepancy
+from students.selectors import on_register
 
 
 class RollCheckRefused(Exception):
     """A rule of the reconciliation refuses the step; the message says which."""
-
-
-def on_register(school, day):
-    """The enrolment spells of `school` open on `day`: the register as it stood that day."""
-    return EnrolmentSpell.objects.filter(school=school, started_on__lte=day).filter(
-        Q(ended_on__isnull=True) | Q(ended_on__gt=day)
-    )
 
 
 @dataclass
