@@ -16,7 +16,8 @@ from PIL import Image
 from pypdf import PdfReader
 
 from archives.models import ArchiveCopy, ArchiveDocument, ArchiveFile, PrintJob, RegisterEntry
-from archives.printing.services import css_content, css_string, file_name, render_print_job, start_print
+from archives.printing.bundle import css_content, css_string
+from archives.printing.services import file_name, render_print_job, start_print
 from archives.services import ArchiveRefused, ensure_archive
 from audit.models import Event
 from students.identity import mask_id_number, mask_phone
