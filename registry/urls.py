@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from registry.notifications import views as notification_views
 from registry.organisation import views
 
 urlpatterns = [
@@ -20,9 +21,9 @@ urlpatterns = [
     path("schools/<str:code>/classes/<int:pk>/", views.class_detail, name="class_detail"),
     path("authorities/<int:pk>/", views.authority_detail, name="authority_detail"),
     path("semesters/", views.semester_list, name="semester_list"),
-    path("notifications/", views.notification_list, name="notifications"),
-    path("notifications/<int:pk>/read/", views.notification_read, name="notification_read"),
-    path("notifications/read-all/", views.notification_read_all, name="notifications_read_all"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/read/", notification_views.notification_read, name="notification_read"),
+    path("notifications/read-all/", notification_views.notification_read_all, name="notifications_read_all"),
     path("pupils/", include("students.urls")),
     path("", include("students.rollcheck.urls")),
     path("", include("transfers.urls")),

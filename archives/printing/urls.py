@@ -1,3 +1,5 @@
+"""Addresses of printing and the print register (included by registry.urls; names unchanged)."""
+
 from django.urls import path
 
 from archives.printing import views as print_views

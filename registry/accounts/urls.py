@@ -1,3 +1,5 @@
+"""Addresses of the account pages (included under accounts/ by registry.urls)."""
+
 from django.urls import path
 
 from registry.accounts import views as account_views

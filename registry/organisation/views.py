@@ -7,16 +7,11 @@ Every lookup goes through registry.scoping, so an object outside the user's scop
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.db.models import Count
-from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
 
-from registry.models import Notification, Semester
-from registry.notifications.services import mark_all_read, mark_read
+from registry.models import Semester
 from registry.organisation.home import home_section
 from registry.roles import Role
 from registry.scoping import authorities_visible_to, classes_visible_to, grants_of, roles_at, schools_visible_to
@@ -72,35 +67,3 @@ def semester_list(request):
         raise PermissionDenied
     semesters = Semester.objects.prefetch_related("transfer_windows")
     return render(request, "registry/semester_list.html", {"semesters": semesters})
-
-
-@login_required
-def notification_list(request):
-    """The user's own reminders, newest first; unread ones stand out. Every signed-in user has an inbox."""
-    page = Paginator(Notification.objects.filter(recipient=request.user), 25).get_page(request.GET.get("page"))
-    return render(request, "registry/notifications.html", {"page": page, "notifications": page.object_list})
-
-
-def _back_to_inbox(request):
-    page = request.POST.get("page", "")
-    return redirect(f"{reverse('notifications')}?page={page}" if page.isdigit() else reverse("notifications"))
-
-
-@login_required
-@require_POST
-def notification_read(request, pk):
-    """Mark one of the user's own notifications read (anyone else's is a 404); with `open`, go on to the page
-    it is about."""
-    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
-    mark_read(notification)
-    link = notification.link
-    if request.POST.get("open") and link and url_has_allowed_host_and_scheme(link, allowed_hosts=None):
-        return redirect(link)
-    return _back_to_inbox(request)
-
-
-@login_required
-@require_POST
-def notification_read_all(request):
-    mark_all_read(request.user)
-    return _back_to_inbox(request)

@@ -1,3 +1,6 @@
+"""`manage.py demo`: the demo town, built from every app's demo module (organisation, pupils, pending
+registrations). It lives in the top layer because it composes all the apps below."""
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
