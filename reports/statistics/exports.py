@@ -1,7 +1,7 @@
 """The statistics on paper and in Excel: any of a page's tables as a workbook (one sheet each, every sheet with
 a header block saying whose figures, as of which day, which semester, who exported them and when), and the
 town's semester summary as a PDF (the quarterly report to the county bureau: totals, the schools, the
-changes by kind, the reconciliations). Built from transfers.statistics' tables, so paper, Excel and page show
+changes by kind, the reconciliations). Built from reports.statistics.tables, so paper, Excel and page show
 the same numbers. Nothing here writes to the database."""
 
 from io import BytesIO
@@ -33,7 +33,7 @@ def header_block(scope, *, day, semester, exported_by, title):
 
 
 def workbook(tables, *, scope, day, semester, exported_by) -> bytes:
-    """`tables` (transfers.statistics_tables.Table) as .xlsx bytes, one sheet each."""
+    """`tables` (reports.statistics.tables.Table) as .xlsx bytes, one sheet each."""
     book = Workbook()
     book.remove(book.active)
     bold = Font(bold=True)

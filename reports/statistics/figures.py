@@ -10,7 +10,7 @@ by the end of the day (closed_at); a reconciliation's state is read from its his
 attributes (sex, flags, ethnicity) are the record's current values.
 
 `figures(schools, day)` reads in seven queries whatever the number of pupils, classes, schools or requests
-(aggregation in the database: conditional counts, values() + annotate); transfers.statistics_tables turns them
+(aggregation in the database: conditional counts, values() + annotate); reports.statistics.tables turns them
 into the tables and charts that pages, workbooks and the PDF show. Nothing here writes.
 """
 

@@ -1,4 +1,4 @@
-"""The statistics as tables and charts: transfers.statistics' figures turned into the tables a page shows, exports
+"""The statistics as tables and charts: reports.statistics.figures' figures turned into the tables a page shows, exports
 to Excel and prints (one definition, so page, workbook and paper show the same numbers), the headline numbers,
 and the data of the charts drawn beside their tables. Nothing here reads the database."""
 

@@ -1,7 +1,7 @@
 """The statistics pages: a school's (its staff, its town's officers, administrators) and an authority's with
 its per-school breakdown (its officers, administrators), as of a chosen day (GET `on`, default today); every
 table's Excel export and the town's semester summary in PDF, each logged in the audit trail. Anything outside
-the user's scope is a 404 (registry.scoping). Thin: the figures come from transfers.statistics."""
+the user's scope is a 404 (registry.scoping). Thin: the figures come from reports.statistics.figures."""
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied

@@ -1,4 +1,4 @@
-"""Forms of the roll reconciliation page; they check input, the services in students.roll_checks act."""
+"""Forms of the roll reconciliation page; they check input, the services in students.rollcheck.services act."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _

@@ -1,6 +1,6 @@
 """The school's semester roll reconciliation page: the registrar counts and names the differences and
 submits; the headteacher reviews the whole school and signs; the town office receives or reopens. Thin:
-each POST calls one service of students.roll_checks and comes back to the page with its message."""
+each POST calls one service of students.rollcheck.services and comes back to the page with its message."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required

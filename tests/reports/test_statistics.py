@@ -1,4 +1,4 @@
-"""The statistics figures (transfers.statistics) against direct counts: pupils on the register by school, grade
+"""The statistics figures (reports.statistics.figures) against direct counts: pupils on the register by school, grade
 and sex for every day around a mid-semester transfer, the national flags, oversized classes, status changes by
 kind and outcome with their approval times and late steps, pending registrations, the reconciliation's state as
 of a day; a fixed number of queries whatever the size; and the scope of the pages."""

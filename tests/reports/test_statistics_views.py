@@ -1,4 +1,4 @@
-"""The statistics pages (transfers.statistics_views): the date field, the charts' data beside their tables, bad
+"""The statistics pages (reports.statistics.views): the date field, the charts' data beside their tables, bad
 dates; every table's Excel export with its header block and rows, logged with its row count; the town's
 semester summary PDF (read back with pypdf), logged; the navigation entry."""
 

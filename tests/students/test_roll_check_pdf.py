@@ -1,4 +1,4 @@
-"""The PDF of a signed roll reconciliation (students.roll_check_report_views.roll_check_pdf): drawn from the
+"""The PDF of a signed roll reconciliation (students.rollcheck.report_views.roll_check_pdf): drawn from the
 signature's frozen snapshot, a download for the school's staff and its town office, logged; no PDF without a
 valid signature."""
 

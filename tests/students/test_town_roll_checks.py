@@ -1,4 +1,4 @@
-"""The town office's overview of the semester roll reconciliations (students.roll_check_report_views:
+"""The town office's overview of the semester roll reconciliations (students.rollcheck.report_views:
 town_roll_checks and its Excel export): every school of the authority with its state and totals counted
 from enrolment spells, for the authority's officers only, in a fixed number of queries."""
 
