@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 
 from registry.models import Notification, Semester
 from registry.notifications import mark_all_read, mark_read
-from registry.roles import Role
-from registry.scoping import authorities_visible_to, classes_visible_to, grants_of, roles_at, schools_visible_to
+from registry.roles import Role, holds
+from registry.scoping import authorities_visible_to, classes_visible_to, grants_of, schools_visible_to
 from students.roll_checks import current_semester
 from transfers.models import ChangeRequest
 from transfers.selectors import requests_awaiting, requests_visible_to
@@ -36,7 +36,7 @@ def _home_section(user, grant):
         section["school_count"] = schools_visible_to(user).count()
     else:
         section["class_count"] = grant.school.classes.count()
-        if grant.role in (Role.REGISTRAR, Role.HEADTEACHER):  # the sending school decides on a transfer
+        if holds(grant.role, "request.decide_as_school"):  # the sending school decides on a transfer
             section["awaiting"] = (
                 requests_awaiting(user)
                 .filter(school=grant.school)
@@ -44,7 +44,7 @@ def _home_section(user, grant):
                 .order_by("due_on", "pk")[:10]
             )
         section["semester"] = current_semester()
-        if grant.role == Role.REGISTRAR:
+        if holds(grant.role, "request.initiate"):
             section["requests"] = (
                 requests_visible_to(user)
                 .filter(school=grant.school, state__in=ChangeRequest.OPEN_STATES)
@@ -63,12 +63,9 @@ def home(request):
 @login_required
 def school_detail(request, code):
     school = get_object_or_404(schools_visible_to(request.user).select_related("authority"), code=code)
-    roles = roles_at(request.user, school)
     context = {
         "school": school,
         "classes": school.classes.all(),
-        "is_registrar": Role.REGISTRAR in roles,
-        "is_officer": Role.OFFICER in roles,
         "guest_pupils": school.guest_pupils.filter(ended_on__isnull=True).select_related("student", "host_class"),
         "semester": current_semester(),
     }
@@ -83,7 +80,6 @@ def class_detail(request, code, pk):
     context = {
         "school_class": school_class,
         "school": school_class.school,
-        "is_archivist": Role.ARCHIVIST in roles_at(request.user, school_class.school),
     }
     return render(request, "registry/class_detail.html", context)
 

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from registry.models import Semester
-from registry.scoping import acts_for_authority, schools_visible_to
+from registry.scoping import schools_visible_to
 from students import roll_checks as services
 from students.models import RollCheck, RollDiscrepancy
 from students.roll_check_forms import AbsentForm, ExplainForm, StepForm, UnregisteredForm
@@ -56,8 +56,7 @@ def roll_check(request, code, semester):
         except RollCheckRefused as refusal:
             messages.error(request, str(refusal))
         return redirect("roll_check", code, semester.pk)
-    context = {"school": school, "semester": semester, "check": check, "is_registrar": is_registrar,
-               "is_headteacher": is_headteacher, "is_officer": acts_for_authority(user, school.authority)}  # fmt: skip
+    context = {"school": school, "semester": semester, "check": check}
     if check is not None:
         editing = is_registrar and check.state == RollCheck.State.DRAFT
         rolls = services.class_rolls(check, with_pupils=editing)
