@@ -13,9 +13,10 @@ from django.views.decorators.http import require_POST
 from registry.models import Semester
 from registry.scoping import schools_visible_to
 from students import roll_checks as services
-from students.models import RollCheck, RollDiscrepancy
+from students.models import RollCheck
 from students.roll_check_forms import AbsentForm, ExplainForm, StepForm, UnregisteredForm
 from students.roll_checks import RollCheckRefused
+from students.selectors import discrepancies_visible_to, roll_checks_visible_to
 
 STEPS = {
     "submit": (services.submit_roll_check, gettext_lazy("Submitted to the headteacher.")),
@@ -30,9 +31,7 @@ STEPS_WITH_REASON = {
 
 def _check(request, pk):
     return get_object_or_404(
-        RollCheck.objects.filter(school__in=schools_visible_to(request.user).values("pk")).select_related(
-            "school__authority", "semester"
-        ),
+        roll_checks_visible_to(request.user).select_related("school__authority", "semester"),
         pk=pk,
     )
 
@@ -153,8 +152,7 @@ def unregistered(request, pk):
 @require_POST
 def discrepancy(request, pk):
     found = get_object_or_404(
-        RollDiscrepancy.objects.filter(reconciliation__school__in=schools_visible_to(request.user).values("pk"))
-        .select_related("reconciliation__school", "reconciliation__semester"),
+        discrepancies_visible_to(request.user).select_related("reconciliation__school", "reconciliation__semester"),
         pk=pk,
     )  # fmt: skip
     check = found.reconciliation
