@@ -14,7 +14,7 @@ from audit.export import events_workbook
 from audit.forms import EventFilterForm
 from audit.selectors import events_in_scope
 from registry.models import Authority, School
-from registry.scoping import can, officer_authorities
+from registry.scoping import can_anywhere, officer_authorities
 
 PAGE_SIZE = 50
 
@@ -22,7 +22,7 @@ PAGE_SIZE = 50
 def _scope(user):
     """(schools to choose from, events the user may read, the scope's name); PermissionDenied for anyone
     who is neither an administrator nor a town officer."""
-    if not can(user, "audit.search"):
+    if not can_anywhere(user, "audit.search"):
         raise PermissionDenied
     if user.is_superuser:
         return School.objects.all(), events_in_scope(), _("all schools")

@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.notifications import unread_count
 from registry.roles import holds
-from registry.scoping import can, grants_of
+from registry.scoping import can_anywhere, grants_of
 
 
 def navigation(request):
@@ -36,7 +36,7 @@ def navigation(request):
         items.append((_("Pupils"), reverse("pupil_list")))
         items.append((_("Semesters"), reverse("semester_list")))
         items.append((_("Statistics"), reverse("statistics")))
-    if can(user, "audit.search"):
+    if can_anywhere(user, "audit.search"):
         items.append((_("Audit log"), reverse("audit_search")))
     if user.is_superuser:
         items.append((_("System administration"), reverse("admin:index")))

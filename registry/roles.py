@@ -50,7 +50,7 @@ class Grant:
 # Every right that depends on a role. A right is held at a scope (registry.scoping.can): at a school, by the
 # roles the user holds there (its staff's roles; OFFICER for its town's officers and those above;
 # ADMINISTRATOR anywhere); at an authority, by OFFICER for its officers and those above it (and
-# ADMINISTRATOR); with no scope, by any role the user holds anywhere.
+# ADMINISTRATOR); for a page without a scope (registry.scoping.can_anywhere), by any role held anywhere.
 CAPABILITIES: dict[str, frozenset[Role]] = {
     # 学籍异动: the school enters and submits, amends, withdraws; graduation and promotion (镇制度 三, 四)
     "request.initiate": frozenset({Role.REGISTRAR}),

@@ -104,17 +104,23 @@ def roles_at(user, school) -> set[Role]:
     return roles
 
 
-def can(user, capability, scope=None) -> bool:
+def can(user, capability, scope) -> bool:
     """Whether the user holds `capability` (registry.roles.CAPABILITIES) at `scope`: at a School through the
     roles they act for it with (roles_at: its staff, its town's officers, administrators); at an Authority
-    as an officer of it or of one above it, or as an administrator; with no scope, through any role they
-    hold anywhere. The one question every write right and role-gated page asks."""
+    as an officer of it or of one above it, or as an administrator. No scope (None) holds nothing. The one
+    question every write right and role-gated page asks."""
     allowed = CAPABILITIES[capability]
     if scope is None:
-        return any(grant.role in allowed for grant in grants_of(user))
+        return False
     if isinstance(scope, Authority):
         return bool(_roles_at_authority(user, scope) & allowed)
     return bool(roles_at(user, scope) & allowed)
+
+
+def can_anywhere(user, capability) -> bool:
+    """Whether the user holds `capability` through any role they hold anywhere (pages with no school or
+    authority in their address, such as the audit search)."""
+    return any(grant.role in CAPABILITIES[capability] for grant in grants_of(user))
 
 
 def schools_where(user, capability) -> list:

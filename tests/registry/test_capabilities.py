@@ -7,7 +7,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 
 from registry.roles import Role
-from registry.scoping import can, schools_where
+from registry.scoping import can, can_anywhere, schools_where
 from registry.services import grant_role
 
 
@@ -41,13 +41,14 @@ def test_at_an_authority_its_officers_and_those_above_it_decide(world):
 
 
 def test_with_no_scope_any_role_held_anywhere_counts(world):
-    assert can(world.users["officer"], "audit.search")
-    assert can(world.users["administrator"], "audit.search")
-    assert not can(world.users["registrar"], "audit.search")
+    assert can_anywhere(world.users["officer"], "audit.search")
+    assert can_anywhere(world.users["administrator"], "audit.search")
+    assert not can_anywhere(world.users["registrar"], "audit.search")
+    assert not can(world.users["administrator"], "audit.search", None)  # no scope is not "anywhere"
     assert schools_where(world.users["headteacher"], "archive.decide_access") == [world.school_a]
     assert schools_where(world.users["officer"], "archive.decide_access") == []  # officers are no school's staff
     with pytest.raises(KeyError):
-        can(world.users["administrator"], "archive.destroy")  # a right the table does not name
+        can_anywhere(world.users["administrator"], "archive.destroy")  # a right the table does not name
 
 
 def _render(source, user, **context):
