@@ -1,22 +1,16 @@
-"""Read-only helpers of the archive pages (no writes): the lists of the archive page, how a viewer reads an
-archive (holder, former school's read-only copy, approved access), and the look-up of another school's
-pupil for an access request. Visibility itself stays in archives.selectors."""
+"""Read-only helpers of the archive pages (no writes): the lists of the archive page and the look-up of
+another school's pupil for an access request. Which archive a user reads, and how, is the one rule of
+archives.selectors; these lists are built on it."""
 
-from dataclasses import dataclass
-
-from django.db.models import Exists, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models import F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
-from django.utils import timezone
 
-from archives.models import AccessRequest, ArchiveCopy, ArchiveDocument, ArchiveFile
+from archives.models import AccessRequest, ArchiveFile
+from archives.selectors import holding_schools
 from registry.models import School
-from registry.roles import Role
-from registry.scoping import grants_of, schools_visible_to
+from registry.scoping import schools_where
 from students.forms import PupilFilterForm
 from students.models import EnrolmentSpell, Student
-
-DECIDERS = {Role.REGISTRAR, Role.HEADTEACHER}
-REQUESTERS = {Role.ARCHIVIST, Role.REGISTRAR, Role.HEADTEACHER}
 
 
 def _last_spell(field):
@@ -38,7 +32,7 @@ def held_archives(user, *, query="", school_class=None):
         archive_pk=F("archive__pk"),
         last_spell=_last_spell("pk"),
         holding=Coalesce(F("archive__school"), _last_spell("school"), output_field=IntegerField()),
-    ).filter(holding__in=schools_visible_to(user).values("pk"))
+    ).filter(holding__in=holding_schools(user))
     if query:
         pupils = pupils.filter(pk__in=matching_pupils(query))
     if school_class is not None:
@@ -60,7 +54,7 @@ def with_spells_and_schools(rows):
 
 def copies_visible_to(user, *, query=""):
     """Archives a school in the user's scope handed over and keeps a read-only copy of."""
-    schools = schools_visible_to(user).values("pk")
+    schools = holding_schools(user)
     archives = (
         ArchiveFile.objects.filter(copies__school__in=schools)
         .exclude(school__in=schools)
@@ -80,7 +74,7 @@ def own_access_requests(user):
 
 def access_requests_to_decide(user):
     """Pending access requests to archives held by a school where the user is registrar or headteacher."""
-    schools = {grant.school.pk for grant in grants_of(user) if grant.role in DECIDERS and grant.school}
+    schools = [school.pk for school in schools_where(user, "archive.decide_access")]
     return (
         AccessRequest.objects.filter(state=AccessRequest.State.PENDING, archive__school__in=schools)
         .select_related("archive__student", "archive__school", "requesting_school", "requested_by")
@@ -90,66 +84,7 @@ def access_requests_to_decide(user):
 
 def requesting_schools(user):
     """The schools for which the user may ask to read another school's archive."""
-    schools = []
-    for grant in grants_of(user):
-        if grant.role in REQUESTERS and grant.school is not None and grant.school not in schools:
-            schools.append(grant.school)
-    return schools
-
-
-@dataclass(frozen=True)
-class Reading:
-    """How the user reads an archive: as the holder's side (its staff, its town's officers, administrators),
-    from a read-only copy their school kept, or through an approved access request."""
-
-    holder: bool
-    copy: ArchiveCopy | None = None
-    access: AccessRequest | None = None
-
-    @property
-    def read_only_since(self):
-        return self.copy.since if self.copy else None
-
-    @property
-    def why(self):
-        return self.access.reason if self.access else ""
-
-
-def reading_of(user, archive) -> Reading:
-    schools = schools_visible_to(user)
-    if schools.filter(pk=archive.school_id).exists():
-        return Reading(holder=True)
-    copy = archive.copies.filter(school__in=schools.values("pk")).select_related("school").first()
-    if copy is not None:
-        return Reading(holder=False, copy=copy)
-    access = (
-        AccessRequest.objects.filter(
-            archive=archive, requested_by=user.pk, state=AccessRequest.State.APPROVED, valid_until__gt=timezone.now()
-        )
-        .order_by("-valid_until")
-        .first()
-    )
-    return Reading(holder=False, access=access)
-
-
-def documents_visible_to(user):
-    """Documents of the archives the user may read. A former school's read-only copy holds the documents as
-    they were when the archive was handed over; what the new school adds later is not in it."""
-    schools = schools_visible_to(user).values("pk")
-    granted = AccessRequest.objects.filter(
-        requested_by=user.pk, state=AccessRequest.State.APPROVED, valid_until__gt=timezone.now()
-    ).values("archive")
-    copied = ArchiveCopy.objects.filter(
-        archive=OuterRef("archive"), school__in=schools, since__gte=OuterRef("added_at")
-    )
-    return ArchiveDocument.objects.filter(Q(archive__school__in=schools) | Q(archive__in=granted) | Exists(copied))
-
-
-def documents_of(archive, reading):
-    documents = archive.documents.select_related("superseded_by", "added_by")
-    if reading.copy is not None:
-        documents = documents.filter(added_at__lte=reading.copy.since)
-    return documents
+    return schools_where(user, "archive.request_access")
 
 
 def pupil_for_access(number, *, own_schools):

@@ -14,8 +14,7 @@ from archives import events
 from archives.models import AccessRequest, ArchiveCopy, ArchiveDocument, ArchiveFile, HandOver, Loan, RegisterEntry
 from archives.selectors import can_decide_access, can_manage
 from audit.history import acting_as
-from registry.roles import Role
-from registry.scoping import roles_at
+from registry.scoping import can
 from transfers.kinds import ChangeRefused
 from transfers.models import ChangeRequest
 
@@ -165,7 +164,7 @@ def return_loan(loan, *, actor, returned_on=None):
 
 def send_paper(hand_over, *, actor):
     """The old school records that the paper file left (its archivist or registrar)."""
-    if not roles_at(actor, hand_over.from_school) & {Role.ARCHIVIST, Role.REGISTRAR}:
+    if not can(actor, "archive.manage", hand_over.from_school):
         raise PermissionDenied
     with transaction.atomic(), acting_as(actor, reason="paper file sent"):
         won = HandOver.objects.filter(pk=hand_over.pk, sent_at__isnull=True).update(
@@ -178,7 +177,7 @@ def send_paper(hand_over, *, actor):
 
 def receive_paper(hand_over, *, actor):
     """The new school records that the paper file arrived (after it was sent)."""
-    if not roles_at(actor, hand_over.to_school) & {Role.ARCHIVIST, Role.REGISTRAR}:
+    if not can(actor, "archive.manage", hand_over.to_school):
         raise PermissionDenied
     if hand_over.sent_at is None:
         raise ArchiveRefused(_("The old school has not recorded sending the paper file yet."))
@@ -193,7 +192,7 @@ def receive_paper(hand_over, *, actor):
 
 def request_access(archive, *, actor, school, reason):
     """A user of another school asks to read the archive (查阅登记)."""
-    if not roles_at(actor, school) & {Role.ARCHIVIST, Role.REGISTRAR, Role.HEADTEACHER}:
+    if not can(actor, "archive.request_access", school):
         raise PermissionDenied
     if school.pk == archive.school_id:
         raise ArchiveRefused(_("This archive is your school's; no request is needed."))

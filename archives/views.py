@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from archives import queries, services
+from archives import queries, selectors, services
 from archives.forms import (
     AccessDecisionForm,
     AccessLookupForm,
@@ -32,12 +32,10 @@ from archives.forms import (
 from archives.models import AccessRequest, ArchiveDocument, HandOver, Loan
 from archives.selectors import archives_visible_to, can_decide_access, can_manage, can_print
 from archives.services import ArchiveRefused
-from registry.roles import Role
-from registry.scoping import classes_visible_to, grants_of, roles_at, schools_visible_to
+from registry.scoping import can, classes_visible_to, grants_of
 from students.selectors import students_visible_to
 
 PAGE_SIZE = 50
-PAPER_KEEPERS = {Role.ARCHIVIST, Role.REGISTRAR}
 
 
 def _visible_archives(user):
@@ -92,11 +90,11 @@ def archive_detail(request, pk):
 
 def _hand_over_actions(user, hand_overs):
     for hand_over in hand_overs:
-        hand_over.can_send = hand_over.sent_at is None and bool(roles_at(user, hand_over.from_school) & PAPER_KEEPERS)
+        hand_over.can_send = hand_over.sent_at is None and can(user, "archive.manage", hand_over.from_school)
         hand_over.can_receive = (
             hand_over.sent_at is not None
             and hand_over.received_at is None
-            and bool(roles_at(user, hand_over.to_school) & PAPER_KEEPERS)
+            and can(user, "archive.manage", hand_over.to_school)
         )
     return hand_overs
 
@@ -104,9 +102,9 @@ def _hand_over_actions(user, hand_overs):
 def _archive_page(request, archive, **bound):
     """The archive as the user may read it; `bound` are forms posted with errors, shown again."""
     user = request.user
-    reading = queries.reading_of(user, archive)
+    reading = selectors.reading_of(user, archive)
     services.record_view(archive, user=user, reading=reading, request=request)
-    documents = list(queries.documents_of(archive, reading))
+    documents = list(selectors.documents_of(archive, reading))
     manage = can_manage(user, archive)
     context = {
         "archive": archive,
@@ -120,7 +118,9 @@ def _archive_page(request, archive, **bound):
         "access_requests": [],
     }
     if reading.holder or reading.copy:
-        hand_overs = archive.hand_overs.select_related("from_school", "to_school", "sent_by", "received_by")
+        hand_overs = selectors.hand_overs_of(archive, reading).select_related(
+            "from_school", "to_school", "sent_by", "received_by"
+        )
         context["hand_overs"] = _hand_over_actions(user, list(hand_overs))
     if reading.holder:
         context["loans"] = list(archive.loans.select_related("recorded_by").order_by("-taken_on", "-pk"))
@@ -153,12 +153,12 @@ def _archive_page(request, archive, **bound):
 def document_download(request, pk):
     """An archive document, only as a download (never shown inline), written in the register."""
     visible = (
-        queries.documents_visible_to(request.user)
+        selectors.documents_visible_to(request.user)
         .exclude(file="")
         .select_related("archive__school", "archive__student")
     )
     document = get_object_or_404(visible, pk=pk)
-    reading = queries.reading_of(request.user, document.archive)
+    reading = selectors.reading_of(request.user, document.archive)
     services.record_download(document, user=request.user, reading=reading, request=request)
     extension = os.path.splitext(document.file.name)[1]
     filename = document.title.replace("/", "_").replace("\\", "_") + extension
@@ -351,7 +351,7 @@ def _request_access(request, form, student):
 @require_POST
 def access_decide(request, pk):
     """The holding school's registrar or headteacher approves (for a limited time) or refuses a request."""
-    held = AccessRequest.objects.filter(archive__school__in=schools_visible_to(request.user).values("pk"))
+    held = AccessRequest.objects.filter(archive__school__in=selectors.holding_schools(request.user))
     access = get_object_or_404(held.select_related("archive__school", "requesting_school"), pk=pk)
     if not can_decide_access(request.user, access.archive):
         raise PermissionDenied

@@ -14,7 +14,7 @@ from audit.export import events_workbook
 from audit.forms import EventFilterForm
 from audit.selectors import events_in_scope
 from registry.models import Authority, School
-from registry.scoping import officer_authorities
+from registry.scoping import can_anywhere, officer_authorities
 
 PAGE_SIZE = 50
 
@@ -22,11 +22,11 @@ PAGE_SIZE = 50
 def _scope(user):
     """(schools to choose from, events the user may read, the scope's name); PermissionDenied for anyone
     who is neither an administrator nor a town officer."""
+    if not can_anywhere(user, "audit.search"):
+        raise PermissionDenied
     if user.is_superuser:
         return School.objects.all(), events_in_scope(), _("all schools")
     authority_ids = officer_authorities(user)
-    if not authority_ids:
-        raise PermissionDenied
     schools = School.objects.filter(authority__in=authority_ids)
     names = Authority.objects.filter(pk__in=authority_ids).order_by("code").values_list("name", flat=True)
     return schools, events_in_scope(school_ids=schools.values("pk"), authority_ids=authority_ids), "、".join(names)

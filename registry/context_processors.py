@@ -4,8 +4,8 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from registry.notifications.services import unread_count
-from registry.roles import Role
-from registry.scoping import grants_of
+from registry.roles import holds
+from registry.scoping import can_anywhere, grants_of
 
 
 def navigation(request):
@@ -17,18 +17,18 @@ def navigation(request):
     for grant in grants:
         if grant.school is not None:
             item = (grant.school.name, reverse("school_detail", args=[grant.school.code]))
-        elif grant.role == Role.OFFICER:
+        elif grant.authority is not None:
             item = (grant.authority.name, reverse("authority_detail", args=[grant.authority.pk]))
         else:
             continue
         if item not in items:
             items.append(item)
     for grant in grants:
-        if grant.role == Role.REGISTRAR:
+        if holds(grant.role, "request.initiate"):
             item = (_("New-student registration"), reverse("registration_new", args=[grant.school.code]))
             if item not in items:
                 items.append(item)
-        if grant.role in (Role.OFFICER, Role.REGISTRAR, Role.HEADTEACHER):  # schools decide on transfers out
+        if holds(grant.role, "request.decide_as_authority") or holds(grant.role, "request.decide_as_school"):
             item = (_("Approval queue"), reverse("approval_queue"))
             if item not in items:
                 items.append(item)
@@ -36,7 +36,7 @@ def navigation(request):
         items.append((_("Pupils"), reverse("pupil_list")))
         items.append((_("Semesters"), reverse("semester_list")))
         items.append((_("Statistics"), reverse("statistics")))
-    if user.is_superuser or any(grant.role == Role.OFFICER for grant in grants):
+    if can_anywhere(user, "audit.search"):
         items.append((_("Audit log"), reverse("audit_search")))
     if user.is_superuser:
         items.append((_("System administration"), reverse("admin:index")))

@@ -1,8 +1,12 @@
-"""The staff roles and the guardian permission that carries each (DESIGN §4).
+"""The staff roles, the guardian permission that carries each, and the capability table (DESIGN §4).
 
 A registrar, headteacher or archivist acts for one school (a permission on that School row); a town
 officer for one authority and so for all its schools (a permission on that Authority row); a system
 administrator is a Django superuser.
+
+CAPABILITIES is the one place a role rule is written: which roles hold each right. Services and views ask
+`registry.scoping.can(user, capability, scope)`, templates `{% can %}` (registry.templatetags.capabilities),
+and the permission matrix (tests/permission_matrix.py) derives its expected answers from it.
 """
 
 from dataclasses import dataclass
@@ -41,3 +45,43 @@ class Grant:
     @property
     def scope(self):
         return self.school or self.authority
+
+
+# Every right that depends on a role. A right is held at a scope (registry.scoping.can): at a school, by the
+# roles the user holds there (its staff's roles; OFFICER for its town's officers and those above;
+# ADMINISTRATOR anywhere); at an authority, by OFFICER for its officers and those above it (and
+# ADMINISTRATOR); for a page without a scope (registry.scoping.can_anywhere), by any role held anywhere.
+CAPABILITIES: dict[str, frozenset[Role]] = {
+    # 学籍异动: the school enters and submits, amends, withdraws; graduation and promotion (镇制度 三, 四)
+    "request.initiate": frozenset({Role.REGISTRAR}),
+    # a step whose party is a school (the sending school of a transfer): its registry head decides
+    "request.decide_as_school": frozenset({Role.REGISTRAR, Role.HEADTEACHER}),
+    # a step whose party is an authority (at the authority; at a school: the school's town office decides)
+    "request.decide_as_authority": frozenset({Role.OFFICER}),
+    # full ID numbers on screen (个人信息保护法 第二十八条: least privilege; the reveal is audited)
+    "id_number.reveal": frozenset({Role.REGISTRAR, Role.OFFICER, Role.ADMINISTRATOR}),
+    # full ID numbers on a print: the archivist too, always with a reason (issue 6)
+    "id_number.print": frozenset({Role.ARCHIVIST, Role.REGISTRAR, Role.OFFICER, Role.ADMINISTRATOR}),
+    # the semester roll reconciliation (校制度 学期会审): the registrar prepares, the headteacher signs,
+    # the town office receives or reopens
+    "rollcheck.prepare": frozenset({Role.REGISTRAR}),
+    "rollcheck.sign": frozenset({Role.HEADTEACHER}),
+    "rollcheck.receive": frozenset({Role.OFFICER}),
+    # the archive (镇制度 六): documents, paper location, loans, the paper hand-over — its named keeper or the
+    # registrar; printing — the archivist; access requests — asked by a school's staff, decided by the
+    # holding school's registry head; the archive register — anyone of the school's side
+    "archive.manage": frozenset({Role.ARCHIVIST, Role.REGISTRAR}),
+    "archive.print": frozenset({Role.ARCHIVIST}),
+    "archive.request_access": frozenset({Role.ARCHIVIST, Role.REGISTRAR, Role.HEADTEACHER}),
+    "archive.decide_access": frozenset({Role.REGISTRAR, Role.HEADTEACHER}),
+    "archive.read_register": frozenset(
+        {Role.REGISTRAR, Role.HEADTEACHER, Role.ARCHIVIST, Role.OFFICER, Role.ADMINISTRATOR}
+    ),
+    # the audit search and its export: the town office (its schools' events) and administrators
+    "audit.search": frozenset({Role.OFFICER, Role.ADMINISTRATOR}),
+}
+
+
+def holds(role, capability) -> bool:
+    """Whether `role` carries `capability` (a KeyError for a capability the table does not name)."""
+    return role in CAPABILITIES[capability]

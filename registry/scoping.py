@@ -10,7 +10,14 @@ from guardian.models import UserObjectPermission
 from guardian.shortcuts import get_objects_for_user
 
 from registry.models import Authority, School, SchoolClass
-from registry.roles import AUTHORITY_ROLE_PERMISSIONS, ROLE_BY_CODENAME, SCHOOL_ROLE_PERMISSIONS, Grant, Role
+from registry.roles import (
+    AUTHORITY_ROLE_PERMISSIONS,
+    CAPABILITIES,
+    ROLE_BY_CODENAME,
+    SCHOOL_ROLE_PERMISSIONS,
+    Grant,
+    Role,
+)
 
 _SCHOOL_PERMS = [f"registry.{codename}" for codename in SCHOOL_ROLE_PERMISSIONS.values()]
 _AUTHORITY_PERMS = [f"registry.{codename}" for codename in AUTHORITY_ROLE_PERMISSIONS.values()]
@@ -94,6 +101,42 @@ def roles_at(user, school) -> set[Role]:
             roles.add(grant.role)
         elif grant.role == Role.OFFICER and school.authority_id in _with_descendants([grant.authority.pk]):
             roles.add(grant.role)
+    return roles
+
+
+def can(user, capability, scope) -> bool:
+    """Whether the user holds `capability` (registry.roles.CAPABILITIES) at `scope`: at a School through the
+    roles they act for it with (roles_at: its staff, its town's officers, administrators); at an Authority
+    as an officer of it or of one above it, or as an administrator. No scope (None) holds nothing. The one
+    question every write right and role-gated page asks."""
+    allowed = CAPABILITIES[capability]
+    if scope is None:
+        return False
+    if isinstance(scope, Authority):
+        return bool(_roles_at_authority(user, scope) & allowed)
+    return bool(roles_at(user, scope) & allowed)
+
+
+def can_anywhere(user, capability) -> bool:
+    """Whether the user holds `capability` through any role they hold anywhere (pages with no school or
+    authority in their address, such as the audit search)."""
+    return any(grant.role in CAPABILITIES[capability] for grant in grants_of(user))
+
+
+def schools_where(user, capability) -> list:
+    """The schools at which the user holds `capability` as one of their own staff (a school role granted
+    there), in grant order; a town officer's or an administrator's reach is not listed."""
+    schools = []
+    for grant in grants_of(user):
+        if grant.school is not None and grant.role in CAPABILITIES[capability] and grant.school not in schools:
+            schools.append(grant.school)
+    return schools
+
+
+def _roles_at_authority(user, authority) -> set[Role]:
+    roles = {Role.ADMINISTRATOR} if any(grant.role == Role.ADMINISTRATOR for grant in grants_of(user)) else set()
+    if acts_for_authority(user, authority):
+        roles.add(Role.OFFICER)
     return roles
 
 

@@ -6,7 +6,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from registry.scoping import schools_visible_to
-from students.models import EnrolmentSpell, Student
+from students.models import EnrolmentSpell, RollCheck, RollDiscrepancy, Student
 
 
 def on_register_q(day, prefix=""):
@@ -34,6 +34,17 @@ def students_visible_to(user):
     to the records of pupils who left it (transferred out, withdrew, graduated — DOMAIN Archives)."""
     spells = EnrolmentSpell.objects.filter(school__in=schools_visible_to(user).values("pk"))
     return Student.objects.filter(pk__in=spells.values("student_id"))
+
+
+def roll_checks_visible_to(user):
+    """Semester roll reconciliations of the schools in the user's scope (their staff, their town's officers,
+    administrators); another school's is a 404."""
+    return RollCheck.objects.filter(school__in=schools_visible_to(user).values("pk"))
+
+
+def discrepancies_visible_to(user):
+    """The differences found by the reconciliations the user may read."""
+    return RollDiscrepancy.objects.filter(reconciliation__in=roll_checks_visible_to(user).values("pk"))
 
 
 def as_left(user, spells):

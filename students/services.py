@@ -3,20 +3,17 @@
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
-from registry.roles import Role
-from registry.scoping import roles_at
+from registry.scoping import can
 from students import codes, events
 from students.export import pupil_list_workbook
 from students.identity import make_id_number
 from students.models import Student
 from students.pinyin import folded, search_keys
 
-# Who may see a minor's full ID numbers (个人信息保护法 第二十八条: sensitive data, least privilege).
-REVEAL_ROLES = {Role.REGISTRAR, Role.OFFICER, Role.ADMINISTRATOR}
-
 
 def can_reveal_id_numbers(user, school) -> bool:
-    return bool(roles_at(user, school) & REVEAL_ROLES)
+    """Who may see a minor's full ID numbers (个人信息保护法 第二十八条: sensitive data, least privilege)."""
+    return can(user, "id_number.reveal", school)
 
 
 def reveal_id_numbers(student, school, *, actor, reason, request=None):

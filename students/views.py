@@ -10,8 +10,7 @@ from django.views.decorators.http import require_POST
 
 from audit.timeline import EVENTS_SHOWN, event_timeline, events_about, history_timeline, merge_timelines
 from registry.downloads import xlsx_response
-from registry.roles import Role
-from registry.scoping import grants_of, roles_at, schools_visible_to
+from registry.scoping import grants_of, schools_visible_to
 from students import services
 from students.forms import PupilFilterForm, RevealForm
 from students.identity import mask_id_number, mask_national_number, mask_phone
@@ -91,9 +90,6 @@ def _pupil_page(request, pk, *, reveal_form=None, revealed=False):
         "left_at": left[0] if left else None,
         "revealed": revealed,
         "can_reveal": current is not None and services.can_reveal_id_numbers(request.user, current.school),
-        "can_start_changes": current is not None and roles_at(request.user, current.school) & {Role.REGISTRAR},
-        "can_search_audit": request.user.is_superuser
-        or any(grant.role == Role.OFFICER for grant in grants_of(request.user)),
         "reveal_form": reveal_form or RevealForm(),
     }
     return render(request, "students/pupil_detail.html", context)

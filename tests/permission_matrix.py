@@ -4,6 +4,11 @@ Each entry gives the request to make for a scope ("own": school A / town 1, "sib
 same town / the county above town 1, "other": school C / town 2) and the status each role must get.
 tests/test_permission_matrix.py fails for a URL pattern that has no entry here, so a new view cannot
 ship without its row. The admin site is left to Django's own staff check (tested separately).
+
+No role rule is written here: a route that needs a right names its capability (`needs("archive.manage")`)
+and the roles that get through are read from registry.roles.CAPABILITIES. What this file does know is the
+world's layout (tests/conftest.py: the school roles act for school A, the officer for town 1 with schools A
+and B, the administrator everywhere), i.e. which school each role reaches in each scope.
 """
 
 from collections.abc import Callable
@@ -11,7 +16,10 @@ from dataclasses import dataclass
 
 from django.urls import reverse
 
+from registry.roles import CAPABILITIES, Role
+
 SCOPES = ["own", "sibling", "other"]
+SCHOOL_ROLES = ("registrar", "headteacher", "archivist")
 
 
 @dataclass(frozen=True)
@@ -42,17 +50,52 @@ def any_role(role, scope):
     return {"anonymous": 302, "norole": 403}.get(role, 200)
 
 
+def reaches_school(role, scope) -> bool:
+    """Whether the world's user of `role` acts for the scope's school (registry.scoping.roles_at)."""
+    if role == "administrator":
+        return True
+    if role == "officer":
+        return scope in ("own", "sibling")
+    return role in SCHOOL_ROLES and scope == "own"
+
+
 def school_scoped(role, scope):
     """A school's page: its own staff, its town's officers, administrators; 404 for everyone else."""
     if role == "anonymous":
         return 302
-    if role == "administrator":
-        return 200
-    if role == "officer":
-        return 200 if scope in ("own", "sibling") else 404
-    if role in ("registrar", "headteacher", "archivist"):
-        return 200 if scope == "own" else 404
-    return 404
+    return 200 if reaches_school(role, scope) else 404
+
+
+def holds(role, capability) -> bool:
+    """Whether `role` carries `capability` in the capability table (anonymous and norole carry none)."""
+    return role not in ("anonymous", "norole") and Role(role) in CAPABILITIES[capability]
+
+
+def needs(*capabilities, granted=200):
+    """A page of the scope's school (or of its pupil, request, archive…) that needs one of `capabilities`
+    there: a holder who reaches the school gets `granted` (302 for a POST that redirects back), anyone else
+    who sees the school 403, everyone else 404 (anonymous: to the login page)."""
+
+    def expect(role, scope):
+        status = school_scoped(role, scope)
+        if status != 200:
+            return status
+        return granted if any(holds(role, capability) for capability in capabilities) else 403
+
+    expect.capabilities = capabilities
+    return expect
+
+
+def needs_anywhere(capability):
+    """A page with no school in its address that needs `capability` wherever the user holds it."""
+
+    def expect(role, scope):
+        if role == "anonymous":
+            return 302
+        return 200 if holds(role, capability) else 403
+
+    expect.capabilities = (capability,)
+    return expect
 
 
 def one_scope_redirects(role, scope):
@@ -71,52 +114,6 @@ def authority_scoped(role, scope):
     if role == "officer":
         return 200 if scope == "own" else 404
     return 404
-
-
-def reveal_scoped(role, scope):
-    """Showing full ID numbers: registrars of the pupil's school, its town's officers, administrators.
-    The school's headteacher and archivist see the pupil but may not reveal (403)."""
-    if role in ("headteacher", "archivist") and scope == "own":
-        return 403
-    return school_scoped(role, scope)
-
-
-def registrar_only(role, scope):
-    """A registrar's page of their school: others in scope are refused (403), out of scope is 404."""
-    status = school_scoped(role, scope)
-    if status == 200 and role != "registrar":
-        return 403
-    return status
-
-
-def registrar_amends(role, scope):
-    """Amending a registration (the fixture's is pending, so the registrar is sent back to it)."""
-    status = registrar_only(role, scope)
-    return 302 if status == 200 else status
-
-
-def registrar_or_officer(role, scope):
-    """Graduation: the school's registrar submits, its town's officers approve; others in scope 403."""
-    status = school_scoped(role, scope)
-    if status == 200 and role not in ("registrar", "officer"):
-        return 403
-    return status
-
-
-def officer_approves_graduations(role, scope):
-    status = registrar_or_officer(role, scope)
-    if status == 200:
-        return 302 if role == "officer" else 403
-    return status
-
-
-def registrar_or_headteacher_posts(role, scope):
-    """Explaining a difference: the registrar (draft) or the headteacher (submitted) — a refusal of the
-    state comes back to the page (302); other roles in scope 403."""
-    status = school_scoped(role, scope)
-    if status == 200:
-        return 302 if role in ("registrar", "headteacher") else 403
-    return status
 
 
 def _roll_check(world, scope):
@@ -143,14 +140,6 @@ def _discrepancy(world, scope):
         kind="unregistered", name="王小明", defaults={"school_class": _class(world, scope)}
     )
     return found
-
-
-def archivist_prints(role, scope):
-    """Printing a pupil's archive or a class: the school's archivist; others who see it 403, the rest 404."""
-    status = school_scoped(role, scope)
-    if status == 200 and role != "archivist":
-        return 403
-    return status
 
 
 def own_print_job(role, scope):
@@ -199,14 +188,6 @@ def own_notification(role, scope):
     return 302 if role == "registrar" and scope == "own" else 404
 
 
-def officer_decides(role, scope):
-    """A decision: the town's officers only (302 back to the queue); others in scope 403."""
-    status = school_scoped(role, scope)
-    if status == 200:
-        return 302 if role == "officer" else 403
-    return status
-
-
 def _signed_roll_check(world, scope):
     """A signed reconciliation of the scope's school for the autumn 2025 semester (signature row made with
     the ORM: only school A has a headteacher in the world)."""
@@ -236,39 +217,9 @@ def _signed_roll_check(world, scope):
     return check
 
 
-def archive_keepers(role, scope):
-    """An archive's documents and paper file: the holding school's archivist or registrar; others who see
-    the archive 403. The matrix posts an incomplete form, shown again with its errors (200)."""
-    status = school_scoped(role, scope)
-    if status == 200 and role not in ("registrar", "archivist"):
-        return 403
-    return status
-
-
-def archive_keepers_record(role, scope):
-    """As archive_keepers, with a complete form: recorded, back to the archive (302)."""
-    status = archive_keepers(role, scope)
-    return 302 if status == 200 else status
-
-
 def redirects_in_scope(role, scope):
     status = school_scoped(role, scope)
     return 302 if status == 200 else status
-
-
-def school_staff(role, scope):
-    """Asking to read another school's archive: a school's registrar, headteacher or archivist."""
-    if role == "anonymous":
-        return 302
-    return 200 if role in ("registrar", "headteacher", "archivist") else 403
-
-
-def access_deciders(role, scope):
-    """Deciding on an access request: the holding school's registrar or headteacher (302); others 403/404."""
-    status = school_scoped(role, scope)
-    if status == 200:
-        return 302 if role in ("registrar", "headteacher") else 403
-    return status
 
 
 def _archive(world, scope):
@@ -328,69 +279,74 @@ def _access_request(world, scope):
     )  # fmt: skip
 
 
-def town_office_or_administrator(role, scope):
-    """The audit search: town officers (their town's events only: tests/audit/test_search.py) and
-    administrators; every other role 403. The school filter of another town is not a choice (200, no rows)."""
-    if role == "anonymous":
-        return 302
-    return 200 if role in ("officer", "administrator") else 403
-
-
 MATRIX = {
     "roll_check": Route(
         lambda w, s: reverse("roll_check", args=[_school(w, s).code, _roll_check(w, s).semester_id]), school_scoped
     ),
     "roll_check_headcounts": Route(
-        lambda w, s: reverse("roll_check_headcounts", args=[_roll_check(w, s).pk]), registrar_amends, method="post"
+        lambda w, s: reverse("roll_check_headcounts", args=[_roll_check(w, s).pk]),
+        needs("rollcheck.prepare", granted=302),
+        method="post",
     ),
     "roll_check_absent": Route(
-        lambda w, s: reverse("roll_check_absent", args=[_roll_check(w, s).pk]), registrar_amends, method="post"
+        lambda w, s: reverse("roll_check_absent", args=[_roll_check(w, s).pk]),
+        needs("rollcheck.prepare", granted=302),
+        method="post",
     ),
     "roll_check_unregistered": Route(
         lambda w, s: reverse("roll_check_unregistered", args=[_roll_check(w, s).pk]),
-        registrar_amends,
+        needs("rollcheck.prepare", granted=302),
         method="post",
         data={"name": "李小红"},
     ),
     "roll_check_discrepancy": Route(
         lambda w, s: reverse("roll_check_discrepancy", args=[_discrepancy(w, s).pk]),
-        registrar_or_headteacher_posts,
+        needs("rollcheck.prepare", "rollcheck.sign", granted=302),
         method="post",
         data={"reason": "随父母务工", "action": "guest_study"},
     ),
     "roll_check_step": Route(
         lambda w, s: reverse("roll_check_step", args=[_roll_check(w, s).pk]),
-        registrar_amends,
+        needs("rollcheck.prepare", granted=302),
         method="post",
         data={"step": "submit"},
     ),
-    "change_new": Route(lambda w, s: reverse("change_new", args=[w.pupils[s].pk, "suspension"]), registrar_only),
-    "incoming_new": Route(lambda w, s: reverse("incoming_new", args=[_school(w, s).code, "transfer"]), registrar_only),
-    "transfer_in_external_new": Route(
-        lambda w, s: reverse("transfer_in_external_new", args=[_school(w, s).code]), registrar_only
+    "change_new": Route(
+        lambda w, s: reverse("change_new", args=[w.pupils[s].pk, "suspension"]), needs("request.initiate")
     ),
-    "graduation": Route(lambda w, s: reverse("graduation", args=[_school(w, s).code]), registrar_or_officer),
+    "incoming_new": Route(
+        lambda w, s: reverse("incoming_new", args=[_school(w, s).code, "transfer"]), needs("request.initiate")
+    ),
+    "transfer_in_external_new": Route(
+        lambda w, s: reverse("transfer_in_external_new", args=[_school(w, s).code]), needs("request.initiate")
+    ),
+    "graduation": Route(
+        lambda w, s: reverse("graduation", args=[_school(w, s).code]),
+        needs("request.initiate", "request.decide_as_authority"),
+    ),
     "graduation_approve": Route(
         lambda w, s: reverse("graduation_approve", args=[_school(w, s).code]),
-        officer_approves_graduations,
+        needs("request.decide_as_authority", granted=302),
         method="post",
     ),
-    "promotion": Route(lambda w, s: reverse("promotion", args=[_school(w, s).code]), registrar_only),
+    "promotion": Route(lambda w, s: reverse("promotion", args=[_school(w, s).code]), needs("request.initiate")),
     "withdraw_request": Route(
         lambda w, s: reverse("withdraw_request", args=[w.registrations[s].pk]),
-        registrar_amends,
+        needs("request.initiate", granted=302),
         method="post",
         data={"reason": "家长决定暂缓入学"},
     ),
-    "print_new": Route(lambda w, s: reverse("print_new", args=[_print_archive(w, s).pk]), archivist_prints),
+    "print_new": Route(lambda w, s: reverse("print_new", args=[_print_archive(w, s).pk]), needs("archive.print")),
     "print_class": Route(
-        lambda w, s: reverse("print_class", args=[_class(w, s).school.code, _class(w, s).pk]), archivist_prints
+        lambda w, s: reverse("print_class", args=[_class(w, s).school.code, _class(w, s).pk]), needs("archive.print")
     ),
     "print_job": Route(lambda w, s: reverse("print_job", args=[_print_job(w, s).pk]), own_print_job),
     "print_download": Route(
         lambda w, s: reverse("print_download", args=[_print_job(w, s, ready=True).pk]), own_print_job
     ),
-    "print_register": Route(lambda w, s: reverse("print_register", args=[_school(w, s).code]), school_scoped),
+    "print_register": Route(
+        lambda w, s: reverse("print_register", args=[_school(w, s).code]), needs("archive.read_register")
+    ),
     "home": Route(lambda w, s: reverse("home"), any_signed_in),
     "login": Route(lambda w, s: reverse("login"), lambda role, scope: 200),
     "logout": Route(lambda w, s: reverse("logout"), lambda role, scope: 302, method="post"),
@@ -412,16 +368,18 @@ MATRIX = {
     "pupil_detail": Route(lambda w, s: reverse("pupil_detail", args=[w.pupils[s].pk]), school_scoped),
     "reveal_id_numbers": Route(
         lambda w, s: reverse("reveal_id_numbers", args=[w.pupils[s].pk]),
-        reveal_scoped,
+        needs("id_number.reveal"),
         method="post",
         data={"reason": "核对转学材料"},
     ),
-    "registration_new": Route(lambda w, s: reverse("registration_new", args=[_school(w, s).code]), registrar_only),
+    "registration_new": Route(
+        lambda w, s: reverse("registration_new", args=[_school(w, s).code]), needs("request.initiate")
+    ),
     "registration_import": Route(
-        lambda w, s: reverse("registration_import", args=[_school(w, s).code]), registrar_only
+        lambda w, s: reverse("registration_import", args=[_school(w, s).code]), needs("request.initiate")
     ),
     "registration_template": Route(
-        lambda w, s: reverse("registration_template", args=[_school(w, s).code]), registrar_only
+        lambda w, s: reverse("registration_template", args=[_school(w, s).code]), needs("request.initiate")
     ),
     "evidence_download": Route(lambda w, s: reverse("evidence_download", args=[w.evidence[s].pk]), school_scoped),
     "transfer_form": Route(lambda w, s: reverse("transfer_form", args=[w.transfer_forms[s].pk]), school_scoped),
@@ -432,18 +390,20 @@ MATRIX = {
         lambda w, s: reverse("transfer_form_verify") + f"?code={w.transfer_forms[s].verification_code}",
         lambda role, scope: 200,
     ),
-    "import_job": Route(lambda w, s: reverse("import_job", args=[w.import_jobs[s].pk]), registrar_only),
+    "import_job": Route(lambda w, s: reverse("import_job", args=[w.import_jobs[s].pk]), needs("request.initiate")),
     "approval_queue": Route(lambda w, s: reverse("approval_queue"), any_role),
     "request_detail": Route(lambda w, s: reverse("request_detail", args=[w.registrations[s].pk]), school_scoped),
     "registration_amend": Route(
-        lambda w, s: reverse("registration_amend", args=[w.registrations[s].pk]), registrar_amends
+        lambda w, s: reverse("registration_amend", args=[w.registrations[s].pk]), needs("request.initiate", granted=302)
     ),
     "approve_request": Route(
-        lambda w, s: reverse("approve_request", args=[w.registrations[s].pk]), officer_decides, method="post"
+        lambda w, s: reverse("approve_request", args=[w.registrations[s].pk]),
+        needs("request.decide_as_authority", granted=302),
+        method="post",
     ),
     "reject_request": Route(
         lambda w, s: reverse("reject_request", args=[w.registrations[s].pk]),
-        officer_decides,
+        needs("request.decide_as_authority", granted=302),
         method="post",
         data={"reason": "户口簿复印件不清晰"},
     ),
@@ -492,52 +452,52 @@ MATRIX = {
     ),
     "document_upload": Route(
         lambda w, s: reverse("document_upload", args=[_archive(w, s).pk]),
-        archive_keepers,
+        needs("archive.manage"),
         method="post",
         data={"type": "evidence", "title": "户口簿复印件"},
     ),
     "document_supersede": Route(
         lambda w, s: reverse("document_supersede", args=[_archive_document(w, s).pk]),
-        archive_keepers,
+        needs("archive.manage"),
         method="post",
         data={"reason": "扫描不清晰"},
     ),
     "archive_location": Route(
         lambda w, s: reverse("archive_location", args=[_archive(w, s).pk]),
-        archive_keepers_record,
+        needs("archive.manage", granted=302),
         method="post",
         data={"room": "档案室", "cabinet": "3", "box": "12", "volume": "2026-001"},
     ),
     "loan_new": Route(
         lambda w, s: reverse("loan_new", args=[_archive(w, s).pk]),
-        archive_keepers_record,
+        needs("archive.manage", granted=302),
         method="post",
         data={"borrower": "王老师", "purpose": "核对学籍", "taken_on": "2026-03-02"},
     ),
     "loan_return": Route(
-        lambda w, s: reverse("loan_return", args=[_loan(w, s).pk]), archive_keepers_record, method="post"
+        lambda w, s: reverse("loan_return", args=[_loan(w, s).pk]), needs("archive.manage", granted=302), method="post"
     ),
     "hand_over_sent": Route(
         lambda w, s: reverse("hand_over_sent", args=[_hand_over(w, s, sent=False).pk]),
-        archive_keepers_record,
+        needs("archive.manage", granted=302),
         method="post",
     ),
     "hand_over_received": Route(
         lambda w, s: reverse("hand_over_received", args=[_hand_over(w, s, sent=True).pk]),
-        archive_keepers_record,
+        needs("archive.manage", granted=302),
         method="post",
     ),
-    "access_request_new": Route(lambda w, s: reverse("access_request_new"), school_staff),
+    "access_request_new": Route(lambda w, s: reverse("access_request_new"), needs_anywhere("archive.request_access")),
     "access_decide": Route(
         lambda w, s: reverse("access_decide", args=[_access_request(w, s).pk]),
-        access_deciders,
+        needs("archive.decide_access", granted=302),
         method="post",
         data={"decision": "approve"},
     ),
     "audit_search": Route(
-        lambda w, s: reverse("audit_search") + f"?school={_school(w, s).pk}", town_office_or_administrator
+        lambda w, s: reverse("audit_search") + f"?school={_school(w, s).pk}", needs_anywhere("audit.search")
     ),
     "audit_export": Route(
-        lambda w, s: reverse("audit_export") + f"?school={_school(w, s).pk}", town_office_or_administrator
+        lambda w, s: reverse("audit_export") + f"?school={_school(w, s).pk}", needs_anywhere("audit.search")
     ),
 }

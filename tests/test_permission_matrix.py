@@ -1,8 +1,12 @@
+import dataclasses
+
 import pytest
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
+from registry.roles import CAPABILITIES
 from tests.conftest import ROLES, client_for
-from tests.permission_matrix import MATRIX, SCOPES
+from tests.permission_matrix import MATRIX, SCOPES, needs
 
 UNDECLARED_NAMESPACES = {"admin"}  # Django's admin site checks is_staff itself (test_admin_is_staff_only)
 
@@ -36,6 +40,42 @@ def test_matrix(client, world, name, role, scope):
     assert response.status_code == expected, f"{role} ({scope} scope) {route.method.upper()} {url}"
     if expected == 302 and role == "anonymous" and route.method == "get":
         assert response["Location"].startswith("/accounts/login/")
+
+
+def _mismatches(world, route):
+    """Every (role, scope, status, expected) of a route's row that does not answer as the row expects."""
+    found = []
+    for role in ROLES:
+        for scope in SCOPES:
+            client = client_for(Client(), world, role)
+            status = getattr(client, route.method)(route.url(world, scope), route.data or {}).status_code
+            if status != route.expect(role, scope):
+                found.append((role, scope, status, route.expect(role, scope)))
+    return found
+
+
+def test_the_matrix_rows_name_capabilities_of_the_table():
+    named = {capability for route in MATRIX.values() for capability in getattr(route.expect, "capabilities", ())}
+    assert named, "no row reads the capability table"
+    assert named <= set(CAPABILITIES)
+
+
+def test_the_matrix_catches_a_view_that_forgets_its_capability(world, monkeypatch):
+    """The upload page asked no capability (anyone who sees the archive would get the form back): the row
+    derived from "archive.manage" fails for the headteacher and the officer, who see the archive."""
+    route = MATRIX["document_upload"]
+    assert _mismatches(world, route) == []
+    monkeypatch.setattr("archives.views.can_manage", lambda user, archive: True)
+    wrong = {(role, scope) for role, scope, _status, _expected in _mismatches(world, route)}
+    assert {("headteacher", "own"), ("officer", "own"), ("officer", "sibling"), ("administrator", "own")} <= wrong
+
+
+def test_an_expectation_read_from_another_capability_fails(world):
+    """Deciding on an access request declared with the wrong capability ("archive.manage": the archivist
+    instead of the headteacher) is caught: the table, not the row, says who passes."""
+    route = dataclasses.replace(MATRIX["access_decide"], expect=needs("archive.manage", granted=302))
+    wrong = {(role, scope) for role, scope, _status, _expected in _mismatches(world, route)}
+    assert wrong == {("headteacher", "own"), ("archivist", "own")}
 
 
 @pytest.mark.parametrize("role,expected", [("registrar", 302), ("officer", 302), ("administrator", 200)])

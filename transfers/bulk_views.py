@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from registry.scoping import acts_for_authority, schools_visible_to
+from registry.scoping import can, schools_visible_to
 from transfers import bulk, services
 from transfers.kinds import ChangeRefused
 
@@ -22,7 +22,7 @@ def graduation(request, code):
     """The registrar sees who graduates and submits them all; the town officer sees those waiting."""
     school = _school(request, code)
     is_registrar = services.can_initiate(request.user, school)
-    is_officer = acts_for_authority(request.user, school.authority)
+    is_officer = can(request.user, "request.decide_as_authority", school)
     if not (is_registrar or is_officer):
         raise PermissionDenied
     if request.method == "POST":
@@ -49,7 +49,7 @@ def graduation(request, code):
 @require_POST
 def graduation_approve(request, code):
     school = _school(request, code)
-    if not acts_for_authority(request.user, school.authority):
+    if not can(request.user, "request.decide_as_authority", school):
         raise PermissionDenied
     try:
         count = bulk.approve_graduations(school, actor=request.user)

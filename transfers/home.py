@@ -3,7 +3,7 @@ awaiting the user's decision (an officer's town, or the school of a registrar or
 school decides on a transfer) and a registrar's open requests."""
 
 from registry.organisation.home import home_contributor
-from registry.roles import Role
+from registry.roles import Role, holds
 from transfers.models import ChangeRequest
 from transfers.selectors import requests_awaiting, requests_visible_to
 
@@ -14,14 +14,14 @@ def requests_of_the_section(user, grant, section):
         section["awaiting"] = (
             requests_awaiting(user).select_related("request__student", "request__school").order_by("due_on", "pk")[:10]
         )
-    elif grant.role in (Role.REGISTRAR, Role.HEADTEACHER):
+    elif holds(grant.role, "request.decide_as_school"):
         section["awaiting"] = (
             requests_awaiting(user)
             .filter(school=grant.school)
             .select_related("request__student", "request__school")
             .order_by("due_on", "pk")[:10]
         )
-    if grant.role == Role.REGISTRAR:
+    if holds(grant.role, "request.initiate"):
         section["requests"] = (
             requests_visible_to(user)
             .filter(school=grant.school, state__in=ChangeRequest.OPEN_STATES)

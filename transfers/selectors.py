@@ -2,8 +2,7 @@
 
 from django.db.models import Exists, F, OuterRef, Q
 
-from registry.roles import Role
-from registry.scoping import grants_of, officer_authorities, schools_visible_to
+from registry.scoping import officer_authorities, schools_visible_to, schools_where
 from students.models import EnrolmentSpell, Student
 from students.pinyin import folded
 from transfers.models import ApprovalStep, ChangeRequest
@@ -19,7 +18,7 @@ def requests_visible_to(user):
 
 def deciding_schools(user) -> set[int]:
     """Ids of the schools whose steps this user decides: their school as its registrar or headteacher."""
-    return {grant.school.pk for grant in grants_of(user) if grant.role in (Role.REGISTRAR, Role.HEADTEACHER)}
+    return {school.pk for school in schools_where(user, "request.decide_as_school")}
 
 
 def requests_awaiting(user):

@@ -13,8 +13,7 @@ from django.utils.translation import gettext as _
 
 from audit.history import acting_as
 from registry.organisation.working_days import add_working_days
-from registry.roles import Role
-from registry.scoping import acts_for_authority, roles_at
+from registry.scoping import can
 from transfers import events, signals
 from transfers.kinds import KINDS, ChangeRefused
 from transfers.models import ApprovalStep, ChangeRequest, Evidence
@@ -50,12 +49,12 @@ def can_decide(user, step) -> bool:
     if step.request.initiated_by_id == user.pk:
         return False
     if step.authority_id is not None:
-        return acts_for_authority(user, step.authority)
-    return bool(roles_at(user, step.school) & {Role.REGISTRAR, Role.HEADTEACHER})
+        return can(user, "request.decide_as_authority", step.authority)
+    return can(user, "request.decide_as_school", step.school)
 
 
 def can_initiate(user, school) -> bool:
-    return Role.REGISTRAR in roles_at(user, school)
+    return can(user, "request.initiate", school)
 
 
 def _open_round(request):

@@ -38,10 +38,8 @@ from archives.services import ArchiveRefused, ensure_archive, record
 from audit.history import acting_as
 from registry import pdf
 from registry.celery import enqueue
-from registry.roles import Role
-from registry.scoping import roles_at
+from registry.scoping import can
 from students.models import EnrolmentSpell, Guardian, Student
-from students.services import can_reveal_id_numbers
 from transfers.models import ApprovalStep, ChangeRequest
 
 logger = logging.getLogger(__name__)
@@ -54,7 +52,7 @@ STUCK_AFTER_SECONDS = 5 * 60  # a job still waiting after this long is queued ag
 
 def can_print_class(user, school_class) -> bool:
     """A class batch: an archivist of the class's school."""
-    return Role.ARCHIVIST in roles_at(user, school_class.school)
+    return can(user, "archive.print", school_class.school)
 
 
 def class_pupils(school_class):
@@ -67,7 +65,7 @@ def class_pupils(school_class):
 def may_print_full_numbers(user, school) -> bool:
     """Full ID numbers on paper (issue 6: "masked unless the archivist reveals them with a reason"): the
     holding school's archivist, or anyone who may reveal them on screen there; always with a reason."""
-    return Role.ARCHIVIST in roles_at(user, school) or can_reveal_id_numbers(user, school)
+    return can(user, "id_number.print", school)
 
 
 def start_print(user, *, archive=None, school_class=None, documents=(), reason, reveal_reason=""):
@@ -219,10 +217,10 @@ def may_reveal(job) -> bool:
 def printed_copy(job):
     """The former school's read-only copy the requester prints from, when they are not an archivist of the
     holding school (None for them and for class batches): such a print holds the archive as handed over."""
-    if not job.archive_id or Role.ARCHIVIST in roles_at(job.requested_by, job.archive.school):
+    if not job.archive_id or can(job.requested_by, "archive.print", job.archive.school):
         return None
     copies = [copy for copy in job.archive.copies.select_related("school")
-              if Role.ARCHIVIST in roles_at(job.requested_by, copy.school)]  # fmt: skip
+              if can(job.requested_by, "archive.print", copy.school)]  # fmt: skip
     if not copies:
         raise PermissionDenied  # the requester no longer prints this archive
     return max(copies, key=lambda copy: copy.since)

@@ -22,10 +22,8 @@ from archives.printing.services import (
 )
 from archives.selectors import archives_visible_to, can_print
 from archives.services import ArchiveRefused
-from registry.roles import Role
-from registry.scoping import classes_visible_to, roles_at, schools_visible_to
+from registry.scoping import can, classes_visible_to, schools_visible_to
 
-REGISTER_READERS = {Role.REGISTRAR, Role.HEADTEACHER, Role.ARCHIVIST, Role.OFFICER, Role.ADMINISTRATOR}
 REGISTER_PAGE_SIZE = 50
 
 
@@ -116,7 +114,7 @@ def print_register(request, code):
     """The school's archive register: every view, print, download, hand-over and access decision of its
     archives — for its registrar, headteacher and archivist, its town's officers and administrators."""
     school = get_object_or_404(schools_visible_to(request.user), code=code)
-    if not roles_at(request.user, school) & REGISTER_READERS:
+    if not can(request.user, "archive.read_register", school):
         raise PermissionDenied
     entries = RegisterEntry.objects.filter(school=school).select_related("user", "archive__student")
     filters = RegisterFilterForm(request.GET)

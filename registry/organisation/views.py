@@ -13,8 +13,7 @@ from django.utils import timezone
 
 from registry.models import Semester
 from registry.organisation.home import home_section
-from registry.roles import Role
-from registry.scoping import authorities_visible_to, classes_visible_to, grants_of, roles_at, schools_visible_to
+from registry.scoping import authorities_visible_to, classes_visible_to, grants_of, schools_visible_to
 
 
 @login_required
@@ -26,12 +25,9 @@ def home(request):
 @login_required
 def school_detail(request, code):
     school = get_object_or_404(schools_visible_to(request.user).select_related("authority"), code=code)
-    roles = roles_at(request.user, school)
     context = {
         "school": school,
         "classes": school.classes.all(),
-        "is_registrar": Role.REGISTRAR in roles,
-        "is_officer": Role.OFFICER in roles,
         "guest_pupils": school.guest_pupils.filter(ended_on__isnull=True).select_related("student", "host_class"),
         "semester": Semester.as_of(timezone.localdate()),
     }
@@ -46,7 +42,6 @@ def class_detail(request, code, pk):
     context = {
         "school_class": school_class,
         "school": school_class.school,
-        "is_archivist": Role.ARCHIVIST in roles_at(request.user, school_class.school),
     }
     return render(request, "registry/class_detail.html", context)
 

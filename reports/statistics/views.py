@@ -10,7 +10,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from registry.downloads import xlsx_response
-from registry.roles import Role
 from registry.scoping import authorities_visible_to, grants_of, schools_visible_to
 from reports.statistics import events as statistics_events
 from reports.statistics import exports as statistics_reports
@@ -31,9 +30,9 @@ def statistics_index(request):
     for grant in grants:
         if grant.school is not None:
             scopes.append((grant.school, reverse("school_statistics", args=[grant.school.code])))
-        elif grant.role == Role.OFFICER:
+        elif grant.authority is not None:
             scopes.append((grant.authority, reverse("authority_statistics", args=[grant.authority.pk])))
-        elif grant.role == Role.ADMINISTRATOR:
+        else:  # an administrator: every authority
             scopes.extend(
                 (authority, reverse("authority_statistics", args=[authority.pk]))
                 for authority in authorities_visible_to(request.user).order_by("code")

@@ -11,10 +11,10 @@ from django.utils import timezone
 from registry.downloads import xlsx_response
 from registry.models import Semester
 from registry.scoping import authorities_visible_to, schools_visible_to
-from students.models import RollCheck
 from students.rollcheck import events as roll_check_events
 from students.rollcheck import reports as roll_check_reports
 from students.rollcheck.services import current_signature
+from students.selectors import roll_checks_visible_to
 
 
 @login_required
@@ -22,9 +22,7 @@ def roll_check_pdf(request, pk):
     """The signed reconciliation as a PDF download, from its valid signature's snapshot. A reconciliation
     never signed, or reopened since (its earlier signatures are superseded), has no PDF: 404."""
     check = get_object_or_404(
-        RollCheck.objects.filter(school__in=schools_visible_to(request.user).values("pk")).select_related(
-            "school", "semester"
-        ),
+        roll_checks_visible_to(request.user).select_related("school", "semester"),
         pk=pk,
     )
     signature = current_signature(check)

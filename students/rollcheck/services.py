@@ -16,8 +16,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
 
 from audit.history import acting_as
-from registry.roles import Role
-from registry.scoping import acts_for_authority, roles_at
+from registry.scoping import can
 from students import events
 from students.identity import mask_national_number
 from students.models import RollCheck, RollCheckClass, RollCheckSignature, RollDiscrepancy
@@ -81,11 +80,11 @@ def class_rolls(check, *, with_pupils=False):
 
 
 def can_prepare(user, school):
-    return Role.REGISTRAR in roles_at(user, school)
+    return can(user, "rollcheck.prepare", school)
 
 
 def can_sign(user, school):
-    return Role.HEADTEACHER in roles_at(user, school)
+    return can(user, "rollcheck.sign", school)
 
 
 def _require(allowed):
@@ -286,7 +285,7 @@ def return_roll_check(check, *, actor, reason):
 
 def receive_roll_check(check, *, actor):
     """The town office acknowledges the signed reconciliation."""
-    _require(acts_for_authority(actor, check.school.authority))
+    _require(can(actor, "rollcheck.receive", check.school))
     with transaction.atomic(), acting_as(actor, reason="roll reconciliation received"):
         check = _locked(check, RollCheck.State.SIGNED)
         check.state, check.received_at = RollCheck.State.RECEIVED, timezone.now()
@@ -298,7 +297,7 @@ def receive_roll_check(check, *, actor):
 def reopen_roll_check(check, *, actor, reason):
     """Only the town office reopens a signed reconciliation, with a reason; the signed version is kept
     (its signature is marked superseded, never deleted) and the registrar can correct the draft."""
-    _require(acts_for_authority(actor, check.school.authority))
+    _require(can(actor, "rollcheck.receive", check.school))
     if not reason.strip():
         raise RollCheckRefused(_("Give the reason for reopening."))
     with transaction.atomic(), acting_as(actor, reason="roll reconciliation reopened"):

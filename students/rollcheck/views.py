@@ -11,11 +11,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from registry.models import Semester
-from registry.scoping import acts_for_authority, schools_visible_to
-from students.models import RollCheck, RollDiscrepancy
+from registry.scoping import schools_visible_to
+from students.models import RollCheck
 from students.rollcheck import services
 from students.rollcheck.forms import AbsentForm, ExplainForm, StepForm, UnregisteredForm
 from students.rollcheck.services import RollCheckRefused
+from students.selectors import discrepancies_visible_to, roll_checks_visible_to
 
 STEPS = {
     "submit": (services.submit_roll_check, gettext_lazy("Submitted to the headteacher.")),
@@ -30,9 +31,7 @@ STEPS_WITH_REASON = {
 
 def _check(request, pk):
     return get_object_or_404(
-        RollCheck.objects.filter(school__in=schools_visible_to(request.user).values("pk")).select_related(
-            "school__authority", "semester"
-        ),
+        roll_checks_visible_to(request.user).select_related("school__authority", "semester"),
         pk=pk,
     )
 
@@ -56,8 +55,7 @@ def roll_check(request, code, semester):
         except RollCheckRefused as refusal:
             messages.error(request, str(refusal))
         return redirect("roll_check", code, semester.pk)
-    context = {"school": school, "semester": semester, "check": check, "is_registrar": is_registrar,
-               "is_headteacher": is_headteacher, "is_officer": acts_for_authority(user, school.authority)}  # fmt: skip
+    context = {"school": school, "semester": semester, "check": check}
     if check is not None:
         editing = is_registrar and check.state == RollCheck.State.DRAFT
         rolls = services.class_rolls(check, with_pupils=editing)
@@ -154,8 +152,7 @@ def unregistered(request, pk):
 @require_POST
 def discrepancy(request, pk):
     found = get_object_or_404(
-        RollDiscrepancy.objects.filter(reconciliation__school__in=schools_visible_to(request.user).values("pk"))
-        .select_related("reconciliation__school", "reconciliation__semester"),
+        discrepancies_visible_to(request.user).select_related("reconciliation__school", "reconciliation__semester"),
         pk=pk,
     )  # fmt: skip
     check = found.reconciliation

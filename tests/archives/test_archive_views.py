@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from archives.models import AccessRequest, ArchiveDocument, HandOver, Loan, RegisterEntry
+from archives.models import AccessRequest, ArchiveCopy, ArchiveDocument, HandOver, Loan, RegisterEntry
 from archives.services import ensure_archive
 from registry.roles import Role
 from registry.services import grant_role
@@ -352,3 +352,31 @@ def test_after_a_transfer_the_new_school_holds_the_archive_and_the_old_one_reads
     hand_over.refresh_from_db()
     assert (hand_over.sent_by, hand_over.received_by) == (world.users["archivist"], receiver)
     assert str(receiver) in client.get(detail).content.decode()
+
+
+def test_a_former_school_reads_its_copy_as_handed_over_not_what_came_after(client, world):
+    """One rule (archives.selectors): school A's copy holds the archive as A handed it over; when school C
+    later hands it on to school B, A still reads its copy, its own hand-over only, not C's."""
+    pupil = pupil_in(world.school_a, grade=3)
+    archive = ensure_archive(pupil)
+    _document(archive, world.users["archivist"], title="入学登记表")
+    transfer_to_c(world, pupil)
+    archive.refresh_from_db()
+    ArchiveCopy.objects.create(archive=archive, school=world.school_c)
+    HandOver.objects.create(
+        archive=archive,
+        change_request=world.registrations["other"],
+        from_school=world.school_c,
+        to_school=world.school_b,
+    )
+    archive.school = world.school_b
+    archive.save(update_fields=["school"])
+    later = _document(archive, world.users["administrator"], title="转学后体检表")
+
+    client.force_login(world.users["archivist"])
+    response = client.get(reverse("archive_detail", args=[archive.pk]))
+    assert response.status_code == 200 and response.context["reading"].copy.school == world.school_a
+    assert [(h.from_school, h.to_school) for h in response.context["hand_overs"]] == [(world.school_a, world.school_c)]
+    page = response.content.decode()
+    assert "入学登记表" in page and "转学后体检表" not in page
+    assert client.get(reverse("document_download", args=[later.pk])).status_code == 404
