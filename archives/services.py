@@ -16,8 +16,7 @@ from archives.selectors import can_decide_access, can_manage
 from audit.history import acting_as
 from registry.roles import Role
 from registry.scoping import roles_at
-from transfers.kinds import ChangeRefused
-from transfers.models import ChangeRequest
+from transfers.kinds import ChangeRefused, kind_of
 
 ACCESS_DAYS = 7
 
@@ -84,7 +83,7 @@ def file_request(request, *, actor):
                 file=evidence.file.name, content_type=evidence.content_type, size=evidence.size,
                 sha256=evidence.sha256, change_request=request, added_by=actor,
             )  # fmt: skip
-        if request.kind == ChangeRequest.Kind.TRANSFER:
+        if kind_of(request).hands_over_archive:
             _hand_over(archive, request, actor=actor)
     return archive
 

@@ -1,3 +1,6 @@
+import importlib
+import pkgutil
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -10,3 +13,13 @@ class TransfersConfig(AppConfig):
 
     def ready(self):
         from transfers import events, statistics_events, transfer_forms  # noqa: F401  (register the audit event types)
+
+        load_kinds()
+
+
+def load_kinds():
+    """Import every module of transfers.kinds, so that each kind registers itself (transfers.kinds.register)."""
+    from transfers import kinds
+
+    for module in pkgutil.iter_modules(kinds.__path__):
+        importlib.import_module(f"{kinds.__name__}.{module.name}")

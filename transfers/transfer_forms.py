@@ -29,7 +29,8 @@ from registry import pdf
 from registry.models import SchoolClass
 from students.identity import mask_id_number, mask_national_number
 from students.models import EnrolmentSpell
-from transfers.models import ChangeRequest, TransferForm
+from transfers.kinds import kind_of
+from transfers.models import TransferForm
 
 logger = logging.getLogger(__name__)
 
@@ -41,7 +42,6 @@ FORM_DOWNLOADED = types.register(
     "transfers.transfer_form.downloaded", _("{actor} downloaded the four-copy transfer form {target}")
 )
 
-KINDS_WITH_FORM = (ChangeRequest.Kind.TRANSFER, ChangeRequest.Kind.TRANSFER_OUT_EXTERNAL)
 ISSUES = (1, 2)  # 1: when the transfer is submitted; 2: when it is finally approved
 
 # Upper-case letters and digits without the look-alikes 0/O, 1/I/L: 31 symbols, 12 of them ≈ 59 bits.
@@ -84,7 +84,7 @@ def issue_transfer_form(request, issue, *, actor):
     """Issue the four-copy form of a transfer (issue 1 on submission, issue 2 on final approval) and queue
     its PDF once the caller's transaction commits. Idempotent: issuing the same (request, issue) again
     returns the existing form and queues nothing new. Returns the TransferForm."""
-    if request.kind not in KINDS_WITH_FORM:
+    if not isinstance(kind_of(request), PrintsSlip):
         raise ValueError(f"a {request.kind} request has no four-copy transfer form")
     if issue not in ISSUES:
         raise ValueError(f"issue must be 1 or 2, not {issue!r}")
@@ -128,6 +128,22 @@ def requeue_if_stuck(form):
     return True
 
 
+class PrintsSlip:
+    """Mixin of the kinds that print the four-copy form: issue 1 when the request is submitted (a
+    resubmission keeps the issue already printed), issue 2 when it is finally approved. A kind using it
+    says who the form names with `slip_ends(request)` → (sending School, receiving school's name, receiving
+    authority's name)."""
+
+    def on_submitted(self, request, *, actor):
+        issue_transfer_form(request, 1, actor=actor)
+
+    def on_approved(self, request, *, actor):
+        issue_transfer_form(request, 2, actor=actor)
+
+    def slip_ends(self, request):
+        raise NotImplementedError
+
+
 # --- what the form says -------------------------------------------------------------------------------------
 
 
@@ -165,11 +181,10 @@ def verification_url(form) -> str:
 
 
 def school_names(request) -> tuple[str, str]:
-    """(sending school, receiving school) of a transfer, as named on its form and its public check: the
-    destination is free text for a transfer out of the system."""
-    if request.kind == ChangeRequest.Kind.TRANSFER:
-        return request.counterpart_school.name, request.school.name
-    return request.school.name, (request.payload or {}).get("destination_school", "")
+    """(sending school, receiving school) of a transfer, as named on its form and its public check (the
+    kind says which they are: the destination is free text for a transfer out of the system)."""
+    sending, receiving_school, _receiving_authority = kind_of(request).slip_ends(request)
+    return sending.name, receiving_school
 
 
 def _sending_class(request, sending_school):
@@ -197,13 +212,7 @@ def form_content(form) -> FormContent:
     request = form.request
     student = request.student
     payload = request.payload or {}
-    if request.kind == ChangeRequest.Kind.TRANSFER:
-        sending, receiving = request.counterpart_school, request.school
-        receiving_school, receiving_authority = receiving.name, receiving.authority.name
-    else:
-        sending = request.school
-        receiving_school = payload.get("destination_school", "")
-        receiving_authority = payload.get("destination_authority", "")
+    sending, receiving_school, receiving_authority = kind_of(request).slip_ends(request)
     grade, school_class = _sending_class(request, sending)
     guardian = student.guardians.order_by("pk").first()
     return FormContent(
