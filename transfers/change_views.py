@@ -81,7 +81,7 @@ def amend_change(request, change_request, kind):
     in with what was asked; the evidence is kept and an upload only adds to it."""
     student = change_request.student
     if kind.form_class is None:
-        form = ResubmitForm(request.POST or None)
+        form = ResubmitForm(request.POST if request.method == "POST" else None)
     else:
         form = kind.form_class(
             request.POST or None, request.FILES or None, initial=kind.amend_initial(change_request), amending=True,
