@@ -4,8 +4,6 @@ kind touches nothing of the engine. Registered by the test that uses it."""
 
 from dataclasses import dataclass
 
-from django import forms
-
 from transfers.kinds.base import ChangeKind, ChangeRefused, Payload, town_office_of
 from transfers.kinds.forms import ChangeForm, reason_field
 

@@ -12,7 +12,6 @@ from django.utils import timezone, translation
 
 from registry.roles import Role
 from registry.services import grant_role
-from tests.conftest import client_for
 from tests.factories import SchoolClassFactory, UserFactory
 from tests.transfers.kinds_helpers import approve_all, evidence, pupil_in
 from transfers.kinds import ChangeRefused
