@@ -12,7 +12,8 @@ class TransfersConfig(AppConfig):
     verbose_name = _("Status changes")
 
     def ready(self):
-        from transfers import events, statistics_events, transfer_forms  # noqa: F401  (register the audit event types)
+        from transfers import events, statistics_events  # noqa: F401
+        from transfers.slip import services  # noqa: F401  (register the audit event types)
 
         load_kinds()
 

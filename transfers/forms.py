@@ -9,7 +9,6 @@ from django.utils.translation import gettext_lazy as _
 from students.identity import mask_id_number, mask_phone, normalise_id_number, parse_id_number
 from students.models import Guardian, Student
 from students.spreadsheet import MAX_UPLOAD_BYTES
-from transfers.transfer_forms import normalise_verification_code
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -86,20 +85,6 @@ class ImportForm(forms.Form):
                 % {"size": MAX_UPLOAD_BYTES // (1024 * 1024)}
             )
         return upload
-
-
-class VerificationForm(forms.Form):
-    """The public check of a four-copy transfer form: the code printed beside its QR code."""
-
-    code = forms.CharField(
-        label=_("Verification code"),
-        max_length=40,
-        help_text=_("The 12 letters and digits printed beside the QR code, for example ABCD-EFGH-JKMN."),
-        widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
-    )
-
-    def clean_code(self):
-        return normalise_verification_code(self.cleaned_data["code"])
 
 
 class LookupForm(forms.Form):

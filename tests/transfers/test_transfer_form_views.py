@@ -12,7 +12,7 @@ from students.identity import mask_id_number, mask_name
 from tests.conftest import client_for
 from tests.factories import GuardianFactory, StudentFactory
 from transfers.models import ChangeRequest, TransferForm
-from transfers.transfer_forms import grouped_code, issue_transfer_form, render_transfer_form
+from transfers.slip.services import grouped_code, issue_transfer_form, render_transfer_form
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from transfers.kinds.forms import (
     reason_field,
 )
 from transfers.models import Evidence
-from transfers.transfer_forms import PrintsSlip
+from transfers.slip.services import PrintsSlip
 
 
 @dataclass

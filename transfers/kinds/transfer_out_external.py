@@ -12,7 +12,7 @@ from transfers.kinds.base import ChangeKind, ChangeRefused, Payload, town_office
 from transfers.kinds.forms import EXCEPTION_HELP, ChangeForm, evidence_field, reason_field
 from transfers.kinds.transfer import close_transferred_spell, transfer_details
 from transfers.models import Evidence
-from transfers.transfer_forms import PrintsSlip
+from transfers.slip.services import PrintsSlip
 
 
 @dataclass

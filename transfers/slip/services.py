@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy as _
 from audit import record, types
 from registry import pdf
 from registry.models import SchoolClass
+from registry.queue import enqueue
 from students.identity import mask_id_number, mask_national_number
 from students.models import EnrolmentSpell
 from transfers.kinds import kind_of
@@ -42,6 +43,7 @@ FORM_DOWNLOADED = types.register(
     "transfers.transfer_form.downloaded", _("{actor} downloaded the four-copy transfer form {target}")
 )
 
+RENDER_TASK = "transfers.tasks.render_transfer_form_task"
 ISSUES = (1, 2)  # 1: when the transfer is submitted; 2: when it is finally approved
 
 # Upper-case letters and digits without the look-alikes 0/O, 1/I/L: 31 symbols, 12 of them ≈ 59 bits.
@@ -105,9 +107,7 @@ def issue_transfer_form(request, issue, *, actor):
 
 def queue_rendering(form_pk):
     """Hand the form to the Celery task (run in-process when no broker is configured)."""
-    from transfers.tasks import render_transfer_form_task
-
-    render_transfer_form_task.delay(form_pk)
+    enqueue(RENDER_TASK, form_pk)
 
 
 def requeue_if_stuck(form):
