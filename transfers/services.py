@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from audit.history import acting_as
 from registry.roles import Role
 from registry.scoping import acts_for_authority, roles_at
+from registry.transitions import transition
 from registry.working_days import add_working_days
 from transfers import events, signals
 from transfers.kinds import KINDS, ChangeRefused, kind_of
@@ -157,14 +158,13 @@ def _refuse_missing_evidence(request):
 def _decide(request, step, *, actor, decision, comment):
     if not can_decide(actor, step):
         raise PermissionDenied
-    decided_at = timezone.now()
-    won = ApprovalStep.objects.filter(pk=step.pk, round=request.round, decision=ApprovalStep.Decision.PENDING).update(
-        decision=decision, decided_by=actor, decided_at=decided_at, comment=comment
-    )
-    step.refresh_from_db()
+    won = transition(
+        step, expected={"round": request.round, "decision": ApprovalStep.Decision.PENDING},
+        changes={"decision": decision, "decided_by": actor, "decided_at": timezone.now(), "comment": comment},
+        actor=actor,
+    )  # fmt: skip
     if not won:
         raise AlreadyDecided(step)
-    step.save()  # the conditional update writes no history; this writes the decision's history row
 
 
 def approve_step(step, *, actor, comment=""):

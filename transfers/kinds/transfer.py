@@ -126,6 +126,9 @@ class Transfer(PrintsSlip, ChangeKind):
     def form_kwargs(self, *, student=None, spell=None, school=None, **context):
         return {"school": school, "grade": spell.grade}
 
+    def start_label(self, *, suspended=False):
+        return _("Transfer in")
+
     def slip_ends(self, request):
         receiving = request.school
         return request.counterpart_school, receiving.name, receiving.authority.name

@@ -8,7 +8,6 @@ by a killed worker is simply rendered again over the same file name) and WeasyPr
 our own static files. The form carries masked ID and national numbers only (个人信息保护法 第二十八条).
 """
 
-import logging
 import secrets
 import time
 import unicodedata
@@ -27,13 +26,11 @@ from django.utils.translation import gettext_lazy as _
 from audit import record, types
 from registry import pdf
 from registry.models import SchoolClass
-from registry.queue import enqueue
+from registry.render_jobs import RenderJobs
 from students.identity import mask_id_number, mask_national_number
 from students.models import EnrolmentSpell
 from transfers.kinds import kind_of
 from transfers.models import TransferForm
-
-logger = logging.getLogger(__name__)
 
 # Event types of the form (kept here beside their only writer; transfers/events.py is the usual home).
 FORM_ISSUED = types.register(
@@ -50,7 +47,6 @@ ISSUES = (1, 2)  # 1: when the transfer is submitted; 2: when it is finally appr
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
-STUCK_AFTER_SECONDS = 5 * 60  # a form not ready after this long is queued again when its page is opened
 
 # Where WeasyPrint may load from, and the fetcher that enforces it: registry.pdf (shared by every print).
 STATIC_ORIGIN = pdf.STATIC_ORIGIN
@@ -101,31 +97,8 @@ def issue_transfer_form(request, issue, *, actor):
                 FORM_ISSUED, actor=actor, target=form, data={"issue": issue, "request": request.pk},
                 school=request.school_id, pupil=request.student_id,
             )  # fmt: skip
-            transaction.on_commit(lambda: queue_rendering(form.pk), robust=True)
+            SLIPS.queue_after_commit(form.pk)
     return form
-
-
-def queue_rendering(form_pk):
-    """Hand the form to the Celery task (run in-process when no broker is configured)."""
-    enqueue(RENDER_TASK, form_pk)
-
-
-def requeue_if_stuck(form):
-    """Queue a form again that has not become ready long after it was issued (its task was lost or
-    failed): rendering is idempotent, so this is safe. At most once per STUCK_AFTER_SECONDS per form."""
-    if form.state == TransferForm.State.READY:
-        return False
-    if (timezone.now() - form.created_at).total_seconds() < STUCK_AFTER_SECONDS:
-        return False
-    if not cache.add(f"xueji:transfer-form-requeued:{form.pk}", 1, STUCK_AFTER_SECONDS):
-        return False
-    logger.warning("transfer form %s was not ready after %s s; queued again", form.serial, STUCK_AFTER_SECONDS)
-    try:
-        queue_rendering(form.pk)
-    except Exception:  # the page still shows the form waiting; the next attempt comes after the pause
-        logger.exception("transfer form %s could not be queued again", form.serial)
-        return False
-    return True
 
 
 class PrintsSlip:
@@ -270,31 +243,44 @@ def file_name(form) -> str:
     return f"transfer-forms/{form.created_at:%Y}/{form.serial}.pdf"
 
 
-def _has_file(form):
-    return bool(form.file) and form.file.storage.exists(form.file.name)
+class SlipRenders(RenderJobs):
+    """The four-copy forms as render jobs (registry.render_jobs): a form is re-rendered unless ready with its
+    file — a form left rendering by a killed worker is rendered again to the same file name and marked ready
+    by a conditional update, so running twice or concurrently leaves one form and one file."""
+
+    model = TransferForm
+    task_name = RENDER_TASK
+    waiting_states = (TransferForm.State.QUEUED, TransferForm.State.RENDERING)
+
+    def fetch(self, pk):
+        return TransferForm.objects.select_related(
+            "request__student", "request__school__authority", "request__counterpart_school__authority"
+        ).get(pk=pk)
+
+    def produce(self, form):
+        TransferForm.objects.filter(pk=form.pk).update(state=TransferForm.State.RENDERING)
+        _set_progress(form.pk, 10)
+        document = layout(form)
+        _set_progress(form.pk, 70)
+        name = file_name(form)
+        pdf.write_replacing(TransferForm._meta.get_field("file").storage, name, document.write_pdf())
+        TransferForm.objects.filter(pk=form.pk, state=TransferForm.State.RENDERING).update(
+            state=TransferForm.State.READY, file=name, rendered_at=timezone.now()
+        )
+
+    def progress(self, form) -> int:
+        """0 waiting, 100 ready, and the render's own steps between."""
+        if form.state == TransferForm.State.READY:
+            return 100
+        if form.state == TransferForm.State.QUEUED:
+            return 0
+        return min(cache.get(_progress_key(form.pk), 10), 95)
 
 
-def render_transfer_form(form_pk):
-    """Produce the PDF of one form. Idempotent: a form that is ready with its file is left alone; any
-    other (queued, or left rendering by a killed worker) is rendered again to the same file name and then
-    marked ready by a conditional update, so running twice or concurrently still leaves one form and one
-    file. Returns the form."""
-    form = TransferForm.objects.select_related(
-        "request__student", "request__school__authority", "request__counterpart_school__authority"
-    ).get(pk=form_pk)
-    if form.state == TransferForm.State.READY and _has_file(form):
-        return form
-    TransferForm.objects.filter(pk=form_pk).update(state=TransferForm.State.RENDERING)
-    _set_progress(form_pk, 10)
-    document = layout(form)
-    _set_progress(form_pk, 70)
-    name = file_name(form)
-    pdf.write_replacing(TransferForm._meta.get_field("file").storage, name, document.write_pdf())
-    TransferForm.objects.filter(pk=form_pk, state=TransferForm.State.RENDERING).update(
-        state=TransferForm.State.READY, file=name, rendered_at=timezone.now()
-    )
-    form.refresh_from_db()
-    return form
+SLIPS = SlipRenders()
+render_transfer_form = SLIPS.render
+requeue_if_stuck = SLIPS.requeue_if_stuck
+transfer_form_progress = SLIPS.progress
 
 
 # --- progress -----------------------------------------------------------------------------------------------
@@ -306,15 +292,6 @@ def _progress_key(form_pk):
 
 def _set_progress(form_pk, percent):
     cache.set(_progress_key(form_pk), percent, 3600)
-
-
-def transfer_form_progress(form) -> int:
-    """How far the form's PDF is, in percent, for the page to poll: 0 waiting, 100 ready."""
-    if form.state == TransferForm.State.READY:
-        return 100
-    if form.state == TransferForm.State.QUEUED:
-        return 0
-    return min(cache.get(_progress_key(form.pk), 10), 95)
 
 
 def form_downloaded(form, *, actor, request=None):
