@@ -15,8 +15,8 @@ from archives.models import AccessRequest, ArchiveCopy, ArchiveDocument, Archive
 from archives.selectors import can_decide_access, can_manage
 from audit.history import acting_as
 from registry.scoping import can
-from transfers.kinds import ChangeRefused
-from transfers.models import ChangeRequest
+from registry.transitions import transition
+from transfers.kinds import ChangeRefused, kind_of
 
 ACCESS_DAYS = 7
 
@@ -83,7 +83,7 @@ def file_request(request, *, actor):
                 file=evidence.file.name, content_type=evidence.content_type, size=evidence.size,
                 sha256=evidence.sha256, change_request=request, added_by=actor,
             )  # fmt: skip
-        if request.kind == ChangeRequest.Kind.TRANSFER:
+        if kind_of(request).hands_over_archive:
             _hand_over(archive, request, actor=actor)
     return archive
 
@@ -124,13 +124,10 @@ def supersede(document, replacement, *, actor, reason):
     if replacement.archive_id != document.archive_id or replacement.pk == document.pk:
         raise ArchiveRefused(_("The replacement must be another document of the same archive."))
     with transaction.atomic(), acting_as(actor, reason="archive document superseded"):
-        won = ArchiveDocument.objects.filter(pk=document.pk, superseded_by__isnull=True).update(
-            superseded_by=replacement, supersede_reason=reason.strip()
-        )
+        won = transition(document, expected={"superseded_by__isnull": True}, actor=actor,
+                         changes={"superseded_by": replacement, "supersede_reason": reason.strip()})  # fmt: skip
         if not won:
             raise ArchiveRefused(_("This document was already superseded."))
-        document.refresh_from_db()
-        document.save()  # the conditional update writes no history; this writes it
 
 
 def set_location(archive, *, actor, room, cabinet, box, volume):
@@ -155,11 +152,10 @@ def return_loan(loan, *, actor, returned_on=None):
     if returned_on < loan.taken_on:
         raise ArchiveRefused(_("The return date is before the day it was taken."))
     with transaction.atomic(), acting_as(actor, reason="paper file returned"):
-        won = Loan.objects.filter(pk=loan.pk, returned_on__isnull=True).update(returned_on=returned_on)
-        loan.refresh_from_db()
+        won = transition(loan, expected={"returned_on__isnull": True}, changes={"returned_on": returned_on},
+                         actor=actor)  # fmt: skip
         if not won:
             raise ArchiveRefused(_("The return was already recorded (%(date)s).") % {"date": loan.returned_on})
-        loan.save()  # the conditional update writes no history; this writes it
 
 
 def send_paper(hand_over, *, actor):
@@ -167,12 +163,8 @@ def send_paper(hand_over, *, actor):
     if not can(actor, "archive.manage", hand_over.from_school):
         raise PermissionDenied
     with transaction.atomic(), acting_as(actor, reason="paper file sent"):
-        won = HandOver.objects.filter(pk=hand_over.pk, sent_at__isnull=True).update(
-            sent_at=timezone.now(), sent_by=actor
-        )
-        hand_over.refresh_from_db()
-        if won:
-            hand_over.save()
+        transition(hand_over, expected={"sent_at__isnull": True}, changes={"sent_at": timezone.now(), "sent_by": actor},
+                   actor=actor)  # fmt: skip
 
 
 def receive_paper(hand_over, *, actor):
@@ -182,12 +174,8 @@ def receive_paper(hand_over, *, actor):
     if hand_over.sent_at is None:
         raise ArchiveRefused(_("The old school has not recorded sending the paper file yet."))
     with transaction.atomic(), acting_as(actor, reason="paper file received"):
-        won = HandOver.objects.filter(pk=hand_over.pk, received_at__isnull=True).update(
-            received_at=timezone.now(), received_by=actor
-        )
-        hand_over.refresh_from_db()
-        if won:
-            hand_over.save()
+        transition(hand_over, expected={"received_at__isnull": True}, actor=actor,
+                   changes={"received_at": timezone.now(), "received_by": actor})  # fmt: skip
 
 
 def request_access(archive, *, actor, school, reason):
@@ -215,13 +203,13 @@ def decide_access(access, *, actor, approve, days=ACCESS_DAYS):
     now = timezone.now()
     state = AccessRequest.State.APPROVED if approve else AccessRequest.State.REFUSED
     with transaction.atomic(), acting_as(actor, reason="archive access decided"):
-        won = AccessRequest.objects.filter(pk=access.pk, state=AccessRequest.State.PENDING).update(
-            state=state, decided_by=actor, decided_at=now, valid_until=now + timedelta(days=days) if approve else None
-        )
-        access.refresh_from_db()
+        won = transition(
+            access, expected={"state": AccessRequest.State.PENDING}, actor=actor,
+            changes={"state": state, "decided_by": actor, "decided_at": now,
+                     "valid_until": now + timedelta(days=days) if approve else None},
+        )  # fmt: skip
         if not won:
             raise ArchiveRefused(_("This request was already decided by %(who)s.") % {"who": access.decided_by})
-        access.save()
         what = _("Access of %(school)s %(decision)s") % {"school": access.requesting_school,
                                                           "decision": access.get_state_display()}  # fmt: skip
         record(access.archive, user=actor, action=RegisterEntry.Action.ACCESS, what=what, why=access.reason)

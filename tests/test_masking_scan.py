@@ -157,7 +157,7 @@ def test_no_full_personal_number_in_rendered_pdfs(client, world, django_capture_
 
     from archives.printing.services import start_print
     from archives.services import ensure_archive
-    from transfers.transfer_forms import issue_transfer_form
+    from transfers.slip.services import issue_transfer_form
 
     pupil = world.pupils["own"]
     transfer = ChangeRequest.objects.create(

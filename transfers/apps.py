@@ -1,3 +1,6 @@
+import importlib
+import pkgutil
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -12,4 +15,15 @@ class TransfersConfig(AppConfig):
         import transfers.home  # noqa: F401  (what the status changes add to the home page)
         import transfers.record_parts  # noqa: F401  (what they add to a pupil's page)
         import transfers.reminders  # noqa: F401  (the status changes' reminder source)
-        from transfers import events, transfer_forms  # noqa: F401  (register the audit event types)
+        from transfers import events  # noqa: F401  (register the audit event types)
+        from transfers.slip import services  # noqa: F401  (register the audit event types)
+
+        load_kinds()
+
+
+def load_kinds():
+    """Import every module of transfers.kinds, so that each kind registers itself (transfers.kinds.register)."""
+    from transfers import kinds
+
+    for module in pkgutil.iter_modules(kinds.__path__):
+        importlib.import_module(f"{kinds.__name__}.{module.name}")

@@ -9,7 +9,6 @@ imported: every pupil saved and submitted for registration in one transaction.
 """
 
 from dataclasses import dataclass
-from datetime import date
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
@@ -21,7 +20,8 @@ from students.models import Guardian, Student
 from students.pinyin import folded
 from students.spreadsheet import SpreadsheetRefused, open_workbook, read_rows
 from transfers import events
-from transfers.models import ImportJob
+from transfers.kinds import ChangeRefused, kind_of
+from transfers.models import ChangeRequest, ImportJob
 from transfers.registration import register_pupil
 from transfers.selectors import id_number_holder, possible_duplicates
 from transfers.services import can_initiate
@@ -105,15 +105,19 @@ def _check_rows(school, rows):
 
 
 def _check_age(row):
+    """The registration kind's rules on the row (the grade-1 age cut-off), from its `validate`."""
     values = row.values
-    if values.get("grade") == 1 and values.get("birth_date") and values.get("entry_date"):
-        cutoff = date(values["entry_date"].year - 6, 8, 31)
-        if values["birth_date"] > cutoff:
-            row.errors.append(
-                (_("birth date"), _("A grade 1 pupil must be 6 by 31 August of the entry year (born on or "
-                                    "before %(cutoff)s); a younger child is entered on the new-pupil form.")
-                 % {"cutoff": cutoff.isoformat()})
-            )  # fmt: skip
+    if row.school_class is None or not values.get("birth_date") or not values.get("entry_date"):
+        return
+    draft = ChangeRequest(
+        kind=ChangeRequest.Kind.REGISTRATION, school=row.school_class.school,
+        student=Student(birth_date=values["birth_date"], entry_date=values["entry_date"]),
+        payload={"school_class": row.school_class.pk, "grade": row.school_class.grade},
+    )  # fmt: skip
+    try:
+        kind_of(draft).validate(draft)
+    except ChangeRefused as refusal:
+        row.errors.append((_("birth date"), str(refusal)))
 
 
 def _pupil_from(values):

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.history import RegistryHistory
 from registry.models import Authority, School
 from students.models import Student
+from transfers.kinds import KindCodes, kind_choices
 
 
 class ChangeRequest(models.Model):
@@ -17,18 +18,7 @@ class ChangeRequest(models.Model):
     (enforced by the database).
     """
 
-    class Kind(models.TextChoices):
-        REGISTRATION = "registration", _("New-student registration")
-        TRANSFER = "transfer", _("Transfer")
-        TRANSFER_IN_EXTERNAL = "transfer_in_external", _("Transfer in from outside the system")
-        TRANSFER_OUT_EXTERNAL = "transfer_out_external", _("Transfer out of the system")
-        SUSPENSION = "suspension", _("Suspension")
-        RESUMPTION = "resumption", _("Resumption")
-        WITHDRAWAL = "withdrawal", _("Withdrawal")
-        DEATH = "death", _("Death")
-        GUEST_STUDY = "guest_study", _("Guest study")
-        KEY_CHANGE = "key_change", _("Key-information change")
-        GRADUATION = "graduation", _("Graduation")
+    Kind = KindCodes()  # the registered kinds (transfers.kinds): Kind.TRANSFER == "transfer"
 
     class State(models.TextChoices):
         PENDING = "pending", _("Under review")
@@ -38,7 +28,7 @@ class ChangeRequest(models.Model):
 
     OPEN_STATES = (State.PENDING, State.RETURNED)
 
-    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    kind = models.CharField(_("kind"), max_length=30, choices=kind_choices)
     student = models.ForeignKey(
         Student, verbose_name=_("pupil"), on_delete=models.PROTECT, related_name="change_requests"
     )

@@ -10,17 +10,16 @@ from transfers.services import can_initiate, resubmit_request, submit_request
 
 
 def _payload(school_class, extra):
-    return {"school_class": school_class.pk, "grade": school_class.grade, **(extra or {})}
+    extra = extra.to_json() if hasattr(extra, "to_json") else (extra or {})
+    return {**extra, "school_class": school_class.pk, "grade": school_class.grade}
 
 
-def register_pupil(
-    student, guardians, school_class, *, actor, evidence=(), kind=ChangeRequest.Kind.REGISTRATION, extra=None
-):
+def register_pupil(student, guardians, school_class, *, actor, evidence=(), kind=None, extra=None):
     """Save the new pupil (no national number yet, not on any register) with their guardians, and
     submit the registration to the school's town office (镇制度 三(二): the school enters and submits).
     `evidence`: (kind, upload, transfers.uploads.CheckedUpload) triples to attach, e.g. the 承诺书.
-    The same entry serves a transfer in from outside the system (`kind`, with `extra` payload: the
-    national number the pupil already has, the school they come from)."""
+    The same entry serves a transfer in from outside the system (`kind`, with `extra` payload — a dict or
+    the kind's Payload: the national number the pupil already has, the school they come from)."""
     if not can_initiate(actor, school_class.school):
         raise PermissionDenied
     with transaction.atomic(), acting_as(actor, reason="new-student registration"):
@@ -30,7 +29,7 @@ def register_pupil(
             guardian.student = student
             guardian.save()
         return submit_request(
-            kind=kind,
+            kind=kind or ChangeRequest.Kind.REGISTRATION,
             student=student,
             school=school_class.school,
             payload=_payload(school_class, extra),
@@ -39,7 +38,7 @@ def register_pupil(
         )
 
 
-def amend_registration(request, student, guardians, school_class, *, actor, evidence=(), extra=None):
+def amend_registration(request, student, guardians, *, actor, payload, evidence=()):
     """Save the registrar's corrections to a returned registration (or transfer in from outside the
     system) and resubmit it."""
     if not can_initiate(actor, request.school):
@@ -50,4 +49,4 @@ def amend_registration(request, student, guardians, school_class, *, actor, evid
         for guardian in guardians:
             guardian.student = student
             guardian.save()
-        return resubmit_request(request, actor=actor, payload=_payload(school_class, extra), evidence=evidence)
+        return resubmit_request(request, actor=actor, payload=payload, evidence=evidence)

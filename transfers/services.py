@@ -7,17 +7,17 @@ every transition writes an audit event in the same transaction.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.history import acting_as
 from registry.organisation.working_days import add_working_days
 from registry.scoping import can
+from registry.transitions import transition
 from transfers import events, signals
-from transfers.kinds import KINDS, ChangeRefused
+from transfers.kinds import KINDS, ChangeRefused, kind_of
 from transfers.models import ApprovalStep, ChangeRequest, Evidence
-from transfers.transfer_forms import issue_transfer_form
 
 
 class AlreadyDecided(ChangeRefused):
@@ -74,29 +74,51 @@ def _open_round(request):
 def submit_request(*, kind, student, school, payload, actor, counterpart_school=None, evidence=()):
     """Start a change request for `student` at `school`, with the chain of its kind and its evidence
     ((kind, upload, transfers.uploads.CheckedUpload) triples); a kind's required evidence must be among
-    them. A transfer's four-copy form is produced as soon as the request is committed."""
+    them. `payload`: the kind's Payload (or its JSON). The kind's `on_submitted` hook runs in the same
+    transaction (a transfer's four-copy form is queued once it commits). A second start for the same pupil
+    racing this one ends in the one-open-request rule's message, not a database error."""
     if not can_initiate(actor, school):
         raise PermissionDenied
+    change_kind = KINDS[kind]
     with transaction.atomic(), acting_as(actor, reason=f"{kind} submitted"):
         request = ChangeRequest(
             kind=kind,
             student=student,
             school=school,
             counterpart_school=counterpart_school,
-            payload=payload,
+            payload=change_kind.Payload.from_json(payload).to_json(),
             initiated_by=actor,
             submitted_at=timezone.now(),
         )
-        KINDS[kind].validate(request)
+        change_kind.validate(request, attached=_attached(request, evidence))
         _refuse_open_request(student)
-        request.save()
+        _insert_open_request(request)
         attach_evidence(request, evidence, actor=actor)
         _refuse_missing_evidence(request)
         _open_round(request)
         events.submitted(request, actor=actor)
-        if KINDS[kind].four_copy_form:
-            issue_transfer_form(request, 1, actor=actor)
+        change_kind.on_submitted(request, actor=actor)
     return request
+
+
+def _attached(request, evidence):
+    """The Evidence kinds a request has (when saved) and is being given."""
+    kinds = {kind for kind, _upload, _checked in evidence}
+    if request.pk:
+        kinds |= set(request.evidence.values_list("kind", flat=True))
+    return frozenset(kinds)
+
+
+def _insert_open_request(request):
+    """Save a new open request; when another start for the same pupil won the race (the database's
+    one_open_request_per_pupil), refuse with the rule's message naming the request that won."""
+    try:
+        with transaction.atomic():
+            request.save()
+    except IntegrityError:
+        request.pk = None
+        _refuse_open_request(request.student)
+        raise
 
 
 def _refuse_open_request(student):
@@ -135,14 +157,13 @@ def _refuse_missing_evidence(request):
 def _decide(request, step, *, actor, decision, comment):
     if not can_decide(actor, step):
         raise PermissionDenied
-    decided_at = timezone.now()
-    won = ApprovalStep.objects.filter(pk=step.pk, round=request.round, decision=ApprovalStep.Decision.PENDING).update(
-        decision=decision, decided_by=actor, decided_at=decided_at, comment=comment
-    )
-    step.refresh_from_db()
+    won = transition(
+        step, expected={"round": request.round, "decision": ApprovalStep.Decision.PENDING},
+        changes={"decision": decision, "decided_by": actor, "decided_at": timezone.now(), "comment": comment},
+        actor=actor,
+    )  # fmt: skip
     if not won:
         raise AlreadyDecided(step)
-    step.save()  # the conditional update writes no history; this writes the decision's history row
 
 
 def approve_step(step, *, actor, comment=""):
@@ -161,15 +182,14 @@ def approve_step(step, *, actor, comment=""):
                 following.due_on = add_working_days(timezone.localdate(), kind.deadline_working_days)
                 following.save(update_fields=["due_on"])
                 return request
-            kind.validate(request)
+            kind.validate(request, attached=_attached(request, ()))
             request.state = ChangeRequest.State.APPROVED
             request.closed_at = timezone.now()
             request.save(update_fields=["state", "closed_at"])
             kind.apply(request, actor=actor)
             events.request_approved(request, actor=actor)
             signals.request_approved.send(sender=ChangeRequest, request=request, actor=actor)
-            if kind.four_copy_form:
-                issue_transfer_form(request, 2, actor=actor)
+            kind.on_approved(request, actor=actor)
     return request
 
 
@@ -191,8 +211,9 @@ def reject_step(step, *, actor, reason):
 
 
 def resubmit_request(request, *, actor, payload=None, evidence=()):
-    """The initiating school sends a returned request again, as a new round of the same chain, with any
-    further evidence."""
+    """The initiating school sends a returned request again, amended (`payload`, the kind's Payload or its
+    JSON; None keeps it), as a new round of the same chain, keeping its evidence and adding any further
+    evidence. The kind's `on_submitted` hook runs again (a transfer keeps the four-copy form it has)."""
     if not can_initiate(actor, request.school):
         raise PermissionDenied
     with transaction.atomic():
@@ -200,9 +221,10 @@ def resubmit_request(request, *, actor, payload=None, evidence=()):
         if request.state != ChangeRequest.State.RETURNED:
             raise ChangeRefused(_("Only a returned request can be resubmitted."))
         with acting_as(actor, reason=f"request #{request.pk} resubmitted"):
+            kind = kind_of(request)
             if payload is not None:
-                request.payload = payload
-            KINDS[request.kind].validate(request)
+                request.payload = kind.Payload.from_json(payload).to_json()
+            kind.validate(request, attached=_attached(request, evidence))
             request.round += 1
             request.state = ChangeRequest.State.PENDING
             request.save(update_fields=["payload", "round", "state"])
@@ -210,6 +232,7 @@ def resubmit_request(request, *, actor, payload=None, evidence=()):
             _refuse_missing_evidence(request)
             _open_round(request)
             events.resubmitted(request, actor=actor)
+            kind.on_submitted(request, actor=actor)
     return request
 
 

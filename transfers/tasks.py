@@ -2,7 +2,8 @@
 
 from celery import shared_task
 
-from transfers import imports, transfer_forms
+from transfers import imports
+from transfers.slip import services as slip
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
@@ -13,7 +14,7 @@ def run_import_job(job_pk):
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def render_transfer_form_task(form_pk):
-    """Produce one four-copy transfer form's PDF (transfers.transfer_forms.render_transfer_form); safe to
+    """Produce one four-copy transfer form's PDF (transfers.slip.services.render_transfer_form); safe to
     run twice, and redelivered if the worker is killed mid-way."""
-    transfer_forms.render_transfer_form(form_pk)
+    slip.render_transfer_form(form_pk)
 

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from transfers import bulk_views, change_views, transfer_form_views, views
+from transfers import bulk_views, change_views, views
+from transfers.slip import views as slip_views
 
 urlpatterns = [
     path("schools/<str:code>/registrations/new/", views.registration_new, name="registration_new"),
@@ -12,13 +13,13 @@ urlpatterns = [
     ),
     path("imports/<int:pk>/", views.import_job, name="import_job"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
-    path("transfer-forms/<int:pk>/", transfer_form_views.transfer_form, name="transfer_form"),
+    path("transfer-forms/<int:pk>/", slip_views.transfer_form, name="transfer_form"),
     path(
         "transfer-forms/<int:pk>/download/",
-        transfer_form_views.transfer_form_download,
+        slip_views.transfer_form_download,
         name="transfer_form_download",
     ),
-    path("verify/", transfer_form_views.transfer_form_verify, name="transfer_form_verify"),
+    path("verify/", slip_views.transfer_form_verify, name="transfer_form_verify"),
     path("requests/", views.approval_queue, name="approval_queue"),
     path("requests/<int:pk>/", views.request_detail, name="request_detail"),
     path("requests/<int:pk>/amend/", views.registration_amend, name="registration_amend"),

@@ -18,10 +18,10 @@ from registry.scoping import grants_of, schools_visible_to
 from students.selectors import students_visible_to
 from students.spreadsheet import build_template
 from transfers import events, services
-from transfers.change_forms import TransferInExternalForm, WithdrawRequestForm
-from transfers.forms import DecisionForm, GuardianFormSet, ImportForm, RegistrationForm, RejectionForm
+from transfers.changes.views import amend_change
+from transfers.forms import DecisionForm, GuardianFormSet, ImportForm, RejectionForm, WithdrawRequestForm
 from transfers.imports import import_progress, start_import_job
-from transfers.kinds import KINDS, ChangeRefused
+from transfers.kinds import KINDS, ChangeRefused, kind_of
 from transfers.models import ApprovalStep, ChangeRequest, Evidence, ImportJob
 from transfers.registration import amend_registration, register_pupil
 from transfers.selectors import possible_duplicates, requests_awaiting, requests_visible_to
@@ -38,25 +38,24 @@ def _registration_page(request, school, form, formset, change_request=None):
 
 @login_required
 def registration_new(request, code):
-    return _new_pupil(request, code, RegistrationForm, ChangeRequest.Kind.REGISTRATION)
+    return _new_pupil(request, code, KINDS[ChangeRequest.Kind.REGISTRATION])
 
 
 @login_required
 def transfer_in_external_new(request, code):
     """转入 from a school outside the system: the new-pupil form plus the national number and the form."""
-    return _new_pupil(request, code, TransferInExternalForm, ChangeRequest.Kind.TRANSFER_IN_EXTERNAL)
+    return _new_pupil(request, code, KINDS[ChangeRequest.Kind.TRANSFER_IN_EXTERNAL])
 
 
-def _new_pupil(request, code, form_class, kind):
+def _new_pupil(request, code, kind):
     school = _registrar_school(request, code)
-    form = form_class(request.POST or None, request.FILES or None, school=school)
+    form = kind.form_class(request.POST or None, request.FILES or None, **kind.form_kwargs(school=school))
     formset = GuardianFormSet(request.POST or None, prefix="guardians")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
-        extra = form.payload() if hasattr(form, "payload") else None
         try:
             change_request = register_pupil(
                 form.save(commit=False), formset.save(commit=False), form.cleaned_data["school_class"],
-                actor=request.user, evidence=form.evidence(), kind=kind, extra=extra,
+                actor=request.user, evidence=form.evidence(), kind=kind.code, extra=form.payload(),
             )  # fmt: skip
         except ChangeRefused as refusal:
             form.add_error(None, str(refusal))
@@ -107,45 +106,40 @@ def import_job(request, pk):
 
 @login_required
 def registration_amend(request, pk):
+    """Amend a returned request of any kind and resubmit it: the same request, its next round; its
+    evidence is kept, a new upload is added (issue 18.1)."""
     change_request = get_object_or_404(
-        requests_visible_to(request.user).select_related("student", "school"),
-        pk=pk,
-        kind__in=[ChangeRequest.Kind.REGISTRATION, ChangeRequest.Kind.TRANSFER_IN_EXTERNAL],
+        requests_visible_to(request.user).select_related("student", "school", "counterpart_school"), pk=pk
     )
     if not services.can_initiate(request.user, change_request.school):
         raise PermissionDenied
     if change_request.state != ChangeRequest.State.RETURNED:
-        messages.info(request, _("Only a returned registration can be amended."))
+        messages.info(request, _("Only a returned request can be amended."))
         return redirect("request_detail", pk)
+    kind = kind_of(change_request)
+    if kind.creates_pupil:
+        return _amend_new_pupil(request, change_request, kind)
+    return amend_change(request, change_request, kind)
+
+
+def _amend_new_pupil(request, change_request, kind):
     student = change_request.student
-    payload = change_request.payload
-    external = change_request.kind == ChangeRequest.Kind.TRANSFER_IN_EXTERNAL
-    initial = {"school_class": payload.get("school_class")}
-    if external:
-        initial.update(
-            transfer_national_number=payload.get("national_number"),
-            transfer_reason=payload.get("reason"),
-            origin_school=payload.get("origin_school"),
-            origin_authority=payload.get("origin_authority"),
-        )
-    form = (TransferInExternalForm if external else RegistrationForm)(
-        request.POST or None, request.FILES or None, instance=student, school=change_request.school, initial=initial
-    )
-    if external:
-        form.fields["transfer_form_scan"].required = False  # already attached; a new scan is added as well
+    form = kind.form_class(
+        request.POST or None, request.FILES or None, instance=student, initial=kind.amend_initial(change_request),
+        amending=True, **kind.form_kwargs(school=change_request.school, request=change_request),
+    )  # fmt: skip
     formset = GuardianFormSet(request.POST or None, instance=student, prefix="guardians")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
         try:
             amend_registration(
-                change_request, form.save(commit=False), formset.save(commit=False),
-                form.cleaned_data["school_class"], actor=request.user, evidence=form.evidence(),
-                extra=form.payload() if external else None,
+                change_request, form.save(commit=False), formset.save(commit=False), actor=request.user,
+                evidence=form.evidence(), payload=form.payload(),
             )  # fmt: skip
         except ChangeRefused as refusal:
             form.add_error(None, str(refusal))
         else:
             messages.success(request, _("The amended request was resubmitted."))
-            return redirect("request_detail", pk)
+            return redirect("request_detail", change_request.pk)
     return _registration_page(request, change_request.school, form, formset, change_request)
 
 
@@ -157,9 +151,9 @@ def request_detail(request, pk):
     )
     step = services.current_step(change_request)
     student = change_request.student
-    pending_record = change_request.kind in (ChangeRequest.Kind.REGISTRATION, ChangeRequest.Kind.TRANSFER_IN_EXTERNAL)
+    kind = kind_of(change_request)
     # The receiving school of a transfer sees the pupil's name and school only, until the pupil is theirs.
-    shows_record = pending_record or students_visible_to(request.user).filter(pk=student.pk).exists()
+    shows_record = kind.creates_pupil or students_visible_to(request.user).filter(pk=student.pk).exists()
     steps = list(change_request.steps.select_related("school", "authority", "decided_by"))
     _add_days_left(step for step in steps if step.decision == ApprovalStep.Decision.PENDING and step.due_on)
     context = {
@@ -167,13 +161,13 @@ def request_detail(request, pk):
         "student": student,
         "shows_record": shows_record,
         "guardians": student.guardians.all() if shows_record else [],
-        "details": KINDS[change_request.kind].details(change_request),
+        "details": kind.details(change_request),
+        "details_template": kind.details_template,
         "steps": steps,
         "evidence": change_request.evidence.all(),
         "current_step": step,
         "can_decide": step is not None and services.can_decide(request.user, step),
         "can_amend": change_request.state == ChangeRequest.State.RETURNED
-        and pending_record
         and services.can_initiate(request.user, change_request.school),
         "can_withdraw": change_request.is_open and services.can_initiate(request.user, change_request.school),
         "school_class": change_request.school.classes.filter(pk=change_request.payload.get("school_class")).first(),
@@ -182,7 +176,7 @@ def request_detail(request, pk):
         "withdraw_form": WithdrawRequestForm(),
         "timeline": _request_timeline(change_request),
     }
-    if context["can_decide"] and pending_record:
+    if context["can_decide"] and kind.creates_pupil:
         context["duplicate_schools"] = possible_duplicates(
             name=student.name, birth_date=student.birth_date, sex=student.sex, exclude=student
         )

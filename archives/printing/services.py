@@ -21,7 +21,6 @@ a fixed number of queries, plus a constant few per pupil (progress, register lin
 import logging
 
 from django.conf import settings
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Prefetch
@@ -37,14 +36,13 @@ from archives.selectors import can_print
 from archives.services import ArchiveRefused, ensure_archive, record
 from audit.history import acting_as
 from registry import pdf
-from registry.celery import enqueue
+from registry.render_jobs import RenderJobs
 from registry.scoping import can
 from students.models import EnrolmentSpell, Guardian, Student
 from transfers.models import ApprovalStep, ChangeRequest
 
 logger = logging.getLogger(__name__)
 
-STUCK_AFTER_SECONDS = 5 * 60  # a job still waiting after this long is queued again when its page is opened
 
 
 # --- starting ---------------------------------------------------------------------------------------------
@@ -101,31 +99,8 @@ def start_print(user, *, archive=None, school_class=None, documents=(), reason, 
             school=school, requested_by=user, archive=archive, school_class=school_class, documents=ids,
             reason=reason[:300], reveal_reason=reveal_reason[:300], total=total,
         )  # fmt: skip
-        transaction.on_commit(lambda: queue_rendering(job.pk), robust=True)
+        PRINTS.queue_after_commit(job.pk)
     return job
-
-
-def queue_rendering(job_pk):
-    """Hand the job to the Celery task (run in-process when no broker is configured)."""
-    enqueue("archives.tasks.render_print_job_task", job_pk)
-
-
-def requeue_if_stuck(job):
-    """Queue again a job that has waited long without starting (its task was lost): rendering is
-    idempotent, so this is safe. At most once per STUCK_AFTER_SECONDS per job."""
-    if job.state != PrintJob.State.QUEUED:
-        return False
-    if (timezone.now() - job.created_at).total_seconds() < STUCK_AFTER_SECONDS:
-        return False
-    if not cache.add(f"xueji:print-job-requeued:{job.pk}", 1, STUCK_AFTER_SECONDS):
-        return False
-    logger.warning("print job %s was still waiting after %s s; queued again", job.pk, STUCK_AFTER_SECONDS)
-    try:
-        queue_rendering(job.pk)
-    except Exception:  # the page still shows the job waiting; the next attempt comes after the pause
-        logger.exception("print job %s could not be queued again", job.pk)
-        return False
-    return True
 
 
 def progress_percent(job) -> int:
@@ -198,10 +173,6 @@ def file_name(job) -> str:
     return f"prints/{job.created_at:%Y}/print-{job.pk:06d}.pdf"
 
 
-def _has_file(job):
-    return bool(job.file) and job.file.storage.exists(job.file.name)
-
-
 def _lay_out(html, font_config):
     from weasyprint import HTML
 
@@ -226,31 +197,44 @@ def printed_copy(job):
     return max(copies, key=lambda copy: copy.since)
 
 
-def render_print_job(job_pk):
-    """Produce the job's PDF. Idempotent: a ready job with its file is left alone; any other (queued,
-    failed, or left rendering by a killed worker) is rendered again to the same file name; the first run to
-    finish marks it ready (a conditional update) and writes one register line per pupil and the audit
-    events, so running twice or concurrently leaves one file and one set of lines. Returns the job."""
-    job = PrintJob.objects.select_related("requested_by", "school__authority", "archive", "school_class__school").get(
-        pk=job_pk
-    )
-    if job.state == PrintJob.State.READY and _has_file(job):
-        return job
-    PrintJob.objects.filter(pk=job_pk).exclude(state=PrintJob.State.READY).update(
-        state=PrintJob.State.RENDERING, done=0
-    )
-    try:
-        with translation.override(settings.LANGUAGE_CODE), acting_as(job.requested_by, reason=f"print job #{job.pk}"):
-            students, copy, data, pages = _render(job)
-            name = file_name(job)
-            pdf.write_replacing(PrintJob._meta.get_field("file").storage, name, data)
-            _finish(job, students, copy=copy, name=name, pages=pages)
-    except Exception:
-        PrintJob.objects.filter(pk=job_pk, finished_at__isnull=True).update(state=PrintJob.State.FAILED)
-        logger.exception("print job %s failed", job_pk)
-        raise
-    job.refresh_from_db()
-    return job
+class PrintRenders(RenderJobs):
+    """Print jobs as render jobs (registry.render_jobs): re-rendered unless ready with their file; the first
+    run to finish marks the job ready (a conditional update) and writes one register line per pupil and the
+    audit events, so running twice or concurrently leaves one file and one set of lines. A job still queued
+    after the pause is queued again when its page is opened."""
+
+    model = PrintJob
+    task_name = "archives.tasks.render_print_job_task"
+    waiting_states = (PrintJob.State.QUEUED,)
+
+    def fetch(self, pk):
+        return PrintJob.objects.select_related(
+            "requested_by", "school__authority", "archive", "school_class__school"
+        ).get(pk=pk)
+
+    def produce(self, job):
+        PrintJob.objects.filter(pk=job.pk).exclude(state=PrintJob.State.READY).update(
+            state=PrintJob.State.RENDERING, done=0
+        )
+        try:
+            reason = f"print job #{job.pk}"
+            with translation.override(settings.LANGUAGE_CODE), acting_as(job.requested_by, reason=reason):
+                students, copy, data, pages = _render(job)
+                name = file_name(job)
+                pdf.write_replacing(PrintJob._meta.get_field("file").storage, name, data)
+                _finish(job, students, copy=copy, name=name, pages=pages)
+        except Exception:
+            PrintJob.objects.filter(pk=job.pk, finished_at__isnull=True).update(state=PrintJob.State.FAILED)
+            logger.exception("print job %s failed", job.pk)
+            raise
+
+    def progress(self, job) -> int:
+        return progress_percent(job)
+
+
+PRINTS = PrintRenders()
+render_print_job = PRINTS.render
+requeue_if_stuck = PRINTS.requeue_if_stuck
 
 
 def _render(job):

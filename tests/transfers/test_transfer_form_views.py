@@ -4,6 +4,7 @@ public verification page that shows nothing of the pupil but a masked name."""
 from datetime import timedelta
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,7 +13,7 @@ from students.identity import mask_id_number, mask_name
 from tests.conftest import client_for
 from tests.factories import GuardianFactory, StudentFactory
 from transfers.models import ChangeRequest, TransferForm
-from transfers.transfer_forms import grouped_code, issue_transfer_form, render_transfer_form
+from transfers.slip.services import grouped_code, issue_transfer_form, render_transfer_form
 
 
 @pytest.fixture
@@ -119,3 +120,16 @@ def test_a_form_stuck_for_long_is_queued_again_when_its_page_is_opened(client, w
 def test_the_request_page_links_to_its_forms(client, world, transfer_form):
     page = client_for(client, world, "registrar").get(reverse("request_detail", args=[transfer_form.request.pk]))
     assert reverse("transfer_form", args=[transfer_form.pk]) in page.content.decode()
+
+
+def test_a_form_whose_task_was_lost_is_queued_again_when_its_page_is_opened(client, world, transfer_form):
+    """The render-job base (registry.render_jobs): a form still waiting five minutes after it was issued
+    is queued again (tasks run eagerly here), once per pause; opening its page then shows it ready."""
+    cache.clear()  # the once-per-pause marks of earlier tests' forms (their ids come round again)
+    TransferForm.objects.filter(pk=transfer_form.pk).update(
+        state=TransferForm.State.QUEUED, file="", created_at=timezone.now() - timedelta(minutes=6)
+    )
+    page = client_for(client, world, "registrar").get(reverse("transfer_form", args=[transfer_form.pk]))
+    assert page.status_code == 200
+    transfer_form.refresh_from_db()
+    assert transfer_form.state == TransferForm.State.READY and transfer_form.file

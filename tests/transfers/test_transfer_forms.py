@@ -19,10 +19,9 @@ from tests.factories import (
     StudentFactory,
     UserFactory,
 )
-from transfers import transfer_forms
 from transfers.models import ChangeRequest, TransferForm
-from transfers.tasks import render_transfer_form_task
-from transfers.transfer_forms import (
+from transfers.slip import services as transfer_forms
+from transfers.slip.services import (
     CODE_ALPHABET,
     CODE_LENGTH,
     COPIES,
@@ -32,6 +31,7 @@ from transfers.transfer_forms import (
     render_transfer_form,
     static_only_fetcher_class,
 )
+from transfers.tasks import render_transfer_form_task
 
 
 @pytest.fixture

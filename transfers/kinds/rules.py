@@ -50,11 +50,12 @@ def refuse_graduating_year(grade, what):
         )
 
 
-def school_class(payload, school):
-    """The class named in the payload, which must belong to `school`."""
-    found = SchoolClass.objects.filter(pk=payload.get("school_class"), school=school).first()
+def school_class(class_id, school):
+    """The class with this id (a payload's reference), which must (still) exist and belong to `school`: a
+    class deleted or moved since the request was submitted is refused with this message, not a crash."""
+    found = SchoolClass.objects.filter(pk=class_id, school=school).first() if class_id else None
     if found is None:
-        raise ChangeRefused(_("Choose a class of %(school)s.") % {"school": school})
+        raise ChangeRefused(_("Choose a class of %(school)s.") % {"school": school}, field="school_class")
     return found
 
 
@@ -88,18 +89,13 @@ def in_transfer_window(day: date) -> bool:
     return TransferWindow.objects.filter(semester=semester, opens_on__lte=day, closes_on__gte=day).exists()
 
 
-def refuse_outside_window(payload, submitted_at):
+def refuse_outside_window(exception_reason, submitted_at):
     """Outside the transfer windows (on the day the request was submitted), the registrar must give the
     reason for an exception, which the town office approves or rejects with the request."""
-    if not in_transfer_window(timezone.localdate(submitted_at)) and not payload.get("exception_reason", "").strip():
+    if not in_transfer_window(timezone.localdate(submitted_at)) and not exception_reason.strip():
         raise ChangeRefused(
             _(
                 "This is outside the semester's transfer windows. Give the reason for an exception; the town "
                 "office decides on it with the request."
             )
         )
-
-
-def parse_date(payload, key):
-    value = payload.get(key)
-    return date.fromisoformat(value) if value else None

@@ -21,7 +21,7 @@ from registry.models import Authority, School, SchoolClass
 from students.demo import _IdNumbers, make_pupil
 from students.models import EnrolmentSpell
 from transfers.models import ChangeRequest, TransferForm
-from transfers.transfer_forms import new_verification_code, serial_number, timed_render
+from transfers.slip.services import new_verification_code, serial_number, timed_render
 
 SCHOOL_YEAR = 2026
 

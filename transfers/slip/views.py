@@ -8,10 +8,10 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from students.identity import mask_name
-from transfers.forms import VerificationForm
 from transfers.models import TransferForm
 from transfers.selectors import requests_visible_to
-from transfers.transfer_forms import (
+from transfers.slip.forms import VerificationForm
+from transfers.slip.services import (
     form_downloaded,
     grouped_code,
     requeue_if_stuck,

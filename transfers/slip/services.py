@@ -8,7 +8,6 @@ by a killed worker is simply rendered again over the same file name) and WeasyPr
 our own static files. The form carries masked ID and national numbers only (个人信息保护法 第二十八条).
 """
 
-import logging
 import secrets
 import time
 import unicodedata
@@ -27,11 +26,11 @@ from django.utils.translation import gettext_lazy as _
 from audit import record, types
 from registry import pdf
 from registry.models import SchoolClass
+from registry.render_jobs import RenderJobs
 from students.identity import mask_id_number, mask_national_number
 from students.models import EnrolmentSpell
-from transfers.models import ChangeRequest, TransferForm
-
-logger = logging.getLogger(__name__)
+from transfers.kinds import kind_of
+from transfers.models import TransferForm
 
 # Event types of the form (kept here beside their only writer; transfers/events.py is the usual home).
 FORM_ISSUED = types.register(
@@ -41,14 +40,13 @@ FORM_DOWNLOADED = types.register(
     "transfers.transfer_form.downloaded", _("{actor} downloaded the four-copy transfer form {target}")
 )
 
-KINDS_WITH_FORM = (ChangeRequest.Kind.TRANSFER, ChangeRequest.Kind.TRANSFER_OUT_EXTERNAL)
+RENDER_TASK = "transfers.tasks.render_transfer_form_task"
 ISSUES = (1, 2)  # 1: when the transfer is submitted; 2: when it is finally approved
 
 # Upper-case letters and digits without the look-alikes 0/O, 1/I/L: 31 symbols, 12 of them ≈ 59 bits.
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 CODE_LENGTH = 12
 DEFAULT_SITE_URL = "http://127.0.0.1:8000"
-STUCK_AFTER_SECONDS = 5 * 60  # a form not ready after this long is queued again when its page is opened
 
 # Where WeasyPrint may load from, and the fetcher that enforces it: registry.pdf (shared by every print).
 STATIC_ORIGIN = pdf.STATIC_ORIGIN
@@ -84,7 +82,7 @@ def issue_transfer_form(request, issue, *, actor):
     """Issue the four-copy form of a transfer (issue 1 on submission, issue 2 on final approval) and queue
     its PDF once the caller's transaction commits. Idempotent: issuing the same (request, issue) again
     returns the existing form and queues nothing new. Returns the TransferForm."""
-    if request.kind not in KINDS_WITH_FORM:
+    if not isinstance(kind_of(request), PrintsSlip):
         raise ValueError(f"a {request.kind} request has no four-copy transfer form")
     if issue not in ISSUES:
         raise ValueError(f"issue must be 1 or 2, not {issue!r}")
@@ -99,33 +97,24 @@ def issue_transfer_form(request, issue, *, actor):
                 FORM_ISSUED, actor=actor, target=form, data={"issue": issue, "request": request.pk},
                 school=request.school_id, pupil=request.student_id,
             )  # fmt: skip
-            transaction.on_commit(lambda: queue_rendering(form.pk), robust=True)
+            SLIPS.queue_after_commit(form.pk)
     return form
 
 
-def queue_rendering(form_pk):
-    """Hand the form to the Celery task (run in-process when no broker is configured)."""
-    from transfers.tasks import render_transfer_form_task
+class PrintsSlip:
+    """Mixin of the kinds that print the four-copy form: issue 1 when the request is submitted (a
+    resubmission keeps the issue already printed), issue 2 when it is finally approved. A kind using it
+    says who the form names with `slip_ends(request)` → (sending School, receiving school's name, receiving
+    authority's name)."""
 
-    render_transfer_form_task.delay(form_pk)
+    def on_submitted(self, request, *, actor):
+        issue_transfer_form(request, 1, actor=actor)
 
+    def on_approved(self, request, *, actor):
+        issue_transfer_form(request, 2, actor=actor)
 
-def requeue_if_stuck(form):
-    """Queue a form again that has not become ready long after it was issued (its task was lost or
-    failed): rendering is idempotent, so this is safe. At most once per STUCK_AFTER_SECONDS per form."""
-    if form.state == TransferForm.State.READY:
-        return False
-    if (timezone.now() - form.created_at).total_seconds() < STUCK_AFTER_SECONDS:
-        return False
-    if not cache.add(f"xueji:transfer-form-requeued:{form.pk}", 1, STUCK_AFTER_SECONDS):
-        return False
-    logger.warning("transfer form %s was not ready after %s s; queued again", form.serial, STUCK_AFTER_SECONDS)
-    try:
-        queue_rendering(form.pk)
-    except Exception:  # the page still shows the form waiting; the next attempt comes after the pause
-        logger.exception("transfer form %s could not be queued again", form.serial)
-        return False
-    return True
+    def slip_ends(self, request):
+        raise NotImplementedError
 
 
 # --- what the form says -------------------------------------------------------------------------------------
@@ -165,11 +154,10 @@ def verification_url(form) -> str:
 
 
 def school_names(request) -> tuple[str, str]:
-    """(sending school, receiving school) of a transfer, as named on its form and its public check: the
-    destination is free text for a transfer out of the system."""
-    if request.kind == ChangeRequest.Kind.TRANSFER:
-        return request.counterpart_school.name, request.school.name
-    return request.school.name, (request.payload or {}).get("destination_school", "")
+    """(sending school, receiving school) of a transfer, as named on its form and its public check (the
+    kind says which they are: the destination is free text for a transfer out of the system)."""
+    sending, receiving_school, _receiving_authority = kind_of(request).slip_ends(request)
+    return sending.name, receiving_school
 
 
 def _sending_class(request, sending_school):
@@ -197,13 +185,7 @@ def form_content(form) -> FormContent:
     request = form.request
     student = request.student
     payload = request.payload or {}
-    if request.kind == ChangeRequest.Kind.TRANSFER:
-        sending, receiving = request.counterpart_school, request.school
-        receiving_school, receiving_authority = receiving.name, receiving.authority.name
-    else:
-        sending = request.school
-        receiving_school = payload.get("destination_school", "")
-        receiving_authority = payload.get("destination_authority", "")
+    sending, receiving_school, receiving_authority = kind_of(request).slip_ends(request)
     grade, school_class = _sending_class(request, sending)
     guardian = student.guardians.order_by("pk").first()
     return FormContent(
@@ -261,31 +243,44 @@ def file_name(form) -> str:
     return f"transfer-forms/{form.created_at:%Y}/{form.serial}.pdf"
 
 
-def _has_file(form):
-    return bool(form.file) and form.file.storage.exists(form.file.name)
+class SlipRenders(RenderJobs):
+    """The four-copy forms as render jobs (registry.render_jobs): a form is re-rendered unless ready with its
+    file — a form left rendering by a killed worker is rendered again to the same file name and marked ready
+    by a conditional update, so running twice or concurrently leaves one form and one file."""
+
+    model = TransferForm
+    task_name = RENDER_TASK
+    waiting_states = (TransferForm.State.QUEUED, TransferForm.State.RENDERING)
+
+    def fetch(self, pk):
+        return TransferForm.objects.select_related(
+            "request__student", "request__school__authority", "request__counterpart_school__authority"
+        ).get(pk=pk)
+
+    def produce(self, form):
+        TransferForm.objects.filter(pk=form.pk).update(state=TransferForm.State.RENDERING)
+        _set_progress(form.pk, 10)
+        document = layout(form)
+        _set_progress(form.pk, 70)
+        name = file_name(form)
+        pdf.write_replacing(TransferForm._meta.get_field("file").storage, name, document.write_pdf())
+        TransferForm.objects.filter(pk=form.pk, state=TransferForm.State.RENDERING).update(
+            state=TransferForm.State.READY, file=name, rendered_at=timezone.now()
+        )
+
+    def progress(self, form) -> int:
+        """0 waiting, 100 ready, and the render's own steps between."""
+        if form.state == TransferForm.State.READY:
+            return 100
+        if form.state == TransferForm.State.QUEUED:
+            return 0
+        return min(cache.get(_progress_key(form.pk), 10), 95)
 
 
-def render_transfer_form(form_pk):
-    """Produce the PDF of one form. Idempotent: a form that is ready with its file is left alone; any
-    other (queued, or left rendering by a killed worker) is rendered again to the same file name and then
-    marked ready by a conditional update, so running twice or concurrently still leaves one form and one
-    file. Returns the form."""
-    form = TransferForm.objects.select_related(
-        "request__student", "request__school__authority", "request__counterpart_school__authority"
-    ).get(pk=form_pk)
-    if form.state == TransferForm.State.READY and _has_file(form):
-        return form
-    TransferForm.objects.filter(pk=form_pk).update(state=TransferForm.State.RENDERING)
-    _set_progress(form_pk, 10)
-    document = layout(form)
-    _set_progress(form_pk, 70)
-    name = file_name(form)
-    pdf.write_replacing(TransferForm._meta.get_field("file").storage, name, document.write_pdf())
-    TransferForm.objects.filter(pk=form_pk, state=TransferForm.State.RENDERING).update(
-        state=TransferForm.State.READY, file=name, rendered_at=timezone.now()
-    )
-    form.refresh_from_db()
-    return form
+SLIPS = SlipRenders()
+render_transfer_form = SLIPS.render
+requeue_if_stuck = SLIPS.requeue_if_stuck
+transfer_form_progress = SLIPS.progress
 
 
 # --- progress -----------------------------------------------------------------------------------------------
@@ -297,15 +292,6 @@ def _progress_key(form_pk):
 
 def _set_progress(form_pk, percent):
     cache.set(_progress_key(form_pk), percent, 3600)
-
-
-def transfer_form_progress(form) -> int:
-    """How far the form's PDF is, in percent, for the page to poll: 0 waiting, 100 ready."""
-    if form.state == TransferForm.State.READY:
-        return 100
-    if form.state == TransferForm.State.QUEUED:
-        return 0
-    return min(cache.get(_progress_key(form.pk), 10), 95)
 
 
 def form_downloaded(form, *, actor, request=None):

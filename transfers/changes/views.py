@@ -1,45 +1,32 @@
-"""Pages that start a status change (学籍异动): from a pupil's page (suspension, resumption, withdrawal,
-death, key-information change, transfer out of the system), from the school's page (transfer in, guest
-study, transfer in from outside the system), and the withdrawal of a request by its school. Thin: parse a
-form, call transfers.services, show the result or the refusal with everything typed kept."""
+"""Pages that start a status change (学籍异动) — from a pupil's page (the kinds started from a pupil), from the
+school's page (the kinds that find a pupil of another school) — amend a returned one, and withdraw a request.
+Which kinds start where, with which form, is the kind registry's (transfers.kinds). Thin: parse a form, call
+transfers.services, show the result or the refusal with everything typed kept."""
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from registry.scoping import schools_visible_to
 from students.selectors import students_visible_to
-from transfers import change_forms, services
-from transfers.kinds import ChangeRefused
-from transfers.kinds.rules import open_spell, open_suspension
-from transfers.models import ChangeRequest
+from transfers import services
+from transfers.forms import LookupForm, WithdrawRequestForm
+from transfers.kinds import KINDS, ChangeRefused
+from transfers.kinds.rules import open_spell
 from transfers.selectors import pupil_for_transfer, requests_visible_to
 
-Kind = ChangeRequest.Kind
 
-PUPIL_KINDS = {
-    Kind.SUSPENSION: change_forms.SuspensionForm,
-    Kind.RESUMPTION: change_forms.ResumptionForm,
-    Kind.WITHDRAWAL: change_forms.WithdrawalForm,
-    Kind.DEATH: change_forms.DeathForm,
-    Kind.KEY_CHANGE: change_forms.KeyChangeForm,
-    Kind.TRANSFER_OUT_EXTERNAL: change_forms.TransferOutExternalForm,
-}
-INCOMING_KINDS = {Kind.TRANSFER: change_forms.TransferInForm, Kind.GUEST_STUDY: change_forms.GuestStudyForm}
-
-
-def _form_kwargs(kind, student, spell):
-    if kind == Kind.SUSPENSION:
-        return {"suspension": open_suspension(student)}
-    if kind == Kind.RESUMPTION:
-        return {"spell": spell}
-    if kind == Kind.KEY_CHANGE:
-        return {"student": student}
-    return {}
+def _kind(code, starts_from):
+    kind = KINDS.get(code)
+    if kind is None or kind.starts_from != starts_from:
+        raise Http404
+    return kind
 
 
 def _submit(request, form, **arguments):
@@ -56,16 +43,17 @@ def _submit(request, form, **arguments):
 @login_required
 def change_new(request, pk, kind):
     """Start a change of this school's pupil; only the registrar of the pupil's school."""
-    if kind not in PUPIL_KINDS:
-        raise Http404
+    kind = _kind(kind, "pupil")
     student = get_object_or_404(students_visible_to(request.user), pk=pk)
     spell = open_spell(student)
     if spell is None or not services.can_initiate(request.user, spell.school):
         raise PermissionDenied
-    form_class = PUPIL_KINDS[kind]
-    form = form_class(request.POST or None, request.FILES or None, **_form_kwargs(kind, student, spell))
+    form = kind.form_class(
+        request.POST or None, request.FILES or None,
+        **kind.form_kwargs(student=student, spell=spell, school=spell.school),
+    )  # fmt: skip
     if request.method == "POST" and form.is_valid():
-        change_request = _submit(request, form, kind=kind, student=student, school=spell.school)
+        change_request = _submit(request, form, kind=kind.code, student=student, school=spell.school)
         if change_request is not None:
             messages.success(request, _("%(kind)s of %(name)s was submitted to the town office.")
                              % {"kind": change_request.get_kind_display(), "name": student.name})  # fmt: skip
@@ -73,8 +61,49 @@ def change_new(request, pk, kind):
     return render(
         request,
         "transfers/change_form.html",
-        {"form": form, "kind_label": Kind(kind).label, "student": student, "spell": spell, "school": spell.school},
-    )
+        {"form": form, "kind_label": kind.label, "student": student, "spell": spell, "school": spell.school,
+         "cancel_url": reverse("pupil_detail", args=[student.pk])},
+    )  # fmt: skip
+
+
+class ResubmitForm(forms.Form):
+    """The amendment page of a kind without a form of its own (a graduation): resubmit it as it was."""
+
+    def payload(self):
+        return None
+
+    def evidence(self):
+        return []
+
+
+def amend_change(request, change_request, kind):
+    """The page amending a returned request of a kind started with a change form: the same form, filled
+    in with what was asked; the evidence is kept and an upload only adds to it."""
+    student = change_request.student
+    if kind.form_class is None:
+        form = ResubmitForm(request.POST if request.method == "POST" else None)
+    else:
+        form = kind.form_class(
+            request.POST or None, request.FILES or None, initial=kind.amend_initial(change_request), amending=True,
+            **kind.form_kwargs(student=student, spell=open_spell(student), school=change_request.school,
+                               request=change_request),
+        )  # fmt: skip
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.resubmit_request(
+                change_request, actor=request.user, payload=form.payload(), evidence=form.evidence()
+            )
+        except ChangeRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("The amended request was resubmitted."))
+            return redirect("request_detail", change_request.pk)
+    return render(
+        request,
+        "transfers/change_form.html",
+        {"form": form, "kind_label": kind.label, "student": student, "school": change_request.school,
+         "change_request": change_request, "cancel_url": reverse("request_detail", args=[change_request.pk])},
+    )  # fmt: skip
 
 
 def _registrar_school(request, code):
@@ -88,10 +117,9 @@ def _registrar_school(request, code):
 def incoming_new(request, code, kind):
     """Transfer in (转入) or guest study (借读) of a pupil on another school's register: find the pupil by
     ID number or national number — seeing only name, school and grade — then fill in the request."""
-    if kind not in INCOMING_KINDS:
-        raise Http404
+    kind = _kind(kind, "incoming")
     school = _registrar_school(request, code)
-    lookup = change_forms.LookupForm(request.POST or None)  # POST: the number stays out of addresses and logs
+    lookup = LookupForm(request.POST or None)  # POST: the number stays out of addresses and logs
     student = spell = form = None
     if lookup.is_valid():
         student, spell = pupil_for_transfer(lookup.cleaned_data["number"], receiving_school=school)
@@ -99,10 +127,11 @@ def incoming_new(request, code, kind):
             lookup.add_error("number", _("No pupil with this number is on another school's register."))
     if student is not None:
         data = request.POST if request.method == "POST" and "reason" in request.POST else None
-        form = INCOMING_KINDS[kind](data, request.FILES or None, school=school, grade=spell.grade)
+        form = kind.form_class(data, request.FILES or None, **kind.form_kwargs(student=student, spell=spell,
+                                                                                  school=school))  # fmt: skip
         if data is not None and form.is_valid():
             change_request = _submit(
-                request, form, kind=kind, student=student, school=school, counterpart_school=spell.school
+                request, form, kind=kind.code, student=student, school=school, counterpart_school=spell.school
             )
             if change_request is not None:
                 messages.success(request, _("%(kind)s of %(name)s was submitted; %(school)s decides first.")
@@ -112,7 +141,7 @@ def incoming_new(request, code, kind):
     return render(
         request,
         "transfers/incoming_form.html",
-        {"school": school, "kind": kind, "kind_label": Kind(kind).label, "lookup": lookup, "student": student,
+        {"school": school, "kind": kind.code, "kind_label": kind.label, "lookup": lookup, "student": student,
          "spell": spell, "form": form},
     )  # fmt: skip
 
@@ -124,7 +153,7 @@ def withdraw(request, pk):
     change_request = get_object_or_404(requests_visible_to(request.user), pk=pk)
     if not services.can_initiate(request.user, change_request.school):
         raise PermissionDenied
-    form = change_forms.WithdrawRequestForm(request.POST)
+    form = WithdrawRequestForm(request.POST)
     try:
         services.withdraw_request(
             change_request, actor=request.user, reason=form.data.get("reason", "") if form.is_valid() else ""
