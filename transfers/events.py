@@ -42,8 +42,12 @@ def request_approved(request, *, actor):
     return record(APPROVED, actor=actor, target=request, data={"kind": request.kind})
 
 
-def registrations_imported(school, *, actor, rows, filename):
-    return record(IMPORTED, actor=actor, target=school, data={"rows": rows, "filename": filename})
+def registrations_imported(school, *, actor, filename, requests, row_numbers):
+    """One event for a whole import job, naming every row it created: [Excel row, pupil id, request id]."""
+    pupils = [[row, request.student_id, request.pk] for row, request in zip(row_numbers, requests, strict=True)]
+    return record(
+        IMPORTED, actor=actor, target=school, data={"rows": len(pupils), "filename": filename, "pupils": pupils}
+    )
 
 
 def withdrawn(request, *, actor, reason):

@@ -64,7 +64,23 @@ def test_a_class_of_45_is_imported_and_submitted(client, world, django_capture_o
     assert ChangeRequest.objects.filter(student__in=imported, state="pending", school=world.school_a).count() == 45
     assert all(student.guardians.count() == 2 for student in imported[:5])
     event = Event.objects.get(action="transfers.registrations.imported")
-    assert event.data == {"rows": 45, "filename": "class.xlsx"}
+    assert (event.data["rows"], event.data["filename"]) == (45, "class.xlsx")
+    requests = ChangeRequest.objects.filter(student__in=imported)
+    assert sorted(event.data["pupils"]) == sorted(
+        [row, request.student_id, request.pk] for row, request in zip(range(2, 47), requests.order_by("pk"))
+    )
+    # one event for the job, none per pupil; every record still has its history naming the registrar
+    assert not Event.objects.filter(action="transfers.request.submitted", target_id__in=[
+        str(pk) for pk in requests.values_list("pk", flat=True)]).exists()  # fmt: skip
+    registrar = world.users["registrar"]
+    for student in imported[:3]:
+        (created,) = student.history.all()
+        assert (created.history_type, created.history_user, created.history_change_reason) == (
+            "+", registrar, "new-student registration")  # fmt: skip
+        request = student.change_requests.get()
+        assert request.history.get().history_user == registrar
+        assert request.steps.get().history.get().history_user == registrar
+        assert all(guardian.history.get().history_user == registrar for guardian in student.guardians.all())
 
 
 def test_three_bad_rows_are_reported_exactly_and_nothing_is_written(client, world, django_capture_on_commit_callbacks):
