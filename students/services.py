@@ -55,7 +55,9 @@ def create_pupils(pupils, *, actor, reason, batch_size=1000):
         for guardian in family:
             guardian.student = student
             guardians.append(guardian)
-    bulk_create_with_history(guardians, Guardian, batch_size=batch_size, default_user=actor, default_change_reason=reason)
+    bulk_create_with_history(
+        guardians, Guardian, batch_size=batch_size, default_user=actor, default_change_reason=reason
+    )
     return students
 
 

@@ -64,9 +64,13 @@ def submit_requests(*, kind, school, items, actor, batch_size=1000):
         )
         steps = [
             ApprovalStep(
-                request=request, round=request.round, position=position, school=party.school,
-                authority=party.authority, due_on=due_on if position == 1 else None,
-            )  # fmt: skip
+                request=request,
+                round=request.round,
+                position=position,
+                school=party.school,
+                authority=party.authority,
+                due_on=due_on if position == 1 else None,
+            )
             for request in requests
             for position, party in enumerate(change_kind.chain(request), start=1)
         ]

@@ -24,8 +24,8 @@ from students.models import Guardian, Student
 from students.pinyin import folded
 from students.spreadsheet import SpreadsheetRefused, open_workbook, read_rows
 from transfers import events
-from transfers.models import ImportJob
 from transfers.batches import RequestsRefused
+from transfers.models import ImportJob
 from transfers.registration import register_pupils
 from transfers.selectors import id_number_holder, possible_duplicates
 from transfers.services import can_initiate

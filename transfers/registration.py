@@ -54,7 +54,10 @@ def register_pupils(pupils, *, school, actor):
             actor=actor,
             reason="new-student registration",
         )
-        items = [(student, _payload(school_class, None)) for student, (_s, _g, school_class) in zip(students, pupils)]
+        classes = [school_class for _student, _guardians, school_class in pupils]
+        items = [
+            (student, _payload(school_class, None)) for student, school_class in zip(students, classes, strict=True)
+        ]
         return submit_requests(kind=ChangeRequest.Kind.REGISTRATION, school=school, items=items, actor=actor)
 
 

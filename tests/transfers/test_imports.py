@@ -66,9 +66,8 @@ def test_a_class_of_45_is_imported_and_submitted(client, world, django_capture_o
     event = Event.objects.get(action="transfers.registrations.imported")
     assert (event.data["rows"], event.data["filename"]) == (45, "class.xlsx")
     requests = ChangeRequest.objects.filter(student__in=imported)
-    assert sorted(event.data["pupils"]) == sorted(
-        [row, request.student_id, request.pk] for row, request in zip(range(2, 47), requests.order_by("pk"))
-    )
+    by_pk = requests.order_by("pk")
+    assert event.data["pupils"] == [[row, r.student_id, r.pk] for row, r in zip(range(2, 47), by_pk, strict=True)]
     # one event for the job, none per pupil; every record still has its history naming the registrar
     assert not Event.objects.filter(action="transfers.request.submitted", target_id__in=[
         str(pk) for pk in requests.values_list("pk", flat=True)]).exists()  # fmt: skip
