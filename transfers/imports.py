@@ -22,7 +22,7 @@ from django.utils.translation import gettext as _
 
 from students.models import Guardian, Student
 from students.pinyin import folded
-from students.spreadsheet import SpreadsheetRefused, open_workbook, read_rows
+from students.spreadsheet import SpreadsheetRefused, check_workbook, open_workbook, read_rows
 from transfers import events
 from transfers.batches import RequestsRefused
 from transfers.models import ImportJob
@@ -187,11 +187,21 @@ def import_progress(job):
 
 
 def start_import_job(school, upload, *, actor):
-    """Keep the upload and queue its import; the task starts once this transaction commits."""
+    """Keep the upload and queue its import; the task starts once this transaction commits. A file that the
+    cheap checks refuse (students.spreadsheet.check_workbook: bounded in time and memory, so safe in the web
+    request) is recorded as refused at once, without keeping the file, and never queued; the full read runs
+    only in the task."""
     from transfers.tasks import run_import_job
 
     if not can_initiate(actor, school):
         raise PermissionDenied
+    try:
+        check_workbook(upload)
+    except SpreadsheetRefused as refused:
+        return ImportJob.objects.create(  # the refused file itself is not kept
+            school=school, created_by=actor, filename=upload.name[:200], state=ImportJob.State.REFUSED,
+            errors=[[0, "", str(refused)]], finished_at=timezone.now(),
+        )  # fmt: skip
     job = ImportJob.objects.create(school=school, created_by=actor, file=upload, filename=upload.name[:200])
     transaction.on_commit(lambda: run_import_job.delay(job.pk))
     return job
