@@ -16,10 +16,11 @@ from audit.history import acting_as
 from registry.models import SchoolClass
 from students.models import EnrolmentSpell, Suspension
 from transfers import events
+from transfers.batches import RequestsRefused, submit_requests
 from transfers.kinds import ChangeRefused
 from transfers.models import ChangeRequest
 from transfers.selectors import requests_awaiting
-from transfers.services import approve_step, can_initiate, submit_request
+from transfers.services import approve_step, can_initiate
 
 
 def school_year_of(day: date) -> int:
@@ -46,19 +47,25 @@ def graduation_candidates(school):
 
 
 def submit_graduations(school, *, actor):
-    """One graduation request per candidate, all or none, each with its own history and approval step."""
+    """One graduation request per candidate, all or none, each checked by the kind's rules and with its own
+    history and approval step, written in bulk (transfers.batches); one audit event names them all. The
+    school row is locked, so a second click waits and then finds nobody left to submit."""
     if not can_initiate(actor, school):
         raise PermissionDenied
     with transaction.atomic():
+        school = type(school).objects.select_for_update().get(pk=school.pk)
         spells = list(graduation_candidates(school))
         if not spells:
             raise ChangeRefused(_("No pupil of the last grade is waiting to graduate."))
-        return [
-            submit_request(
-                kind=ChangeRequest.Kind.GRADUATION, student=spell.student, school=school, payload={}, actor=actor
+        try:
+            requests = submit_requests(
+                kind=ChangeRequest.Kind.GRADUATION, school=school, items=[(spell.student, {}) for spell in spells],
+                actor=actor,
             )  # fmt: skip
-            for spell in spells
-        ]
+        except RequestsRefused as refused:
+            raise ChangeRefused("；".join(refused.problems.values())) from None
+        events.graduations_submitted(school, actor=actor, requests=requests)
+    return requests
 
 
 def graduation_steps_awaiting(school, user):

@@ -13,6 +13,9 @@ IMPORTED = types.register(
 )
 APPROVED = types.register("transfers.request.approved", _("{target} was approved and took effect"))
 WITHDRAWN = types.register("transfers.request.withdrawn", _("{actor} withdrew {target}: {reason}"))
+GRADUATIONS_SUBMITTED = types.register(
+    "transfers.graduations.submitted", _("{actor} submitted the graduation of {pupils} pupils of {target}")
+)
 PROMOTED = types.register(
     "transfers.school.promoted", _("{actor} promoted {pupils} pupils of {target} for the {year} school year")
 )
@@ -52,6 +55,12 @@ def registrations_imported(school, *, actor, filename, requests, row_numbers):
 
 def withdrawn(request, *, actor, reason):
     return record(WITHDRAWN, actor=actor, target=request, data={"kind": request.kind, "reason": reason})
+
+
+def graduations_submitted(school, *, actor, requests):
+    """One event for the school's graduation submission, naming every request: [pupil id, request id]."""
+    named = [[request.student_id, request.pk] for request in requests]
+    return record(GRADUATIONS_SUBMITTED, actor=actor, target=school, data={"pupils": len(named), "requests": named})
 
 
 def school_promoted(school, *, actor, pupils, year):
