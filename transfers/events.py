@@ -16,6 +16,9 @@ WITHDRAWN = types.register("transfers.request.withdrawn", _("{actor} withdrew {t
 GRADUATIONS_SUBMITTED = types.register(
     "transfers.graduations.submitted", _("{actor} submitted the graduation of {pupils} pupils of {target}")
 )
+GRADUATIONS_APPROVED = types.register(
+    "transfers.graduations.approved", _("{actor} approved the graduation of {pupils} pupils of {target}")
+)
 PROMOTED = types.register(
     "transfers.school.promoted", _("{actor} promoted {pupils} pupils of {target} for the {year} school year")
 )
@@ -61,6 +64,12 @@ def graduations_submitted(school, *, actor, requests):
     """One event for the school's graduation submission, naming every request: [pupil id, request id]."""
     named = [[request.student_id, request.pk] for request in requests]
     return record(GRADUATIONS_SUBMITTED, actor=actor, target=school, data={"pupils": len(named), "requests": named})
+
+
+def graduations_approved(school, *, actor, requests):
+    """One event for the town office's approval of a school's graduations: [pupil id, request id] each."""
+    named = [[request.student_id, request.pk] for request in requests]
+    return record(GRADUATIONS_APPROVED, actor=actor, target=school, data={"pupils": len(named), "requests": named})
 
 
 def school_promoted(school, *, actor, pupils, year):
