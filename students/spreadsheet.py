@@ -32,9 +32,9 @@ cell is converted by its column's kind, and each problem becomes a ``(header, me
 formulas and Excel error values are never accepted; required cells must not be empty; text is stripped and
 limited to the database column's length, and a cell Excel holds as a date, a number (except in a phone
 column) or TRUE/FALSE is refused rather than turned into text (issue 18.16); dates accept Excel dates and the
-common written forms; ID numbers are
-checked by GB 11643-1999 (``students.identity``); codes accept the code, the label or "code label"; yes/no
-accepts 是/否 and the usual variants; whole numbers must lie in the column's range.
+common written forms; ID numbers are checked by GB 11643-1999 (``students.identity``); codes accept the code,
+the label or "code label"; yes/no accepts 是/否 and the usual variants; whole numbers must lie in the column's
+range.
 
 Within one row it also checks what the form would: a resident ID number must agree with the birth date and
 sex; with ID type Z (其他) the pupil's number may be blank, but then a family member's ID number is required.
