@@ -2,12 +2,13 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
+from simple_history.utils import bulk_create_with_history
 
 from registry.scoping import can
 from students import codes, events
 from students.export import pupil_list_workbook
 from students.identity import make_id_number
-from students.models import Student
+from students.models import Guardian, Student
 from students.pinyin import folded, search_keys
 
 
@@ -32,6 +33,29 @@ def refresh_search_keys(student):
     calls this."""
     student.name_folded = folded(student.name)
     student.name_pinyin, student.name_initials = search_keys(student.name)
+
+
+def create_pupils(pupils, *, actor, reason, batch_size=1000):
+    """Save many new pupils with their guardians in a few statements (DESIGN §5: bulk work writes in bulk,
+    still with a history row per record naming `actor` and `reason`). `pupils` is a list of unsaved
+    (Student, [Guardian, …]) pairs; search keys are set as for one pupil. Returns the saved students, in
+    order. Run it inside the caller's transaction: the bulk import and the onboarding import are all or nothing."""
+    students = []
+    for student, _guardians in pupils:
+        refresh_search_keys(student)
+        students.append(student)
+    students = bulk_create_with_history(
+        students, Student, batch_size=batch_size, default_user=actor, default_change_reason=reason
+    )
+    guardians = []
+    for student, (_unsaved, family) in zip(students, pupils, strict=True):
+        for guardian in family:
+            guardian.student = student
+            guardians.append(guardian)
+    bulk_create_with_history(
+        guardians, Guardian, batch_size=batch_size, default_user=actor, default_change_reason=reason
+    )
+    return students
 
 
 def export_pupil_list(spells, *, actor, scope, filters, request=None):

@@ -4,8 +4,9 @@
 (DOMAIN.md "Code tables"; ★ marks a required column), drop-down lists fed from a hidden sheet 代码表, and the ID
 number and phone columns formatted as text so Excel keeps every digit.
 
-``open_workbook()`` refuses a whole upload (``SpreadsheetRefused``, a message for the user) before openpyxl
-sees a byte, when:
+``check_workbook()`` refuses a whole upload (``SpreadsheetRefused``, a message for the user) before openpyxl
+sees a byte, in bounded time and memory (so the web request runs it; the full read runs in the Celery task),
+when:
 
 - it is larger than ``MAX_UPLOAD_BYTES`` or empty;
 - it is an OLE2 compound file: an old .xls (or a password-protected .xlsx, which Excel also stores as OLE2);
@@ -14,18 +15,26 @@ sees a byte, when:
   ``MAX_UNCOMPRESSED_BYTES``, or one entry expands more than ``MAX_COMPRESSION_RATIO`` times (a zip bomb).
   The declared sizes are binding: ``zipfile`` never returns more than an entry's declared size;
 - it has no ``xl/workbook.xml`` (an .ods, .xlsb, .docx or any other ZIP);
-- openpyxl cannot parse it, or its XML carries a DTD or entities (openpyxl must be parsing with defusedxml;
-  if it is not, that is a set-up fault and ``RuntimeError`` is raised instead);
-- its data sheet declares more than ``MAX_ROWS`` rows below the header.
+- its package declares anything but a plain workbook: macros (.xlsm, or a ``vbaProject.bin`` in any
+  package), a template (.xltx/.xltm), an add-in (issue 18.17);
+- its XML cannot be parsed or carries entities (defusedxml's rule; if openpyxl is not protected by
+  defusedxml, that is a set-up fault and ``RuntimeError`` is raised instead);
+- its data sheet declares more than ``MAX_ROWS`` rows below the header, or — streamed through expat, the
+  scan stopping at the first sign — carries a run of more than ``MAX_BLANK_ROWS`` empty formatted rows, or
+  more rows in all than ``MAX_ROWS`` + ``MAX_BLANK_ROWS`` + the header.
+
+``open_workbook()`` runs the same checks and opens the file with openpyxl in read-only mode.
 
 ``read_rows()`` then reads the data sheet (学生信息, or else the first worksheet) in streaming mode: columns are
 found by their header text (with or without ★, spaces ignored), every required header must be there and none
 twice, at most ``MAX_ROWS`` non-empty rows are read whatever the file claims, and empty rows are skipped. Each
 cell is converted by its column's kind, and each problem becomes a ``(header, message)`` error on its row:
 formulas and Excel error values are never accepted; required cells must not be empty; text is stripped and
-limited to the database column's length; dates accept Excel dates and the common written forms; ID numbers are
-checked by GB 11643-1999 (``students.identity``); codes accept the code, the label or "code label"; yes/no
-accepts 是/否 and the usual variants; whole numbers must lie in the column's range.
+limited to the database column's length, and a cell Excel holds as a date, a number (except in a phone
+column) or TRUE/FALSE is refused rather than turned into text (issue 18.16); dates accept Excel dates and the
+common written forms; ID numbers are checked by GB 11643-1999 (``students.identity``); codes accept the code,
+the label or "code label"; yes/no accepts 是/否 and the usual variants; whole numbers must lie in the column's
+range.
 
 Within one row it also checks what the form would: a resident ID number must agree with the birth date and
 sex; with ID type Z (其他) the pupil's number may be blank, but then a family member's ID number is required.
@@ -37,8 +46,9 @@ import re
 import unicodedata
 import zipfile
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from io import BytesIO
+from xml.parsers import expat
 
 import openpyxl
 import openpyxl.xml
@@ -46,10 +56,15 @@ from defusedxml import DefusedXmlException
 from django.core.exceptions import ValidationError
 from django.utils import translation
 from django.utils.translation import gettext as _
+from openpyxl.packaging.manifest import Manifest
+from openpyxl.reader.excel import _find_workbook_part
+from openpyxl.reader.workbook import WorkbookParser
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.utils import get_column_letter, quote_sheetname, range_boundaries
 from openpyxl.worksheet._read_only import ReadOnlyWorksheet
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.xml.constants import ARC_CONTENT_TYPES, SHEET_MAIN_NS, XLSM, XLSX, XLTM, XLTX
+from openpyxl.xml.functions import fromstring
 
 from students import codes
 from students.identity import normalise_id_number, parse_id_number
@@ -59,6 +74,7 @@ MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 MAX_ZIP_ENTRIES = 100
 MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 100
+MAX_BLANK_ROWS = 1000  # empty rows (with formatting only) a sheet may carry in one run
 
 SHEET_TITLE = "学生信息"
 CODES_SHEET_TITLE = "代码表"
@@ -90,6 +106,7 @@ class Column:
     min_value: int | None = None
     max_value: int | None = None
     max_length: int | None = None
+    digits: bool = False  # a "text" column whose value is often typed as a number (a phone number)
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -109,7 +126,7 @@ def _family_member(number: int) -> list[Column]:
         Column(f"{key}_name", f"{prefix}姓名", True, max_length=50),
         Column(f"{key}_relation", f"{prefix}关系", True, "choice", codes.GuardianRelation),
         Column(f"{key}_id_number", f"{prefix}身份证件号", False, "id_number"),
-        Column(f"{key}_phone", f"{prefix}联系电话", True, max_length=20),
+        Column(f"{key}_phone", f"{prefix}联系电话", True, max_length=20, digits=True),
         Column(f"{key}_employer", f"{prefix}工作单位", False, max_length=100),
     ]
 
@@ -129,7 +146,7 @@ COLUMNS: list[Column] = [
     Column("household_place", "户口所在地", True, max_length=200),
     Column("household_type", "户口性质", True, "choice", codes.HouseholdType),
     Column("home_address", "家庭住址", True, max_length=200),
-    Column("phone", "联系电话", True, max_length=20),
+    Column("phone", "联系电话", True, max_length=20, digits=True),
     Column("health", "健康状况", True, "choice", codes.Health),
     Column("only_child", "是否独生子女", True, "bool"),
     Column("left_behind", "留守儿童", False, "choice", codes.LeftBehind),
@@ -339,11 +356,127 @@ def _too_many_rows(count: int) -> SpreadsheetRefused:
     )
 
 
-def open_workbook(fileobj):
-    """Check an uploaded file (a file object, or bytes) and open it as a read-only openpyxl workbook.
+def _macro_enabled() -> SpreadsheetRefused:
+    return SpreadsheetRefused(
+        _("This workbook contains macros (.xlsm); macros are not accepted. In Excel, save it as “Excel "
+          "Workbook (*.xlsx)” and upload again.")
+    )  # fmt: skip
+
+
+def _check_content_type(archive) -> str:
+    """Accept only a plain workbook (.xlsx) by the package's own declaration, not by the file's name: a
+    macro-enabled workbook or template, a template, an add-in or anything else is refused (issue 18.17).
+    Returns the workbook part's name."""
+    names = set(archive.namelist())
+    if ARC_CONTENT_TYPES not in names:
+        raise _not_xlsx()
+    manifest = Manifest.from_tree(fromstring(archive.read(ARC_CONTENT_TYPES)))
+    try:
+        part = _find_workbook_part(manifest)
+    except OSError:
+        raise _not_xlsx() from None
+    if part.ContentType in (XLSM, XLTM) or "xl/vbaProject.bin" in names:
+        raise _macro_enabled()
+    if part.ContentType == XLTX:
+        raise SpreadsheetRefused(
+            _("This is an Excel template (.xltx); in Excel, save it as “Excel Workbook (*.xlsx)” and upload again.")
+        )
+    if part.ContentType != XLSX:
+        raise _not_xlsx()
+    return part.PartName.lstrip("/")
+
+
+def _data_sheet_part(archive, workbook_part) -> str:
+    """The ZIP entry of the data sheet (学生信息, else the first worksheet), read from the workbook's own
+    parts without loading any sheet or the shared strings."""
+    parser = WorkbookParser(archive, workbook_part)
+    parser.parse()
+    names = set(archive.namelist())
+    sheets = [(sheet.name, rel.target) for sheet, rel in parser.find_sheets()]
+    worksheets = [(name, target) for name, target in sheets if target in names and "worksheets/" in target]
+    if not worksheets:
+        raise SpreadsheetRefused(_("The workbook has no worksheet."))
+    return next((target for name, target in worksheets if name == SHEET_TITLE), worksheets[0][1])
+
+
+_ROW_TAG = f"{SHEET_MAIN_NS}}}row"
+_DIMENSION_TAG = f"{SHEET_MAIN_NS}}}dimension"
+_SHEET_DATA_TAG = f"{SHEET_MAIN_NS}}}sheetData"
+_VALUE_TAGS = frozenset(f"{SHEET_MAIN_NS}}}{name}" for name in ("v", "f", "is"))
+
+
+class _ScanDone(Exception):
+    pass
+
+
+class _RowScan:
+    """Expat callbacks counting the data sheet's rows as its XML streams by (no tree is built)."""
+
+    def __init__(self):
+        self.rows = self.blank_run = 0
+        self.row_has_value = False
+        self.row_number = None
+
+    def start(self, name, attributes):
+        if name == _ROW_TAG:
+            self.rows += 1
+            self.row_has_value = False
+            self.row_number = attributes.get("r", self.rows)
+        elif name in _VALUE_TAGS:
+            self.row_has_value = True
+        elif name == _DIMENSION_TAG:
+            last_row = range_boundaries(attributes.get("ref", "A1").split(":")[-1])[3] or 1
+            if last_row - 1 > MAX_ROWS:
+                raise _too_many_rows(last_row - 1)
+
+    def end(self, name):
+        if name == _SHEET_DATA_TAG:
+            raise _ScanDone
+        if name != _ROW_TAG:
+            return
+        self.blank_run = 0 if self.row_has_value else self.blank_run + 1
+        if self.blank_run > MAX_BLANK_ROWS:
+            raise SpreadsheetRefused(
+                _("The sheet has more than %(count)d empty rows in a row (rows with formatting only, up to row "
+                  "%(row)s). Delete the empty rows below the pupils and upload again.")
+                % {"count": MAX_BLANK_ROWS, "row": self.row_number}
+            )  # fmt: skip
+        if self.rows > MAX_ROWS + MAX_BLANK_ROWS + 1:
+            raise _too_many_rows(self.rows - 1)
+
+
+def _refuse_entities(*args):
+    raise _unsafe_xml()
+
+
+def _scan_rows(archive, sheet_part) -> None:
+    """Refuse a sheet that declares more than ``MAX_ROWS`` data rows, that carries a run of more than
+    ``MAX_BLANK_ROWS`` empty rows (rows with formatting only: Excel writes one for every row a format was
+    applied to), or more rows in all than ``MAX_ROWS`` + ``MAX_BLANK_ROWS`` + the header. The sheet's XML is
+    streamed through expat without building a tree, entity declarations refused as defusedxml does, and the
+    scan stops at the first of these, so time and memory stay bounded whatever the file holds (a 4.7 MB file
+    of 900,000 formatted empty rows is refused after reading about a thousand)."""
+    scan = _RowScan()
+    parser = expat.ParserCreate(namespace_separator="}")
+    parser.StartElementHandler, parser.EndElementHandler = scan.start, scan.end
+    parser.EntityDeclHandler = parser.UnparsedEntityDeclHandler = parser.ExternalEntityRefHandler = _refuse_entities
+    parser.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    try:
+        with archive.open(sheet_part) as source:
+            while chunk := source.read(256 * 1024):
+                parser.Parse(chunk, False)
+            parser.Parse(b"", True)
+    except _ScanDone:
+        pass
+
+
+def check_workbook(fileobj) -> bytes:
+    """The checks of a whole upload that are cheap in time and memory, safe to run in a web request: the
+    file's bytes, its ZIP directory, its declared content type and the data sheet's rows, streamed and
+    bounded (see the module docstring). Nothing is loaded into openpyxl. Returns the file's bytes.
 
     Raises ``SpreadsheetRefused`` for a file that must not or cannot be imported, ``RuntimeError`` if openpyxl
-    is not protected by defusedxml. The caller should ``close()`` the workbook when done."""
+    is not protected by defusedxml."""
     if not openpyxl.xml.DEFUSEDXML:
         raise RuntimeError("openpyxl is not using defusedxml; install defusedxml and unset OPENPYXL_DEFUSEDXML.")
 
@@ -363,16 +496,27 @@ def open_workbook(fileobj):
     if not data.startswith(ZIP_SIGNATURE):
         raise _not_xlsx()
     _check_zip(data)
+    try:
+        with zipfile.ZipFile(BytesIO(data)) as archive:
+            workbook_part = _check_content_type(archive)
+            _scan_rows(archive, _data_sheet_part(archive, workbook_part))
+    except SpreadsheetRefused:
+        raise
+    except Exception as error:  # malformed parts: XML syntax errors, missing relationships, bad references…
+        raise _unreadable(error) from None
+    return data
 
+
+def open_workbook(fileobj):
+    """Check an uploaded file (a file object, or bytes) with ``check_workbook`` and open it as a read-only
+    openpyxl workbook. The caller should ``close()`` the workbook when done."""
+    data = check_workbook(fileobj)
     try:
         workbook = openpyxl.load_workbook(BytesIO(data), read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises anything from KeyError to XML syntax errors on a malformed part
         raise _unreadable(error) from None
-
     try:
-        sheet = data_sheet(workbook)
-        if sheet.max_row is not None and sheet.max_row - 1 > MAX_ROWS:
-            raise _too_many_rows(sheet.max_row - 1)
+        data_sheet(workbook)
     except SpreadsheetRefused:
         workbook.close()
         raise
@@ -424,16 +568,26 @@ def _number_text(value: int | float) -> str:
 
 
 def _to_text(value, column: Column) -> str:
+    """Text as typed. A cell Excel holds as a date, time, yes/no or (except in a phone column) a number is
+    refused: Excel turned what was typed into something else, and its text would be a guess (issue 18.16)."""
+    if isinstance(value, datetime | date | time | timedelta):
+        raise _CellError(
+            _("Text expected, but Excel holds this cell as a date or time (%(value)s); format the column as text "
+              "and type it again.") % {"value": _shown(value)}
+        )  # fmt: skip
     if isinstance(value, bool):
-        text = "是" if value else "否"
-    elif isinstance(value, int | float):
+        raise _CellError(_("Text expected, but Excel holds this cell as TRUE/FALSE; type the text itself."))
+    if isinstance(value, int | float):
+        if not column.digits or (isinstance(value, float) and not value.is_integer()):
+            raise _CellError(
+                _("Text expected, but Excel holds this cell as the number %(value)s; format the column as text "
+                  "and type it again.") % {"value": _shown(value)}
+            )  # fmt: skip
         text = _number_text(value)
-    elif isinstance(value, datetime):
-        text = value.date().isoformat() if value.time() == datetime.min.time() else value.isoformat(sep=" ")
-    elif isinstance(value, date):
-        text = value.isoformat()
+    elif not isinstance(value, str):
+        raise _CellError(_("Text expected; type the text itself."))
     else:
-        text = str(value).strip(_EDGE_JUNK)
+        text = value.strip(_EDGE_JUNK)
     if column.max_length is not None and len(text) > column.max_length:
         raise _CellError(
             _("At most %(max)d characters, not %(count)d.") % {"max": column.max_length, "count": len(text)}
@@ -590,7 +744,9 @@ def _to_int(value, column: Column) -> int:
 
 def _shown(value) -> str:
     """A cell value as quoted back in an error message (bounded, so a huge cell cannot flood the report)."""
-    if isinstance(value, datetime | date):
+    if isinstance(value, datetime) and value.time() == datetime.min.time():
+        text = value.date().isoformat()
+    elif isinstance(value, datetime | date):
         text = value.isoformat()
     elif isinstance(value, int | float) and not isinstance(value, bool):
         text = _number_text(value)

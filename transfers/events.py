@@ -13,6 +13,12 @@ IMPORTED = types.register(
 )
 APPROVED = types.register("transfers.request.approved", _("{target} was approved and took effect"))
 WITHDRAWN = types.register("transfers.request.withdrawn", _("{actor} withdrew {target}: {reason}"))
+GRADUATIONS_SUBMITTED = types.register(
+    "transfers.graduations.submitted", _("{actor} submitted the graduation of {pupils} pupils of {target}")
+)
+GRADUATIONS_APPROVED = types.register(
+    "transfers.graduations.approved", _("{actor} approved the graduation of {pupils} pupils of {target}")
+)
 PROMOTED = types.register(
     "transfers.school.promoted", _("{actor} promoted {pupils} pupils of {target} for the {year} school year")
 )
@@ -42,12 +48,28 @@ def request_approved(request, *, actor):
     return record(APPROVED, actor=actor, target=request, data={"kind": request.kind})
 
 
-def registrations_imported(school, *, actor, rows, filename):
-    return record(IMPORTED, actor=actor, target=school, data={"rows": rows, "filename": filename})
+def registrations_imported(school, *, actor, filename, requests, row_numbers):
+    """One event for a whole import job, naming every row it created: [Excel row, pupil id, request id]."""
+    pupils = [[row, request.student_id, request.pk] for row, request in zip(row_numbers, requests, strict=True)]
+    return record(
+        IMPORTED, actor=actor, target=school, data={"rows": len(pupils), "filename": filename, "pupils": pupils}
+    )
 
 
 def withdrawn(request, *, actor, reason):
     return record(WITHDRAWN, actor=actor, target=request, data={"kind": request.kind, "reason": reason})
+
+
+def graduations_submitted(school, *, actor, requests):
+    """One event for the school's graduation submission, naming every request: [pupil id, request id]."""
+    named = [[request.student_id, request.pk] for request in requests]
+    return record(GRADUATIONS_SUBMITTED, actor=actor, target=school, data={"pupils": len(named), "requests": named})
+
+
+def graduations_approved(school, *, actor, requests):
+    """One event for the town office's approval of a school's graduations: [pupil id, request id] each."""
+    named = [[request.student_id, request.pk] for request in requests]
+    return record(GRADUATIONS_APPROVED, actor=actor, target=school, data={"pupils": len(named), "requests": named})
 
 
 def school_promoted(school, *, actor, pupils, year):

@@ -4,8 +4,11 @@ Every row is checked — by the template reader (students.spreadsheet: cell form
 agreement with birth date and sex, code lists) and here across rows and against the system: the class
 exists at the school, the ID number is not twice in the file nor anywhere in the system (一人一籍), the
 grade-1 age rule, and no same-name, same-birth-date, same-sex pupil elsewhere (that warning needs a
-person's confirmation, so such a pupil is entered one by one). Only a file without a single error is
-imported: every pupil saved and submitted for registration in one transaction.
+person's confirmation, so such a pupil is entered one by one), and the registration kind's own rules
+(`validate()`, via transfers.registration.register_pupils). Only a file without a single error is imported:
+every pupil saved and submitted for registration in one transaction, in bulk, with one audit event naming
+every row. The upload is checked cheaply in the web request (`check_upload`); the full read runs in the
+Celery task.
 """
 
 from dataclasses import dataclass
@@ -18,11 +21,12 @@ from django.utils.translation import gettext as _
 
 from students.models import Guardian, Student
 from students.pinyin import folded
-from students.spreadsheet import SpreadsheetRefused, open_workbook, read_rows
+from students.spreadsheet import SpreadsheetRefused, check_workbook, open_workbook, read_rows
 from transfers import events
+from transfers.batches import RequestsRefused
 from transfers.kinds import ChangeRefused, kind_of
 from transfers.models import ChangeRequest, ImportJob
-from transfers.registration import register_pupil
+from transfers.registration import register_pupils
 from transfers.selectors import id_number_holder, possible_duplicates
 from transfers.services import can_initiate
 
@@ -33,6 +37,7 @@ STUDENT_KEYS = [
     "inclusive_education", "preschool", "entry_date", "entry_method", "boarding",
 ]  # fmt: skip
 GUARDIAN_KEYS = ["name", "relation", "id_number", "phone", "employer"]
+CHUNK_ROWS = 1000  # rows saved per round of bulk statements (and per progress step)
 
 
 @dataclass
@@ -52,7 +57,9 @@ def _known_in_system(rows):
     names = {folded(row.values["name"]) for row in rows if row.values.get("name")}
     taken = set()
     for chunk in _chunks(sorted(numbers)):
-        taken |= set(Student.objects.filter(id_number__in=chunk).values_list("id_number", flat=True))
+        # "<> ''" lets PostgreSQL use the partial unique index one_record_per_id_number (WHERE id_number <> '').
+        holders = Student.objects.filter(id_number__in=chunk).exclude(id_number="")
+        taken |= set(holders.values_list("id_number", flat=True))
     people = set()
     for chunk in _chunks(sorted(names)):
         people |= set(Student.objects.filter(name_folded__in=chunk).values_list("name_folded", "birth_date", "sex"))
@@ -126,23 +133,42 @@ def _pupil_from(values):
     return student, guardians
 
 
+class _RollBack(Exception):
+    pass
+
+
 def import_registrations(school, workbook, *, actor, filename="", progress=None):
     """Check every row of `workbook` (opened by students.spreadsheet.open_workbook); if none has an
-    error, save and submit every pupil in one transaction. Returns the row-by-row report.
-    `progress(done, total)` is called as rows are saved."""
+    error, save every pupil and submit their registrations in one transaction, in bulk (a few statements
+    per chunk of rows, history rows naming the registrar, one audit event for the job). Returns the
+    row-by-row report; `progress(done, total)` is called as chunks are saved."""
     report = ImportReport(rows=read_rows(workbook))
     _check_rows(school, report.rows)
     if report.errors or not report.rows:
         return report
     total = len(report.rows)
-    with transaction.atomic():
-        for done, row in enumerate(report.rows, start=1):
-            student, guardians = _pupil_from(row.values)
-            register_pupil(student, guardians, row.school_class, actor=actor)
-            if progress is not None and (done % 50 == 0 or done == total):
-                progress(done, total)
-        report.created = total
-        events.registrations_imported(school, actor=actor, rows=report.created, filename=filename)
+    try:
+        with transaction.atomic():
+            requests = []
+            for start in range(0, total, CHUNK_ROWS):
+                chunk = report.rows[start : start + CHUNK_ROWS]
+                pupils = [(*_pupil_from(row.values), row.school_class) for row in chunk]
+                try:
+                    requests += register_pupils(pupils, school=school, actor=actor)
+                except RequestsRefused as refused:
+                    for position, message in refused.problems.items():
+                        chunk[position].errors.append(("", message))
+                if progress is not None:
+                    progress(min(start + CHUNK_ROWS, total), total)
+            if report.errors:
+                raise _RollBack
+            events.registrations_imported(
+                school, actor=actor, filename=filename, requests=requests,
+                row_numbers=[row.row_number for row in report.rows],
+            )  # fmt: skip
+    except _RollBack:
+        return report
+    report.created = total
     return report
 
 
@@ -165,11 +191,21 @@ def import_progress(job):
 
 
 def start_import_job(school, upload, *, actor):
-    """Keep the upload and queue its import; the task starts once this transaction commits."""
+    """Keep the upload and queue its import; the task starts once this transaction commits. A file that the
+    cheap checks refuse (students.spreadsheet.check_workbook: bounded in time and memory, so safe in the web
+    request) is recorded as refused at once, without keeping the file, and never queued; the full read runs
+    only in the task."""
     from transfers.tasks import run_import_job
 
     if not can_initiate(actor, school):
         raise PermissionDenied
+    try:
+        check_workbook(upload)
+    except SpreadsheetRefused as refused:
+        return ImportJob.objects.create(  # the refused file itself is not kept
+            school=school, created_by=actor, filename=upload.name[:200], state=ImportJob.State.REFUSED,
+            errors=[[0, "", str(refused)]], finished_at=timezone.now(),
+        )  # fmt: skip
     job = ImportJob.objects.create(school=school, created_by=actor, file=upload, filename=upload.name[:200])
     transaction.on_commit(lambda: run_import_job.delay(job.pk))
     return job

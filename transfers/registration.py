@@ -4,7 +4,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 
 from audit.history import acting_as
-from students.services import refresh_search_keys
+from students.services import create_pupils, refresh_search_keys
+from transfers.batches import submit_requests
 from transfers.models import ChangeRequest
 from transfers.services import can_initiate, resubmit_request, submit_request
 
@@ -36,6 +37,27 @@ def register_pupil(student, guardians, school_class, *, actor, evidence=(), kind
             actor=actor,
             evidence=evidence,
         )
+
+
+def register_pupils(pupils, *, school, actor):
+    """The bulk form of `register_pupil` (the new-pupil import): save every new pupil with their guardians
+    and submit their registrations to the town office, all or nothing, under the same rules (the kind's
+    `validate()`). `pupils` is a list of (Student, [Guardian, …], SchoolClass) of `school`. Returns the
+    requests in order; raises transfers.batches.RequestsRefused naming the position of every pupil refused
+    (the caller's transaction then rolls back the pupils saved here)."""
+    if not can_initiate(actor, school):
+        raise PermissionDenied
+    with transaction.atomic():
+        students = create_pupils(
+            [(student, guardians) for student, guardians, _class in pupils],
+            actor=actor,
+            reason="new-student registration",
+        )
+        classes = [school_class for _student, _guardians, school_class in pupils]
+        items = [
+            (student, _payload(school_class, None)) for student, school_class in zip(students, classes, strict=True)
+        ]
+        return submit_requests(kind=ChangeRequest.Kind.REGISTRATION, school=school, items=items, actor=actor)
 
 
 def amend_registration(request, student, guardians, *, actor, payload, evidence=()):

@@ -558,18 +558,134 @@ def test_every_column_key_is_in_the_values():
     assert set(read_one().values) == set(COLUMNS_BY_KEY)
 
 
-def test_a_sheet_damaged_after_its_first_rows_is_refused_while_reading():
+def test_a_sheet_damaged_after_its_first_rows_is_refused():
     data = xlsx([good_row(), good_row()])
     with zipfile.ZipFile(BytesIO(data)) as archive:
         sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
     damaged = replace_part(data, "xl/worksheets/sheet1.xml", sheet_xml[: sheet_xml.index('<row r="3"') + 20])
-    workbook = open_workbook(BytesIO(damaged))  # only the sheet's dimension has been parsed so far
-    with pytest.raises(SpreadsheetRefused, match="could not be read"):
-        read_rows(workbook)
-    workbook.close()
+    assert "could not be read" in refused_on_open(damaged)  # the upload's row scan reads the whole sheet
 
 
 def test_an_ordinary_workbook_can_be_read_too():
     workbook = openpyxl.load_workbook(BytesIO(xlsx([good_row(), good_row(name="李四")])))
     first, second = read_rows(workbook)
     assert first.ok and second.values["name"] == "李四"
+
+
+# --- cells Excel turned into something else (issue 18.16) ---------------------------------------------------
+
+
+def test_a_date_in_the_name_column_is_refused_not_imported_as_its_text():
+    result = read_one(name=datetime(2019, 10, 8))
+    assert result.errors == [
+        ("姓名", "Text expected, but Excel holds this cell as a date or time (2019-10-08); format the column as "
+                 "text and type it again.")
+    ]  # fmt: skip
+    assert result.values["name"] is None
+
+
+@pytest.mark.parametrize("key", ["name", "former_name", "birthplace", "home_address", "guardian2_name", "nationality"])
+def test_every_text_column_refuses_a_number_or_a_date(key):
+    header = COLUMNS_BY_KEY[key].header
+    assert errors_of(read_one(**{key: 2019}), header) == [
+        "Text expected, but Excel holds this cell as the number 2019; format the column as text and type it again."
+    ]
+    assert len(errors_of(read_one(**{key: date(2019, 10, 8)}), header)) == 1
+    assert errors_of(read_one(**{key: True}), header) == [
+        "Text expected, but Excel holds this cell as TRUE/FALSE; type the text itself."
+    ]
+
+
+def test_a_phone_number_typed_as_a_number_is_still_taken_but_not_a_fraction():
+    assert read_one(phone=13800138000).values["phone"] == "13800138000"
+    assert errors_of(read_one(guardian1_phone=138.5), "家庭成员1联系电话") == [
+        "Text expected, but Excel holds this cell as the number 138.5; format the column as text and type it again."
+    ]
+
+
+# --- content types other than a plain workbook (issue 18.17) ------------------------------------------------
+
+MACRO_TYPES = (
+    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml",
+    "application/vnd.ms-excel.sheet.macroEnabled.main+xml",
+)
+
+
+def as_content_type(data, content_type, extra=None):
+    """The workbook `data` declaring its workbook part as `content_type`, with `extra` parts added."""
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        entries = {info.filename: archive.read(info) for info in archive.infolist()}
+    entries["[Content_Types].xml"] = entries["[Content_Types].xml"].decode().replace(MACRO_TYPES[0], content_type)
+    entries.update(extra or {})
+    return zip_bytes(entries)
+
+
+def test_a_macro_enabled_workbook_is_refused():
+    xlsm = as_content_type(xlsx([good_row()]), MACRO_TYPES[1], {"xl/vbaProject.bin": b"\xd0\xcf\x11\xe0macro"})
+    assert refused_on_open(xlsm) == (
+        "This workbook contains macros (.xlsm); macros are not accepted. In Excel, save it as “Excel Workbook "
+        "(*.xlsx)” and upload again."
+    )
+    # macros hidden in a package that calls itself a plain workbook are refused too
+    assert "macros" in refused_on_open(replace_part(xlsx([good_row()]), "xl/vbaProject.bin", b"macro"))
+
+
+@pytest.mark.parametrize(
+    "content_type, message",
+    [
+        ("application/vnd.openxmlformats-officedocument.spreadsheetml.template.main+xml", "template (.xltx)"),
+        ("application/vnd.ms-excel.template.macroEnabled.main+xml", "macros"),
+        ("application/vnd.ms-excel.addin.macroEnabled.main+xml", "not an Excel .xlsx workbook"),
+    ],
+)
+def test_templates_and_add_ins_are_refused(content_type, message):
+    assert message in refused_on_open(as_content_type(xlsx([good_row()]), content_type))
+
+
+# --- a file of 900,000 formatted empty rows (issue 14) ------------------------------------------------------
+
+
+def formatted_empty_rows(count=900_000):
+    """One pupil, then `count` empty rows carrying a format (what Excel writes after formatting whole rows),
+    while the sheet's dimension still says A1:AL2: about 4.7 MB, 70 MB of XML."""
+    data = xlsx([good_row()])
+    with zipfile.ZipFile(BytesIO(data)) as archive:
+        sheet_xml = archive.read("xl/worksheets/sheet1.xml").decode()
+    blank = "".join(f'<row r="{n}" spans="1:38" s="0" customFormat="1"><c r="A{n}" s="0"/></row>'
+                    for n in range(3, count + 3))  # fmt: skip
+    return replace_part(data, "xl/worksheets/sheet1.xml", sheet_xml.replace("</sheetData>", blank + "</sheetData>"))
+
+
+def test_a_file_of_900000_formatted_empty_rows_is_refused_early_in_bounded_memory():
+    import time
+    import tracemalloc
+
+    data = formatted_empty_rows()
+    assert 3_000_000 < len(data) < 10_000_000
+    tracemalloc.start()
+    started = time.perf_counter()
+    try:
+        message = refused_on_open(data)
+    finally:
+        elapsed = time.perf_counter() - started
+        _size, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+    assert message == (
+        "The sheet has more than 1000 empty rows in a row (rows with formatting only, up to row 1003). Delete the "
+        "empty rows below the pupils and upload again."
+    )
+    assert elapsed < 2, elapsed
+    assert peak < 50 * 2**20, peak  # the file's bytes and a bounded scan; no openpyxl workbook
+
+
+def test_a_few_formatted_empty_rows_below_the_pupils_are_fine(monkeypatch):
+    monkeypatch.setattr(spreadsheet, "MAX_BLANK_ROWS", 50)
+    (result,) = read(formatted_empty_rows(50))
+    assert result.ok
+
+
+def test_many_rows_in_all_are_refused_even_without_a_long_empty_run(monkeypatch):
+    monkeypatch.setattr(spreadsheet, "MAX_ROWS", 3)
+    monkeypatch.setattr(spreadsheet, "MAX_BLANK_ROWS", 2)
+    data = xlsx([good_row(), {}, {}, good_row(), {}, good_row(), {}, good_row()])  # dimension A1:AL9
+    assert refused_on_open(data) == "The file has 8 rows; at most 3 can be imported at once."

@@ -7,6 +7,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
+from audit.models import Event
 from registry.models import SchoolClass
 from students.models import EnrolmentSpell, Suspension
 from tests.transfers.kinds_helpers import pupil_in
@@ -37,11 +38,31 @@ def test_graduation_previews_submits_and_approves_the_last_grade(world):
 
     requests = submit_graduations(world.school_a, actor=world.users["registrar"])
     assert {request.student for request in requests} == set(leavers)
+    (event,) = Event.objects.filter(action="transfers.graduations.submitted")  # one event for the job
+    assert event.data == {"pupils": 3, "requests": [[request.student_id, request.pk] for request in requests]}
+    assert not Event.objects.filter(action="transfers.request.submitted", target_type="transfers.changerequest",
+                                    target_id__in=[str(request.pk) for request in requests]).exists()  # fmt: skip
+    for request in requests:  # each request and its step still has its history naming the registrar
+        assert request.history.get().history_user == world.users["registrar"]
+        assert request.steps.get().history.get().history_change_reason == "graduation submitted"
     assert not graduation_candidates(world.school_a).exists()  # no second request for the same pupils
     with pytest.raises(ChangeRefused):
         submit_graduations(world.school_a, actor=world.users["registrar"])
 
     assert approve_graduations(world.school_a, actor=world.users["officer"]) == 3
+    (approved,) = Event.objects.filter(action="transfers.graduations.approved")  # one event for the job
+    assert sorted(approved.data["requests"]) == sorted([request.student_id, request.pk] for request in requests)
+    assert not Event.objects.filter(action__in=["transfers.step.approved", "transfers.request.approved"]).filter(
+        target_id__in=[str(request.pk) for request in requests]).exists()  # fmt: skip
+    for request in requests:
+        request.refresh_from_db()
+        latest = request.history.first()
+        assert (latest.state, latest.history_user, latest.history_change_reason) == (
+            "approved", world.users["officer"], "graduation approved")  # fmt: skip
+        step = request.steps.get()
+        assert (step.decision, step.decided_by) == ("approved", world.users["officer"])
+        assert step.history.first().decision == "approved"
+        assert request.student.spells.get().history.first().history_user == world.users["officer"]
     for pupil in leavers:
         assert pupil.spells.get().exit_reason == EnrolmentSpell.ExitReason.GRADUATED
     assert staying.spells.get().ended_on is None

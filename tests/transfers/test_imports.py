@@ -64,7 +64,22 @@ def test_a_class_of_45_is_imported_and_submitted(client, world, django_capture_o
     assert ChangeRequest.objects.filter(student__in=imported, state="pending", school=world.school_a).count() == 45
     assert all(student.guardians.count() == 2 for student in imported[:5])
     event = Event.objects.get(action="transfers.registrations.imported")
-    assert event.data == {"rows": 45, "filename": "class.xlsx"}
+    assert (event.data["rows"], event.data["filename"]) == (45, "class.xlsx")
+    requests = ChangeRequest.objects.filter(student__in=imported)
+    by_pk = requests.order_by("pk")
+    assert event.data["pupils"] == [[row, r.student_id, r.pk] for row, r in zip(range(2, 47), by_pk, strict=True)]
+    # one event for the job, none per pupil; every record still has its history naming the registrar
+    assert not Event.objects.filter(action="transfers.request.submitted", target_id__in=[
+        str(pk) for pk in requests.values_list("pk", flat=True)]).exists()  # fmt: skip
+    registrar = world.users["registrar"]
+    for student in imported[:3]:
+        (created,) = student.history.all()
+        assert (created.history_type, created.history_user, created.history_change_reason) == (
+            "+", registrar, "new-student registration")  # fmt: skip
+        request = student.change_requests.get()
+        assert request.history.get().history_user == registrar
+        assert request.steps.get().history.get().history_user == registrar
+        assert all(guardian.history.get().history_user == registrar for guardian in student.guardians.all())
 
 
 def test_three_bad_rows_are_reported_exactly_and_nothing_is_written(client, world, django_capture_on_commit_callbacks):
@@ -132,3 +147,42 @@ def test_progress_fragment_for_htmx(client, world):
     page = client_for(client, world, "registrar").get(reverse("import_job", args=[job.pk]), HTTP_HX_REQUEST="true")
     html = page.content.decode()
     assert html.lstrip().startswith('<div id="import-progress"') and 'hx-trigger="every 1s"' in html
+
+
+def test_a_file_of_900000_formatted_empty_rows_is_refused_within_the_upload_request(
+    client, world, django_capture_on_commit_callbacks
+):
+    import time
+
+    from tests.students.test_spreadsheet import formatted_empty_rows
+
+    data = formatted_empty_rows()
+    client = client_for(client, world, "registrar")
+    started = time.perf_counter()
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post(
+            reverse("registration_import", args=[world.school_a.code]), {"file": SimpleUploadedFile("c.xlsx", data)}
+        )
+    elapsed = time.perf_counter() - started
+    assert elapsed < 2, elapsed
+    assert not queued  # refused in the request: no task is queued, nothing is parsed in full
+    job = ImportJob.objects.filter(school=world.school_a).first()
+    assert response["Location"] == reverse("import_job", args=[job.pk])
+    assert (job.state, job.file.name) == ("refused", "")  # the file is not kept
+    page = client.get(response["Location"]).content.decode()
+    assert "空行" in page or "empty rows" in page
+
+
+def test_a_macro_enabled_workbook_is_refused_and_not_stored(client, world, django_capture_on_commit_callbacks):
+    from tests.students.test_spreadsheet import MACRO_TYPES, as_content_type
+
+    xlsm = as_content_type(
+        filled_template([pupil_row(1, world.class_a)]).read(), MACRO_TYPES[1], {"xl/vbaProject.bin": b"macro"}
+    )
+    job, page = upload(
+        client_for(client, world, "registrar"), world, SimpleUploadedFile("class.xlsm", xlsm),
+        django_capture_on_commit_callbacks,
+    )  # fmt: skip
+    assert (job.state, job.file.name) == ("refused", "")
+    assert not Student.objects.filter(name="导入学生1").exists()
+    assert "宏" in page.content.decode() or "macros" in page.content.decode()

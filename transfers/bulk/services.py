@@ -15,11 +15,12 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from audit.history import acting_as
 from registry.models import SchoolClass
 from students.models import EnrolmentSpell, Suspension
-from transfers import events
-from transfers.kinds import ChangeRefused
-from transfers.models import ChangeRequest
+from transfers import events, signals
+from transfers.batches import RequestsRefused, submit_requests
+from transfers.kinds import KINDS, ChangeRefused
+from transfers.models import ApprovalStep, ChangeRequest
 from transfers.selectors import requests_awaiting
-from transfers.services import approve_step, can_initiate, submit_request
+from transfers.services import can_decide, can_initiate
 
 
 def school_year_of(day: date) -> int:
@@ -46,19 +47,25 @@ def graduation_candidates(school):
 
 
 def submit_graduations(school, *, actor):
-    """One graduation request per candidate, all or none, each with its own history and approval step."""
+    """One graduation request per candidate, all or none, each checked by the kind's rules and with its own
+    history and approval step, written in bulk (transfers.batches); one audit event names them all. The
+    school row is locked, so a second click waits and then finds nobody left to submit."""
     if not can_initiate(actor, school):
         raise PermissionDenied
     with transaction.atomic():
+        school = type(school).objects.select_for_update().get(pk=school.pk)
         spells = list(graduation_candidates(school))
         if not spells:
             raise ChangeRefused(_("No pupil of the last grade is waiting to graduate."))
-        return [
-            submit_request(
-                kind=ChangeRequest.Kind.GRADUATION, student=spell.student, school=school, payload={}, actor=actor
+        try:
+            requests = submit_requests(
+                kind=ChangeRequest.Kind.GRADUATION, school=school, items=[(spell.student, {}) for spell in spells],
+                actor=actor,
             )  # fmt: skip
-            for spell in spells
-        ]
+        except RequestsRefused as refused:
+            raise ChangeRefused("；".join(refused.problems.values())) from None
+        events.graduations_submitted(school, actor=actor, requests=requests)
+    return requests
 
 
 def graduation_steps_awaiting(school, user):
@@ -67,11 +74,56 @@ def graduation_steps_awaiting(school, user):
 
 
 def approve_graduations(school, *, actor, comment=""):
-    """The town office approves every graduation of the school waiting for it, in one transaction."""
+    """The town office approves every graduation of the school waiting for it, all or none, in bulk: the
+    steps are decided by one conditional update (a step someone else decided meanwhile refuses the whole
+    batch), each request is checked again by the kind's rules and takes its effect through the kind, and the
+    decisions' and requests' history rows (naming the officer) are written with the bulk helpers. One audit
+    event names every request; the archive files each decision as for a single approval."""
     with transaction.atomic():
-        steps = list(graduation_steps_awaiting(school, actor).select_related("request"))
-        for step in steps:
-            approve_step(step, actor=actor, comment=comment)
+        school = type(school).objects.select_for_update().get(pk=school.pk)
+        steps = list(graduation_steps_awaiting(school, actor).select_related("request__student", "request__school"))
+        if not steps:
+            return 0
+        if any(not can_decide(actor, step) for step in steps):
+            raise PermissionDenied
+        if ApprovalStep.objects.filter(  # graduation has a one-step chain; a later step would need its own turn
+            request__in=[step.request_id for step in steps], decision=ApprovalStep.Decision.PENDING
+        ).count() != len(steps):
+            raise ChangeRefused(_("Some of these graduations wait for a further step; approve them one by one."))
+        now = timezone.now()
+        decided = ApprovalStep.objects.filter(
+            pk__in=[step.pk for step in steps], decision=ApprovalStep.Decision.PENDING
+        ).update(decision=ApprovalStep.Decision.APPROVED, decided_by=actor, decided_at=now, comment=comment)
+        if decided != len(steps):
+            raise ChangeRefused(_("Someone else decided some of these graduations meanwhile; reload the page."))
+        kind = KINDS[ChangeRequest.Kind.GRADUATION]
+        requests = [step.request for step in steps]
+        with acting_as(actor, reason="graduation approved"):
+            problems = []
+            for request in requests:
+                try:
+                    kind.validate(request)
+                except ChangeRefused as refusal:
+                    problems.append(str(refusal))
+            if problems:
+                raise ChangeRefused("；".join(problems))
+            for step in steps:
+                step.decision, step.decided_by, step.decided_at, step.comment = (
+                    ApprovalStep.Decision.APPROVED, actor, now, comment
+                )  # fmt: skip
+            ApprovalStep.history.bulk_history_create(
+                steps, update=True, default_user=actor, default_change_reason="graduation approved"
+            )
+            for request in requests:
+                request.state, request.closed_at = ChangeRequest.State.APPROVED, now
+            bulk_update_with_history(
+                requests, ChangeRequest, ["state", "closed_at"], default_user=actor,
+                default_change_reason="graduation approved",
+            )  # fmt: skip
+            for request in requests:
+                kind.apply(request, actor=actor)
+                signals.request_approved.send(sender=ChangeRequest, request=request, actor=actor)
+        events.graduations_approved(school, actor=actor, requests=requests)
     return len(steps)
 
 

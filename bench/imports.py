@@ -1,0 +1,186 @@
+"""Benchmark of the new-pupil import against the bare openpyxl read of the same file (issue 14: goal ≤ 3×).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/xueji_bench .venv/bin/python bench/imports.py --rows 10000
+
+Builds (once, in the database `DATABASE_URL` names) a benchmark town with one school and one grade-1 class,
+writes a filled-in template of `--rows` new pupils (kept under the temp directory and reused), then times
+`--runs` times each: the bare read (openpyxl read-only, every cell's value) and the whole import (read, check,
+save, submit, audit event — inside a transaction rolled back afterwards, so it can run again). Prints the
+median and spread of each, the import's query count, the ratio and the verdict; `main()` returns 1 when the
+ratio is over the goal (perf's `make bench` runner calls it), 0 otherwise.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from io import BytesIO
+from pathlib import Path
+
+GOAL_RATIO = 3.0
+
+
+def _setup_django():
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings")
+    import django
+    from django.apps import apps
+
+    if not apps.ready:
+        django.setup()
+
+
+def _world():
+    from django.contrib.auth import get_user_model
+    from django.db import transaction
+
+    from audit.history import acting_as
+    from registry.models import Authority, School, SchoolClass
+    from registry.roles import Role
+    from registry.scoping import grants_of
+    from registry.services import grant_role
+
+    user_model = get_user_model()
+    admin, _ = user_model.objects.get_or_create(username="bench_admin", defaults={"is_superuser": True})
+    registrar, _ = user_model.objects.get_or_create(username="bench_import_registrar")
+    with transaction.atomic(), acting_as(admin, reason="benchmark data"):
+        county, _ = Authority.objects.get_or_create(
+            code="999998", defaults={"name": "导入基准县", "level": Authority.Level.COUNTY}
+        )
+        town, _ = Authority.objects.get_or_create(
+            code="999998101", defaults={"name": "导入基准镇", "level": Authority.Level.TOWN, "parent": county}
+        )
+        school, _ = School.objects.get_or_create(
+            code="9899999999", defaults={"name": "导入基准小学", "stage": "primary", "authority": town}
+        )
+        school_class, _ = SchoolClass.objects.get_or_create(
+            school=school, grade=1, number=1, defaults={"entry_year": 2026}
+        )
+        if not any(grant.role == Role.REGISTRAR for grant in grants_of(registrar)):
+            grant_role(registrar, Role.REGISTRAR, school, actor=admin)
+    return school, school_class, registrar
+
+
+def template_with_rows(count):
+    """A filled-in import template of `count` valid new pupils (grade 1, class 1), as bytes."""
+    from openpyxl import load_workbook
+
+    from students.identity import make_id_number
+    from students.spreadsheet import COLUMNS, SHEET_TITLE, build_template
+
+    workbook = load_workbook(BytesIO(build_template()))
+    sheet = workbook[SHEET_TITLE]
+    for n in range(count):
+        birth = date(2019, 9, 1) + timedelta(days=n % 360)
+        sex = "1" if n % 2 else "2"
+        values = {
+            "name": f"导入{n}", "sex": sex, "birth_date": birth, "id_type": "1",
+            "id_number": make_id_number("451198", birth, (n // 360) * 2 % 1000, sex), "ethnicity": "01",
+            "nationality": "CHN", "overseas_status": "00", "birthplace": "示范县", "native_place": "示范县",
+            "household_place": "示范县", "household_type": "1", "home_address": "示范县", "phone": "13800000000",
+            "health": "10", "only_child": "否", "preschool": "是", "grade": 1, "class_number": 1,
+            "entry_date": date(2026, 9, 1), "entry_method": "11", "boarding": "1",
+            "guardian1_name": "家长甲", "guardian1_relation": "51", "guardian1_phone": "13900000000",
+            "guardian2_name": "家长乙", "guardian2_relation": "52", "guardian2_phone": "13700000000",
+        }  # fmt: skip
+        sheet.append([values.get(column.key) for column in COLUMNS])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _file(count):
+    path = Path(tempfile.gettempdir()) / f"xueji-bench-import-{count}.xlsx"
+    if not path.exists():
+        path.write_bytes(template_with_rows(count))
+    return path.read_bytes()
+
+
+def bare_read(data):
+    """The baseline: openpyxl read-only, every cell's value of the data sheet."""
+    import openpyxl
+
+    workbook = openpyxl.load_workbook(BytesIO(data), read_only=True)
+    try:
+        cells = sum(len(row) for row in workbook.worksheets[0].iter_rows(values_only=True))
+    finally:
+        workbook.close()
+    return cells
+
+
+class _RollBack(Exception):
+    pass
+
+
+def timed_import(data, school, registrar, count):
+    """(seconds, queries) of one whole import of `data`, rolled back afterwards."""
+    from django.db import connection, transaction
+
+    from transfers.imports import import_registrations_file
+
+    queries = 0
+
+    def counted(execute, sql, params, many, context):
+        nonlocal queries
+        queries += 1
+        return execute(sql, params, many, context)
+
+    try:
+        with transaction.atomic(), connection.execute_wrapper(counted):
+            started = time.perf_counter()
+            report = import_registrations_file(school, BytesIO(data), actor=registrar, filename="bench.xlsx")
+            elapsed = time.perf_counter() - started
+            if report.created != count:
+                raise RuntimeError(f"the import refused the benchmark file: {report.errors[:5]}")
+            raise _RollBack
+    except _RollBack:
+        pass
+    return elapsed, queries
+
+
+def _line(label, timings):
+    return (
+        f"{label:<34}{statistics.median(timings):>10.2f}{min(timings):>9.2f}{max(timings):>9.2f}"
+        f"  ({', '.join(f'{t:.2f}' for t in timings)})"
+    )
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=10000)
+    parser.add_argument("--runs", type=int, default=3, help="timed runs of each (at least 3)")
+    args = parser.parse_args(argv)
+    runs = max(3, args.runs)
+    _setup_django()
+    from django.db import connection
+
+    school, _class, registrar = _world()
+    data = _file(args.rows)
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; file: {args.rows} rows, "
+          f"{len(data) / 1e6:.1f} MB; load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")  # fmt: skip
+    bare_read(data)  # warm-up (imports, caches)
+    reads = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        bare_read(data)
+        reads.append(time.perf_counter() - started)
+    imports, query_counts = [], []
+    for _ in range(runs):
+        elapsed, queries = timed_import(data, school, registrar, args.rows)
+        imports.append(elapsed)
+        query_counts.append(queries)
+    print(f"{'seconds':<34}{'median':>10}{'min':>9}{'max':>9}  (runs)")
+    print(_line("bare openpyxl read", reads))
+    print(_line("import (read, check, save, submit)", imports))
+    ratio = statistics.median(imports) / statistics.median(reads)
+    verdict = "PASS" if ratio <= GOAL_RATIO else "FAIL"
+    print(f"queries per import: {max(query_counts)} ({max(query_counts) * 1000 / args.rows:.1f} per 1,000 rows)")
+    print(f"ratio import / bare read: {ratio:.2f}× (goal ≤ {GOAL_RATIO:g}×) {verdict}")
+    return 0 if verdict == "PASS" else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
