@@ -75,7 +75,8 @@ class Death(ChangeKind):
             raise ChangeRefused(_("The date of death is before the pupil joined this school."))
 
     def apply(self, request, *, actor):
-        _close(request, EnrolmentSpell.ExitReason.DECEASED, rules.parse_date(request.payload, "died_on"))
+        # The register closes on the day of the decision; the date of death stays in the request.
+        _close(request, EnrolmentSpell.ExitReason.DECEASED, timezone.localdate())
 
     def details(self, request):
         return [(_("Date of death"), request.payload.get("died_on", ""))]

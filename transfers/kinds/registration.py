@@ -11,7 +11,11 @@ from transfers.kinds.base import ChangeKind, ChangeRefused, Party
 class Registration(ChangeKind):
     """Chain: the school's town office. Effect: the pupil gets the national number (G + ID number, or a J
     number without one) and an open enrolment spell in the chosen class — they are now 在籍. Deadline: 15
-    working days."""
+    working days.
+
+    The spell starts on the day of approval, not on the entry date (which stays on the pupil as 入学年月):
+    the register holds the pupil from the day the town office registered them, so figures "as of" an
+    earlier day never change after they were printed (DOMAIN: statistics as of a day)."""
 
     code = "registration"
     deadline_working_days = 15
@@ -36,6 +40,6 @@ class Registration(ChangeKind):
             school=request.school,
             school_class_id=payload["school_class"],
             grade=payload["grade"],
-            started_on=student.entry_date or timezone.localdate(),
+            started_on=timezone.localdate(),
             entry_reason=EnrolmentSpell.EntryReason.REGISTRATION,
         )

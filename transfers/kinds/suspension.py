@@ -73,8 +73,11 @@ class SuspensionKind(ChangeKind):
             current.ends_on = rules.parse_date(payload, "ends_on")
             current.save(update_fields=["ends_on"])
             return
+        # A suspension asked from a day already past counts from the decision, so figures as of earlier days
+        # stay as printed; the day asked for stays in the request.
+        starts_on = max(rules.parse_date(payload, "starts_on"), timezone.localdate())
         Suspension.objects.create(
-            student=request.student, started_on=rules.parse_date(payload, "starts_on"),
+            student=request.student, started_on=starts_on,
             ends_on=rules.parse_date(payload, "ends_on"), reason=payload["reason"],
         )  # fmt: skip
 
