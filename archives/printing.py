@@ -40,6 +40,7 @@ from audit.history import acting_as
 from registry import pdf
 from registry.roles import Role
 from registry.scoping import roles_at
+from students import nationality
 from students.identity import mask_id_number, mask_national_number, mask_phone
 from students.models import EnrolmentSpell, Guardian, Student
 from students.services import can_reveal_id_numbers
@@ -52,7 +53,7 @@ STUCK_AFTER_SECONDS = 5 * 60  # a job still waiting after this long is queued ag
 EMBED_LIMIT = 8 * 1024 * 1024  # larger scans are listed, not embedded
 IMAGE_SIGNATURES = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
 # Search keys derived from the name: not part of the form.
-HIDDEN_STUDENT_FIELDS = {"id", "name_folded", "name_initials"}
+HIDDEN_STUDENT_FIELDS = {"id", "name_folded", "name_pinyin", "name_initials"}  # search keys, not the record
 MASKED = {"id_number": mask_id_number, "national_number": mask_national_number, "phone": mask_phone}
 
 
@@ -207,6 +208,8 @@ def _display(instance, field, revealed):
         value = value if revealed else MASKED[field.name](value or "")
     elif field.choices:
         value = dict(field.flatchoices).get(value, value)
+    elif field.name == "nationality":
+        value = nationality.label(value)
     elif isinstance(value, bool):
         value = _("Yes") if value else _("No")
     elif hasattr(value, "isoformat"):
