@@ -12,9 +12,9 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from registry.working_days import add_working_days
 from simple_history.utils import bulk_create_with_history
 
+from registry.organisation.working_days import add_working_days
 from transfers.kinds import KINDS, ChangeRefused
 from transfers.kinds.base import ChangeKind
 from transfers.models import ApprovalStep, ChangeRequest

@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from archives.models import ArchiveDocument
+from students import nationality
 from students.identity import mask_id_number, mask_national_number, mask_phone
 from students.models import Guardian, Student
 from transfers.kinds import KINDS
@@ -21,7 +22,7 @@ from transfers.kinds import KINDS
 EMBED_LIMIT = 8 * 1024 * 1024  # larger scans are listed, not embedded
 IMAGE_SIGNATURES = ((b"\xff\xd8\xff", "image/jpeg"), (b"\x89PNG\r\n\x1a\n", "image/png"))
 # Search keys derived from the name: not part of the form.
-HIDDEN_STUDENT_FIELDS = {"id", "name_folded", "name_initials"}
+HIDDEN_STUDENT_FIELDS = {"id", "name_folded", "name_pinyin", "name_initials"}
 MASKED = {"id_number": mask_id_number, "national_number": mask_national_number, "phone": mask_phone}
 
 
@@ -31,6 +32,8 @@ def _display(instance, field, revealed):
         value = value if revealed else MASKED[field.name](value or "")
     elif field.choices:
         value = dict(field.flatchoices).get(value, value)
+    elif field.name == "nationality":
+        value = nationality.label(value)
     elif isinstance(value, bool):
         value = _("Yes") if value else _("No")
     elif hasattr(value, "isoformat"):

@@ -19,13 +19,20 @@ from students.selectors import roll_checks_visible_to
 
 @login_required
 def roll_check_pdf(request, pk):
-    """The signed reconciliation as a PDF download, from its valid signature's snapshot. A reconciliation
-    never signed, or reopened since (its earlier signatures are superseded), has no PDF: 404."""
+    """A signed version of the reconciliation as a PDF download, from its signature's snapshot: the valid
+    signature (else the latest, reopened since), or with `?signature=<id>` any earlier one — a superseded
+    version prints marked as such; every signed version stays printable. Never signed: 404."""
     check = get_object_or_404(
         roll_checks_visible_to(request.user).select_related("school", "semester"),
         pk=pk,
     )
-    signature = current_signature(check)
+    chosen = request.GET.get("signature", "")
+    if chosen:
+        if not chosen.isdigit():
+            raise Http404
+        signature = get_object_or_404(check.signatures.select_related("signed_by", "superseded_by"), pk=chosen)
+    else:  # the valid signature, else the latest one (reopened since)
+        signature = current_signature(check) or check.signatures.select_related("superseded_by").last()
     if signature is None:
         raise Http404
     content = roll_check_reports.signed_pdf(signature, printed_by=request.user)

@@ -20,6 +20,7 @@ from archives.printing.bundle import css_content, css_string
 from archives.printing.services import file_name, render_print_job, start_print
 from archives.services import ArchiveRefused, ensure_archive
 from audit.models import Event
+from students import nationality
 from students.identity import mask_id_number, mask_phone
 from tests.conftest import PDF
 from tests.factories import EnrolmentSpellFactory, GuardianFactory, SchoolClassFactory, UserFactory
@@ -298,3 +299,20 @@ def test_margin_box_strings_cannot_break_out_of_the_style_sheet():
     assert css_content("Page %(page)s of %(pages)s", page="page", pages="pages") == (
         '"Page " counter(page) " of " counter(pages)'
     )
+
+
+def test_the_basic_information_form_prints_the_record_not_its_search_keys(
+    world, filed, django_capture_on_commit_callbacks
+):
+    """Issue 18 item 13: no pinyin search key ("|baikeyu|bokeyu|") and 国籍 as the country's name, not "CHN"."""
+    pupil = world.pupils["own"]
+    assert pupil.name_pinyin and pupil.nationality == "CHN"
+    job = _print(django_capture_on_commit_callbacks, world.users["archivist"], archive=filed)
+    text = _text(_reader(job))
+    assert "|" not in text and pupil.name_pinyin.strip("|").split("|")[0] not in text.replace(" ", "").lower()
+    assert "CHN" not in text
+    with translation.override(settings.LANGUAGE_CODE):
+        assert nationality.label("CHN") in text
+    with translation.override("en"):
+        assert nationality.label("CHN") == "China"
+    assert nationality.label("XYZ") == "XYZ"

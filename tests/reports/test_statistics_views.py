@@ -9,13 +9,16 @@ from datetime import date
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from audit.models import Event
 from tests.conftest import client_for
-from tests.reports.test_statistics import Town, at
+from tests.reports.test_statistics import Town, _grow, at
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -152,3 +155,19 @@ def test_the_navigation_has_a_statistics_entry_for_users_with_grants(client, wor
     admin = client_for(client, world, "administrator").get(reverse("statistics"))
     assert admin.status_code == 200
     assert {scope.pk for scope, _url in admin.context["scopes"]} == {world.town1.pk, world.town2.pk, world.county.pk}
+
+
+def test_the_summary_pdf_prints_each_total_once_however_many_pages(officer, town):
+    """Issue 18 item 15: a table running over pages prints its total row once, at its end — not on every
+    page under the last grade, where it reads as a wrong sum."""
+
+    _grow(town, schools=12, classes=6, pupils=1)
+    response = officer.get(reverse("authority_statistics_pdf", args=[town.town.pk]), {"on": "2026-10-14"})
+    reader = PdfReader(io.BytesIO(response.content))
+    assert len(reader.pages) > 2
+    with translation.override(settings.LANGUAGE_CODE):
+        total = gettext("Total")
+    lines = [line.strip() for page in reader.pages for line in page.extract_text().splitlines()]
+    total_rows = [line for line in lines if line.startswith(total + " ")]  # a header cell stands alone
+    assert len(total_rows) >= 4
+    assert len(set(total_rows)) == len(total_rows), total_rows

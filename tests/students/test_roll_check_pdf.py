@@ -148,10 +148,59 @@ def test_no_pdf_before_signing(client, world, semester):
     assert not Event.objects.filter(action="students.roll_check.printed").exists()
 
 
-def test_no_pdf_once_reopened(client, world, signed):
-    check, _signature = signed
+def test_every_signed_version_stays_printable_after_a_reopening(client, world, signed, semester):
+    """Issue 18 item 5: the town office reopens a signed check; the signed version still prints, marked as
+    superseded; after the headteacher signs again the new one prints by default, the old one on request."""
+    check, first = signed
     reopen_roll_check(check, actor=world.users["officer"], reason="班级人数有误，需重新核对")
-    assert _download(client, world, "headteacher", check).status_code == 404
+    response = _download(client, world, "headteacher", check)
+    assert response.status_code == 200
+    text, _pages = _text(response.content)
+    assert first.snapshot_hash in "".join(text.split())
+    assert "班级人数有误" in text  # the superseded banner names the reopening
+    submit_roll_check(check, actor=world.users["registrar"])
+    second = sign_roll_check(check, actor=world.users["headteacher"])
+    latest, _pages = _text(_download(client, world, "officer", check).content)
+    assert second.snapshot_hash in "".join(latest.split()) and "班级人数有误" not in latest
+    url = reverse("roll_check_pdf", args=[check.pk])
+    earlier = client_for(client, world, "officer").get(url, {"signature": first.pk})
+    assert earlier.status_code == 200 and first.snapshot_hash in "".join(_text(earlier.content)[0].split())
+    page = client_for(client, world, "registrar").get(reverse("roll_check", args=[world.school_a.code, semester.pk]))
+    assert f"{url}?signature={first.pk}" in page.content.decode()
+
+
+def test_another_checks_signature_is_404(client, world, signed, semester):
+    check, signature = signed
+    url = reverse("roll_check_pdf", args=[check.pk])
+    assert client_for(client, world, "officer").get(url, {"signature": signature.pk + 1000}).status_code == 404
+    assert client_for(client, world, "officer").get(url, {"signature": "x"}).status_code == 404
+
+
+def test_names_and_headers_never_break_mid_word_and_the_paper_has_signature_lines(world, signed):
+    """Issue 18 item 15: a long list of names wraps between names, never inside one ("张小/明"); the
+    headers keep whole ("处/理"); the headteacher's signature and the school stamp have their lines."""
+    _check, signature = signed
+    snapshot = dict(signature.snapshot)
+    names = [f"欧阳{chr(0x4E00 + n * 7)}{chr(0x4E50 + n * 3)}" for n in range(40)]
+    entry = dict(snapshot["classes"][0])
+    reason = "随父母迁居外省务工，已联系转入学校并电话告知家长，尚未收到转入学校的回执，待下周再次核实"
+    entry["absent"] = [{"name": name, "reason": reason, "action": "办理转出手续并在国家系统中登记"} for name in names]
+    snapshot["classes"] = [entry]
+    signature.snapshot = snapshot  # not saved: only laid out
+    reader = PdfReader(BytesIO(signature_pdf_bytes(signature, world)))
+    lines = [line for page in reader.pages for line in page.extract_text().splitlines()]
+    text = "\n".join(lines)
+    for name in names:
+        assert name in text, f"{name} broken across lines"
+    for header in ("Action", "Reason", "Present but unregistered"):
+        assert _site_language(header) in text, header
+    assert not [line for line in lines if len(line.strip()) == 1], "a word broken one character per line"
+    for line in ("Headteacher's signature", "School stamp"):
+        assert _site_language(line) in text, line
+
+
+def signature_pdf_bytes(signature, world):
+    return signed_pdf_document(signature, printed_by=world.users["officer"]).write_pdf()
 
 
 def test_out_of_scope_is_404(client, world, signed):

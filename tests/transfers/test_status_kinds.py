@@ -158,7 +158,7 @@ def test_a_rejected_withdrawal_keeps_the_pupil_on_the_register(world):
     assert pupil.spells.get().ended_on is None
 
 
-def test_death_closes_the_spell_on_the_date_of_death_with_the_certificate(world):
+def test_death_closes_the_spell_on_the_day_of_the_decision_with_the_certificate(world):
     pupil = pupil_in(world.school_a)
     died_on = TODAY - timedelta(days=3)
     with pytest.raises(ChangeRefused, match="Death certificate"):
@@ -171,7 +171,8 @@ def test_death_closes_the_spell_on_the_date_of_death_with_the_certificate(world)
     assert step.due_on is not None
     approve_all(request, world.users["officer"])
     spell = pupil.spells.get()
-    assert (spell.ended_on, spell.exit_reason) == (died_on, "deceased")
+    assert (spell.ended_on, spell.exit_reason) == (TODAY, "deceased")  # figures for past days stay put
+    assert request.payload["died_on"] == died_on.isoformat()
 
 
 def test_only_the_pupils_own_school_reports_a_change(world):

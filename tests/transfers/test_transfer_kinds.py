@@ -4,6 +4,7 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from registry.roles import Role
@@ -248,3 +249,17 @@ def test_a_transfer_started_the_friday_before_national_day_skips_the_holiday_wee
         approve_all(request, two_towns.users["registrar"])
     # the next party gets its own ten working days from its start, counting Saturday 11 October
     assert current_step(request).due_on == date(2025, 10, 23)
+
+
+def test_the_receiving_school_sees_name_school_and_grade_only_until_the_pupil_is_theirs(client, two_towns):
+    """Issue 18 item 19 (DESIGN §4): before the last approval the receiving registrar's request page names
+    the pupil, the sending school and the grade — not the pupil's sex or anything else of the record."""
+    world = two_towns
+    request = _transfer(world)
+    client.force_login(world.users["registrar_c"])
+    page = client.get(reverse("request_detail", args=[request.pk])).content.decode()
+    assert world.pupil.name in page and world.school_a.name in page
+    for language in ("zh-hans", "en"):
+        with translation.override(language):
+            assert f"{world.pupil.name} · {world.pupil.get_sex_display()}" not in page
+    assert world.pupil.get_sex_display() not in page.split('data-testid="transfer-pupil"')[1].split("</p>")[0]

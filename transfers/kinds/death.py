@@ -36,7 +36,8 @@ class DeathForm(ChangeForm):
 @register
 class Death(ChangeKind):
     """Death (死亡), reported by the school with the certificate within 10 working days of learning of it;
-    the town office approves. Effect: the spell closes (deceased) on the date of death."""
+    the town office approves. Effect: the spell closes (deceased) on the day of the decision; the date of
+    death stays in the request."""
 
     code = "death"
     label = gettext_lazy("Death")
@@ -60,7 +61,9 @@ class Death(ChangeKind):
             raise ChangeRefused(_("The date of death is before the pupil joined this school."))
 
     def apply(self, request, *, actor):
-        close_spell(request, EnrolmentSpell.ExitReason.DECEASED, self.data(request).died_on)
+        # The register closes on the day of the decision (figures for past days stay as printed); the date of
+        # death stays in the request.
+        close_spell(request, EnrolmentSpell.ExitReason.DECEASED, timezone.localdate())
 
     def details(self, request):
         died_on = self.data(request).died_on

@@ -152,7 +152,9 @@ class Registration(ChangeKind):
     the class exists at the school; a grade 1 pupil is 6 by 31 August of the entry year, or the parents'
     signed commitment letter (承诺书) is attached. The form, the Excel import and the service all check these
     here. Effect: the pupil gets the national number (G + ID number, or a J number without one) and an open
-    enrolment spell in the chosen class — they are now 在籍. Deadline: 15 working days."""
+    enrolment spell in the chosen class — they are now 在籍. Deadline: 15 working days. The spell starts on
+    the day of approval, not on the entry date (which stays on the pupil as 入学年月), so figures "as of" an
+    earlier day never change after they were printed."""
 
     code = "registration"
     label = _("New-student registration")
@@ -182,7 +184,7 @@ class Registration(ChangeKind):
         school_class = rules.school_class(self.data(request).school_class, request.school)
         EnrolmentSpell.objects.create(
             student=student, school=request.school, school_class=school_class, grade=school_class.grade,
-            started_on=student.entry_date or timezone.localdate(), entry_reason=EnrolmentSpell.EntryReason.REGISTRATION,
+            started_on=timezone.localdate(), entry_reason=EnrolmentSpell.EntryReason.REGISTRATION,
         )  # fmt: skip
 
     def form_kwargs(self, *, school=None, request=None, **context):

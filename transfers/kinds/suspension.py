@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -128,8 +129,11 @@ class SuspensionKind(ChangeKind):
             current.ends_on = payload.ends_on
             current.save(update_fields=["ends_on"])
             return
+        # A suspension asked from a day already past counts from the decision, so figures as of earlier days
+        # stay as printed; the day asked for stays in the request.
+        starts_on = max(payload.starts_on, timezone.localdate())
         Suspension.objects.create(
-            student=request.student, started_on=payload.starts_on, ends_on=payload.ends_on, reason=payload.reason
+            student=request.student, started_on=starts_on, ends_on=payload.ends_on, reason=payload.reason
         )
 
     def details(self, request):
