@@ -1,6 +1,8 @@
 """The nightly check of the audit log (等保 2.0 audit-record protection): walk the hash chain and, on a
 break, raise the alarm in the log itself and by e-mail to the administrators."""
 
+from contextlib import closing
+
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import send_mail
@@ -33,7 +35,9 @@ def find_break() -> BrokenLink | None:
     if broken is not None:
         return broken
     pending = set(PendingSeal.objects.values_list("event_id", flat=True))
-    return first_bad_unsealed(Event.objects.filter(seal__isnull=True).order_by("id").iterator(CHUNK), pending)
+    # closed at once: a cursor left to the garbage collector after the connection closed prints a traceback
+    with closing(Event.objects.filter(seal__isnull=True).order_by("id").iterator(CHUNK)) as unsealed:
+        return first_bad_unsealed(unsealed, pending)
 
 
 def administrators_to_alert() -> list[str]:
