@@ -66,7 +66,7 @@ def verify_chain() -> BrokenLink | None:
 
 
 def _send_alarm(broken, recipients):
-    problem = describe_problem(broken)
+    problem = describe_problem(broken.problem)
     send_mail(
         _("[Xueji] The audit log has been tampered with"),
         _(
@@ -80,9 +80,10 @@ def _send_alarm(broken, recipients):
     )
 
 
-def describe_problem(broken) -> str:
-    if broken.problem == "edited":
+def describe_problem(problem: str) -> str:
+    """A break's kind (audit.chain.BrokenLink.problem) in words, in the current language."""
+    if problem == "edited":
         return _("its content does not match its hash (the row was edited)")
-    if broken.problem == "inserted":
+    if problem == "inserted":
         return _("it was not written by the application (the row was inserted in the database)")
     return _("the chain does not continue there (this event or one before it was removed)")

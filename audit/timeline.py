@@ -109,7 +109,7 @@ def event_timeline(events):
     return [
         TimelineEntry(
             at=event.occurred_at,
-            actor=event.actor_name,
+            actor=event.operator,
             kind="event",
             sentence=types.render(event),
             action=event.action,

@@ -10,7 +10,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         broken = find_break()
         if broken is not None:
-            raise CommandError(f"Audit chain broken at event #{broken.event_id}: {describe_problem(broken)}.")
+            raise CommandError(f"Audit chain broken at event #{broken.event_id}: {describe_problem(broken.problem)}.")
         sealed, waiting = Seal.objects.count(), PendingSeal.objects.count()
         self.stdout.write(
             self.style.SUCCESS(f"Audit chain intact: {sealed} events sealed, {waiting} awaiting their seal.")
