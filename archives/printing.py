@@ -37,6 +37,7 @@ from archives.models import ArchiveDocument, ArchiveFile, PrintJob, RegisterEntr
 from archives.selectors import can_print
 from archives.services import ArchiveRefused, ensure_archive, record
 from audit.history import acting_as
+from audit.reasons import encode
 from registry import pdf
 from registry.roles import Role
 from registry.scoping import roles_at
@@ -194,7 +195,7 @@ def _ensure_archives(job):
         with transaction.atomic():
             bulk_create_with_history(
                 [ArchiveFile(student_id=pk, school=job.school_class.school) for pk in missing], ArchiveFile,
-                default_user=job.requested_by, default_change_reason=f"print job #{job.pk}",
+                default_user=job.requested_by, default_change_reason=encode("archives.print_job", job=job.pk),
             )  # fmt: skip
     except IntegrityError:  # another writer created some meanwhile: one by one
         for student in Student.objects.filter(pk__in=missing):
@@ -438,7 +439,8 @@ def render_print_job(job_pk):
         state=PrintJob.State.RENDERING, done=0
     )
     try:
-        with translation.override(settings.LANGUAGE_CODE), acting_as(job.requested_by, reason=f"print job #{job.pk}"):
+        reason = {"reason": "archives.print_job", "job": job.pk}
+        with translation.override(settings.LANGUAGE_CODE), acting_as(job.requested_by, **reason):
             students, copy, data, pages = _render(job)
             name = file_name(job)
             pdf.write_replacing(PrintJob._meta.get_field("file").storage, name, data)

@@ -44,9 +44,7 @@ def _other_school_of(target):
     return getattr(target, "counterpart_school_id", None)
 
 
-def record(
-    action, *, actor, target=None, data=None, request=None, school=None, pupil=None, other_school=None
-) -> Event:
+def record(action, *, actor, target=None, data=None, request=None, school=None, pupil=None, other_school=None) -> Event:
     """Append one event, inside the caller's transaction (or a new one), reading and locking nothing shared.
 
     The event is queued for the sealer, which chains it once the transaction commits (audit.sealing).

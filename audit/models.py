@@ -71,6 +71,14 @@ class Event(models.Model):
     def __str__(self):
         return f"#{self.pk} {self.action} {self.actor_name}"
 
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AuditLogImmutable("audit events cannot be edited")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AuditLogImmutable("audit events cannot be deleted")
+
     @property
     def operator(self):
         """Who acted, as people know them: the real name copied in, else the user name ("" for the system)."""
@@ -80,14 +88,6 @@ class Event(models.Model):
     def is_sealed(self):
         """Whether the sealer has chained the event yet (select_related("seal") avoids a query per row)."""
         return hasattr(self, "seal")
-
-    def save(self, *args, **kwargs):
-        if not self._state.adding:
-            raise AuditLogImmutable("audit events cannot be edited")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise AuditLogImmutable("audit events cannot be deleted")
 
 
 class SealQuerySet(models.QuerySet):
@@ -118,6 +118,9 @@ class Seal(models.Model):
         verbose_name_plural = _("audit seals")
         ordering = ["position"]
 
+    def __str__(self):
+        return f"{self.position}: #{self.event_id}"
+
     def save(self, *args, **kwargs):
         if not self._state.adding:
             raise AuditLogImmutable("seals cannot be edited")
@@ -136,3 +139,6 @@ class PendingSeal(models.Model):
     class Meta:
         verbose_name = _("event awaiting its seal")
         verbose_name_plural = _("events awaiting their seal")
+
+    def __str__(self):
+        return f"#{self.event_id}"

@@ -87,12 +87,10 @@ LOGIN = register("auth.login", _("{actor} logged in"))
 LOGIN_FAILED = register("auth.login_failed", _("Failed login for user name {target_username}"))
 LOGOUT = register("auth.logout", _("{actor} logged out"))
 
-SEARCHED = register(
-    "audit.searched", _("{actor} searched the audit log ({filters}; {rows} events)"), values=_filters
-)
-EXPORTED = register(
-    "audit.exported", _("{actor} exported {rows} audit events to Excel ({filters})"), values=_filters
-)
+SEARCHED = register("audit.searched", _("{actor} searched the audit log ({filters}; {rows} events)"), values=_filters)
+EXPORTED = register("audit.exported", _("{actor} exported {rows} audit events to Excel ({filters})"), values=_filters)
+
+
 def _problem(event):
     from audit.integrity import describe_problem
 

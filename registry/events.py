@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from audit import record, types
 
+
 def _role_label(event):
     from registry.roles import Role
 

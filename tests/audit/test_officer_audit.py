@@ -5,7 +5,6 @@ times are Beijing time."""
 from datetime import UTC, datetime
 
 import pytest
-from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import translation
 
@@ -16,12 +15,12 @@ from audit import context, types
 from audit.models import Event
 from students.events import ROLL_CHECK
 from tests.conftest import client_for
+from tests.factories import SchoolClassFactory, UserFactory
 from tests.transfers.kinds_helpers import approve_all, evidence, pupil_in, transfer_to_c
 from transfers.events import STEP_APPROVED, SUBMITTED
 from transfers.models import ChangeRequest, Evidence
 from transfers.services import current_step, submit_request
 from transfers.statistics_events import STATISTICS_EXPORTED, SUMMARY_PRINTED
-from tests.factories import SchoolClassFactory, UserFactory
 
 
 def _shown(response):
