@@ -6,6 +6,7 @@ import threading
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
+from django.utils import translation
 
 import audit
 from audit.chain import GENESIS_HASH
@@ -13,6 +14,13 @@ from audit.models import AuditLogImmutable, Event, PendingSeal, Seal
 from audit.sealing import seal_pending
 from audit.types import LOGIN
 from tests.factories import UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _in_english():
+    """The command's messages are matched in English (they follow the active language)."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
