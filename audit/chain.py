@@ -38,6 +38,7 @@ def event_digest(event) -> str:
         "other_school_pk": event.other_school_pk,
         "pupil_pk": event.pupil_pk,
         "data": event.data,
+        "nonce": event.nonce,
     }
     return _mac("event:" + json.dumps(payload, sort_keys=True, ensure_ascii=False, separators=(",", ":")))
 

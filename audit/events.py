@@ -1,6 +1,7 @@
 """Writing audit events: `record()` and one typed constructor per kind of event (STYLE 9)."""
 
 import json
+import secrets
 
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection, transaction
@@ -74,6 +75,7 @@ def record(action, *, actor, target=None, data=None, request=None, school=None, 
             pupil_pk=_pk(pupil) if pupil is not None else _pupil_of(target),
             data=json.loads(json.dumps(data or {}, cls=DjangoJSONEncoder)),
         )
+        event.nonce = secrets.token_hex(16)
         event.digest = event_digest(event)
         event.save()
         PendingSeal.objects.create(event=event)

@@ -58,6 +58,9 @@ class Event(models.Model):
     # The acting user's real name at the time (actor_name is their user name), shown and searched.
     actor_full_name = models.CharField(_("operator's name"), max_length=150, blank=True)
     data = models.JSONField(_("data"), default=dict, blank=True)
+    # Random per event, so two events alike in every field (same user, same second) still differ, and a
+    # copied row collides with its original on `digest`.
+    nonce = models.CharField(_("nonce"), max_length=32, blank=True)
     digest = models.CharField(_("digest"), max_length=64, unique=True)
 
     objects = EventQuerySet.as_manager()

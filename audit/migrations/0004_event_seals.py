@@ -14,8 +14,9 @@ def digest_and_seal(apps, schema_editor):
     Seal = apps.get_model("audit", "Seal")
     prev, position, now, seals = GENESIS_HASH, 0, timezone.now(), []
     for event in Event.objects.order_by("id").iterator(chunk_size=2000):
+        event.nonce = str(event.pk)  # events alike in every field must still differ
         event.digest = event_digest(event)
-        Event.objects.filter(pk=event.pk).update(digest=event.digest)
+        Event.objects.filter(pk=event.pk).update(nonce=event.nonce, digest=event.digest)
         position += 1
         seal = Seal(position=position, event_id=event.pk, prev_hash=prev, sealed_at=now)
         seal.hash = prev = link_hash(prev, event.digest)
@@ -42,6 +43,11 @@ class Migration(migrations.Migration):
             model_name="event",
             name="other_school_pk",
             field=models.PositiveBigIntegerField(blank=True, db_index=True, null=True, verbose_name="other school"),
+        ),
+        migrations.AddField(
+            model_name="event",
+            name="nonce",
+            field=models.CharField(blank=True, max_length=32, verbose_name="nonce"),
         ),
         migrations.AddField(
             model_name="event",

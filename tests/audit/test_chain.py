@@ -93,7 +93,7 @@ def test_verify_audit_detects_a_removed_row(three_events):
 def _insert_copy_of(event, cursor, *, digest):
     cursor.execute(
         "INSERT INTO audit_event (occurred_at, action, actor_name, actor_full_name, target_type, target_id,"
-        " target_repr, data, digest) VALUES (%s, %s, %s, '', '', '', '', %s, %s)",
+        " target_repr, data, nonce, digest) VALUES (%s, %s, %s, '', '', '', '', %s, '', %s)",
         [event.occurred_at, event.action, "intruder", "{}", digest],
     )
     cursor.execute("SELECT max(id) FROM audit_event")
