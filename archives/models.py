@@ -4,6 +4,7 @@ who borrowed it, its hand-over on a transfer, and the registers of every view, p
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.history import RegistryHistory
@@ -336,4 +337,4 @@ class PrintJob(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.get_state_display()} · {self.created_at:%Y-%m-%d %H:%M}"
+        return f"{self.get_state_display()} · {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"

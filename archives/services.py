@@ -70,7 +70,7 @@ def file_request(request, *, actor):
     archive = ensure_archive(request.student)
     if archive is None:
         return None
-    with acting_as(actor, reason=f"request #{request.pk} filed"):
+    with acting_as(actor, reason="archives.request.filed", request=request.pk):
         today = timezone.localdate()
         ArchiveDocument.objects.create(
             archive=archive, type=ArchiveDocument.Type.CHANGE_DECISION, title=str(request), document_date=today,
@@ -108,7 +108,7 @@ def _managed(archive, actor):
 def add_document(archive, *, actor, type, title, document_date, upload, checked, pages=1):
     """Store an uploaded document, checked by content before (transfers.uploads.check_evidence)."""
     _managed(archive, actor)
-    with transaction.atomic(), acting_as(actor, reason="archive document added"):
+    with transaction.atomic(), acting_as(actor, reason="archives.document.added"):
         return ArchiveDocument.objects.create(
             archive=archive, type=type, title=title, document_date=document_date,
             source=ArchiveDocument.Source.UPLOADED, file=upload, content_type=checked.content_type,
@@ -123,7 +123,7 @@ def supersede(document, replacement, *, actor, reason):
         raise ArchiveRefused(_("Give the reason the document is superseded."))
     if replacement.archive_id != document.archive_id or replacement.pk == document.pk:
         raise ArchiveRefused(_("The replacement must be another document of the same archive."))
-    with transaction.atomic(), acting_as(actor, reason="archive document superseded"):
+    with transaction.atomic(), acting_as(actor, reason="archives.document.superseded"):
         won = transition(document, expected={"superseded_by__isnull": True}, actor=actor,
                          changes={"superseded_by": replacement, "supersede_reason": reason.strip()})  # fmt: skip
         if not won:
@@ -132,14 +132,14 @@ def supersede(document, replacement, *, actor, reason):
 
 def set_location(archive, *, actor, room, cabinet, box, volume):
     _managed(archive, actor)
-    with transaction.atomic(), acting_as(actor, reason="paper location"):
+    with transaction.atomic(), acting_as(actor, reason="archives.paper.location"):
         archive.room, archive.cabinet, archive.box, archive.volume = room, cabinet, box, volume
         archive.save(update_fields=["room", "cabinet", "box", "volume"])
 
 
 def lend(archive, *, actor, borrower, purpose, taken_on, due_on=None):
     _managed(archive, actor)
-    with transaction.atomic(), acting_as(actor, reason="paper file lent"):
+    with transaction.atomic(), acting_as(actor, reason="archives.paper.lent"):
         if archive.loans.filter(returned_on__isnull=True).exists():
             raise ArchiveRefused(_("The paper file is already lent out; record its return first."))
         return Loan.objects.create(archive=archive, borrower=borrower, purpose=purpose, taken_on=taken_on,
@@ -151,7 +151,7 @@ def return_loan(loan, *, actor, returned_on=None):
     returned_on = returned_on or timezone.localdate()
     if returned_on < loan.taken_on:
         raise ArchiveRefused(_("The return date is before the day it was taken."))
-    with transaction.atomic(), acting_as(actor, reason="paper file returned"):
+    with transaction.atomic(), acting_as(actor, reason="archives.paper.returned"):
         won = transition(loan, expected={"returned_on__isnull": True}, changes={"returned_on": returned_on},
                          actor=actor)  # fmt: skip
         if not won:
@@ -162,7 +162,7 @@ def send_paper(hand_over, *, actor):
     """The old school records that the paper file left (its archivist or registrar)."""
     if not can(actor, "archive.manage", hand_over.from_school):
         raise PermissionDenied
-    with transaction.atomic(), acting_as(actor, reason="paper file sent"):
+    with transaction.atomic(), acting_as(actor, reason="archives.paper.sent"):
         transition(hand_over, expected={"sent_at__isnull": True}, changes={"sent_at": timezone.now(), "sent_by": actor},
                    actor=actor)  # fmt: skip
 
@@ -173,7 +173,7 @@ def receive_paper(hand_over, *, actor):
         raise PermissionDenied
     if hand_over.sent_at is None:
         raise ArchiveRefused(_("The old school has not recorded sending the paper file yet."))
-    with transaction.atomic(), acting_as(actor, reason="paper file received"):
+    with transaction.atomic(), acting_as(actor, reason="archives.paper.received"):
         transition(hand_over, expected={"received_at__isnull": True}, actor=actor,
                    changes={"received_at": timezone.now(), "received_by": actor})  # fmt: skip
 
@@ -186,7 +186,7 @@ def request_access(archive, *, actor, school, reason):
         raise ArchiveRefused(_("This archive is your school's; no request is needed."))
     if not reason.strip():
         raise ArchiveRefused(_("Give the reason you need to read the archive."))
-    with transaction.atomic(), acting_as(actor, reason="archive access requested"):
+    with transaction.atomic(), acting_as(actor, reason="archives.access.requested"):
         if archive.access_requests.filter(requested_by=actor, state=AccessRequest.State.PENDING).exists():
             raise ArchiveRefused(_("Your request for this archive is already waiting for the holding school."))
         access = AccessRequest.objects.create(archive=archive, requested_by=actor, requesting_school=school,
@@ -202,7 +202,7 @@ def decide_access(access, *, actor, approve, days=ACCESS_DAYS):
         raise PermissionDenied
     now = timezone.now()
     state = AccessRequest.State.APPROVED if approve else AccessRequest.State.REFUSED
-    with transaction.atomic(), acting_as(actor, reason="archive access decided"):
+    with transaction.atomic(), acting_as(actor, reason="archives.access.decided"):
         won = transition(
             access, expected={"state": AccessRequest.State.PENDING}, actor=actor,
             changes={"state": state, "decided_by": actor, "decided_at": now,

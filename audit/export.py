@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from openpyxl import Workbook
 
 from audit import types
+from audit.forms import describe_filters
 
 
 def events_workbook(events, *, scope, filters, exported_by) -> tuple[bytes, int]:
@@ -18,7 +19,7 @@ def events_workbook(events, *, scope, filters, exported_by) -> tuple[bytes, int]
     now = timezone.localtime().strftime("%Y-%m-%d %H:%M")
     sheet.append([_("Audit log"), scope])
     sheet.append([_("Exported by"), str(exported_by), _("Exported at"), now])
-    sheet.append([_("Filters"), "; ".join(f"{key}={value}" for key, value in filters.items()) or _("none")])
+    sheet.append([_("Filters"), describe_filters(filters)])
     sheet.append([])
     sheet.append([_("No."), _("Time"), _("Operator"), _("Operation"), _("What happened"), _("Target"), _("IP address")])
     rows = 0
@@ -27,8 +28,8 @@ def events_workbook(events, *, scope, filters, exported_by) -> tuple[bytes, int]
             [
                 event.pk,
                 timezone.localtime(event.occurred_at).strftime("%Y-%m-%d %H:%M:%S"),
-                event.actor_name,
-                event.action,
+                event.operator,
+                types.describe(event.action),
                 types.render(event),
                 event.target_repr,
                 event.ip_address or "",

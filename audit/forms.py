@@ -14,7 +14,7 @@ class EventFilterForm(forms.Form):
     """Filters of the audit search: operator, school, pupil, action and a date range (both days included).
     `schools` are the schools the user may choose from (their scope)."""
 
-    user = forms.CharField(label=_("Operator (user name)"), required=False, max_length=150)
+    user = forms.CharField(label=_("Operator (name or user name)"), required=False, max_length=150)
     school = forms.ModelChoiceField(label=_("School"), required=False, queryset=None, empty_label=_("All schools"))
     pupil = forms.CharField(
         label=_("Pupil (name or record number)"),
@@ -34,7 +34,7 @@ class EventFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["school"].queryset = schools.order_by("code")
         self.fields["action"].choices = [("", _("All operations"))] + [
-            (code, f"{types.describe(code)} ({code})") for code in types.registered_actions()
+            (code, types.describe(code)) for code in types.registered_actions()
         ]
 
     def clean(self):
@@ -48,8 +48,8 @@ class EventFilterForm(forms.Form):
         if not self.is_valid():
             return events.none()
         data = self.cleaned_data
-        if data["user"].strip():
-            events = events.filter(actor_name__icontains=data["user"].strip())
+        if operator := data["user"].strip():
+            events = events.filter(Q(actor_name__icontains=operator) | Q(actor_full_name__icontains=operator))
         if data["school"] is not None:
             events = events.filter(school_pk=data["school"].pk)
         pupil = data["pupil"].strip()
@@ -77,6 +77,17 @@ class EventFilterForm(forms.Form):
                 continue
             described[name] = value.isoformat() if hasattr(value, "isoformat") else str(value)
         return described
+
+
+def describe_filters(filters: dict) -> str:
+    """Filters as logged by `described()`, in words of the current language ("操作人：赵学籍；…")."""
+    labels = {name: field.label for name, field in EventFilterForm.base_fields.items()}
+    parts = []
+    for name, value in filters.items():
+        if name == "action":
+            value = types.describe(value)
+        parts.append(_("%(label)s: %(value)s") % {"label": labels.get(name, name), "value": value})
+    return str(_("; ")).join(str(part) for part in parts) if parts else str(_("no filters"))
 
 
 def _start_of(day):

@@ -17,10 +17,14 @@ _reason = ContextVar("history_reason", default=None)
 
 
 @contextmanager
-def acting_as(user, reason=None):
-    """Attribute every change made inside the block to `user`, with `reason` as the change reason."""
+def acting_as(user, reason=None, **params):
+    """Attribute every change made inside the block to `user`, with `reason` as the change reason: a code
+    of audit.reasons with its parameters (`acting_as(actor, "transfers.request.approved", request=10)`),
+    stored as the code and rendered in each reader's language."""
+    from audit.reasons import stored
+
     actor_token = _actor.set(user)
-    reason_token = _reason.set(reason)
+    reason_token = _reason.set(stored(reason, **params))
     try:
         yield user
     finally:

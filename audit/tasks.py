@@ -11,3 +11,11 @@ def verify_audit_chain_task():
 
     broken = verify_chain()
     return broken.event_id if broken else None
+
+
+@shared_task
+def seal_audit_events_task():
+    """Chain any audit events still waiting (celery beat, every minute; normally sealed on commit)."""
+    from audit.sealing import seal_pending
+
+    return seal_pending()

@@ -16,7 +16,7 @@ from datetime import datetime
 
 from django.db.models import Q
 
-from audit import types
+from audit import reasons, types
 from audit.history import SYSTEM_USERNAME
 from audit.models import Event
 
@@ -75,7 +75,7 @@ def history_timeline(history_rows, *, hidden=(), masked=None):
             at=row.history_date,
             actor=_actor_of(row),
             kind=row.history_type,
-            reason=row.history_change_reason or "",
+            reason=reasons.render(row.history_change_reason or ""),
         )
         if previous is not None and row.history_type == "~":
             delta = row.diff_against(previous)
@@ -109,7 +109,7 @@ def event_timeline(events):
     return [
         TimelineEntry(
             at=event.occurred_at,
-            actor=event.actor_name,
+            actor=event.operator,
             kind="event",
             sentence=types.render(event),
             action=event.action,

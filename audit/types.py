@@ -1,17 +1,31 @@
 """The registry of event types: each dotted action code and the sentence that shows it to people.
 
 Apps register their own types (in their events.py); `audit.record` refuses an unregistered action, so
-every event in the log can be rendered.
+every event in the log can be rendered. A sentence is a (lazily translated) pattern over {actor}, {target}
+and the event's data keys, or a function of the data returning one (one pattern per step, say); `values`
+turns stored codes into words at display time (a step, a table's slug), so nothing internal is shown and
+every reader gets their own language. The actor is shown by the real name copied into the event.
 """
 
+from dataclasses import dataclass
+
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-_TYPES: dict[str, object] = {}
+
+@dataclass(frozen=True)
+class EventType:
+    sentence: object  # a pattern, or a function data -> pattern
+    values: object = None  # a function event -> {key: display value}, or None
+    label: object = None  # the operation's name in choices; by default the pattern with blanks
 
 
-def register(action: str, sentence) -> str:
-    """Register `action` (e.g. "registry.role.granted") with a sentence using {actor}, {target} and data keys."""
-    _TYPES[action] = sentence
+_TYPES: dict[str, EventType] = {}
+
+
+def register(action: str, sentence, *, values=None, label=None) -> str:
+    """Register `action` (e.g. "registry.role.granted") with its sentence (see the module's docstring)."""
+    _TYPES[action] = EventType(sentence, values, label)
     return action
 
 
@@ -19,25 +33,29 @@ def is_registered(action: str) -> bool:
     return action in _TYPES
 
 
+class _Blanks(dict):
+    def __missing__(self, key):
+        return "…"
+
+
+def _pattern(kind: EventType, data):
+    sentence = kind.sentence
+    return sentence(data) if callable(sentence) and not isinstance(sentence, Promise) else sentence
+
+
 def render(event) -> str:
     """The event as a sentence in the current language, built at display time from its structured data."""
-    sentence = _TYPES.get(event.action, event.action)
-    values = {"actor": event.actor_name or _("(system)"), "target": event.target_repr, **event.data}
+    kind = _TYPES.get(event.action)
+    if kind is None:
+        return _("An operation no longer known to this version")
+    values = {"actor": event.operator or _("(system)"), "target": event.target_repr, **event.data}
+    if kind.values is not None:
+        values.update(kind.values(event))
+    pattern = str(_pattern(kind, event.data))
     try:
-        return str(sentence).format(**values)
-    except (KeyError, IndexError):
-        return str(sentence)
-
-
-LOGIN = register("auth.login", _("{actor} logged in"))
-LOGIN_FAILED = register("auth.login_failed", _("Failed login for user name {target}"))
-LOGOUT = register("auth.logout", _("{actor} logged out"))
-
-SEARCHED = register("audit.searched", _("{actor} searched the audit log ({rows} events)"))
-EXPORTED = register("audit.exported", _("{actor} exported {rows} audit events to Excel"))
-CHAIN_BROKEN = register(
-    "audit.chain_broken", _("The audit log's hash chain is broken at event #{event_id} ({problem})")
-)
+        return pattern.format(**values)
+    except (KeyError, IndexError, ValueError):
+        return pattern.format_map(_Blanks(values))
 
 
 def registered_actions() -> list[str]:
@@ -45,15 +63,40 @@ def registered_actions() -> list[str]:
     return sorted(_TYPES)
 
 
-class _Blanks(dict):
-    def __missing__(self, key):
-        return "…"
-
-
 def describe(action: str) -> str:
-    """The action as a pattern in the current language, its details left as "…" (a choice's label)."""
-    sentence = _TYPES.get(action, action)
+    """The operation in the current language, for a choice's label: its label, else its pattern with the
+    details left as "…"."""
+    kind = _TYPES.get(action)
+    if kind is None:
+        return str(_("An operation no longer known to this version"))
+    if kind.label is not None:
+        return str(kind.label)
     try:
-        return str(sentence).format_map(_Blanks())
+        return str(_pattern(kind, {})).format_map(_Blanks())
     except (IndexError, ValueError):
-        return action
+        return str(_("Operation"))
+
+
+def _filters(event):
+    from audit.forms import describe_filters
+
+    return {"filters": describe_filters(event.data.get("filters") or {})}
+
+
+LOGIN = register("auth.login", _("{actor} logged in"))
+LOGIN_FAILED = register("auth.login_failed", _("Failed login for user name {target_username}"))
+LOGOUT = register("auth.logout", _("{actor} logged out"))
+
+SEARCHED = register("audit.searched", _("{actor} searched the audit log ({filters}; {rows} events)"), values=_filters)
+EXPORTED = register("audit.exported", _("{actor} exported {rows} audit events to Excel ({filters})"), values=_filters)
+
+
+def _problem(event):
+    from audit.integrity import describe_problem
+
+    return {"problem": describe_problem(event.data.get("problem", ""))}
+
+
+CHAIN_BROKEN = register(
+    "audit.chain_broken", _("The audit log's hash chain is broken at event #{event_id}: {problem}"), values=_problem
+)

@@ -29,13 +29,14 @@ def _scope(user):
     authority_ids = officer_authorities(user)
     schools = School.objects.filter(authority__in=authority_ids)
     names = Authority.objects.filter(pk__in=authority_ids).order_by("code").values_list("name", flat=True)
-    return schools, events_in_scope(school_ids=schools.values("pk"), authority_ids=authority_ids), "、".join(names)
+    school_ids = list(schools.values_list("pk", flat=True))
+    return schools, events_in_scope(school_ids=school_ids, authority_ids=authority_ids), "、".join(names)
 
 
 def _filtered(request):
     schools, visible, scope = _scope(request.user)
     form = EventFilterForm(request.GET, schools=schools)
-    return form, form.filter_qs(visible).order_by("-id"), scope
+    return form, form.filter_qs(visible).select_related("seal").order_by("-id"), scope
 
 
 @login_required

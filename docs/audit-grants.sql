@@ -2,6 +2,9 @@
 -- The audit log and every history table: SELECT and INSERT only for the application's role.
 REVOKE UPDATE, DELETE, TRUNCATE ON audit_event FROM xueji_app;
 GRANT SELECT, INSERT ON audit_event TO xueji_app;
+-- The chain's links likewise (audit.sealing appends them; audit_pendingseal, its queue, is an ordinary table).
+REVOKE UPDATE, DELETE, TRUNCATE ON audit_seal FROM xueji_app;
+GRANT SELECT, INSERT ON audit_seal TO xueji_app;
 
 DO $$
 DECLARE t text;

@@ -141,7 +141,7 @@ def build_organisation(password):
     """Create what is missing of the demo county, towns, schools, classes, semesters and accounts;
     return the administrator. Pupils and requests come from the students and transfers apps' demos."""
     admin = _ensure_admin(password)
-    with acting_as(admin, reason="demo data"):
+    with acting_as(admin, reason="registry.demo"):
         _ensure_organisation()
         _ensure_accounts(admin, password)
     return admin

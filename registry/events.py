@@ -4,8 +4,20 @@ from django.utils.translation import gettext_lazy as _
 
 from audit import record, types
 
-ROLE_GRANTED = types.register("registry.role.granted", _("{actor} granted the role {role} for {target}"))
-ROLE_REVOKED = types.register("registry.role.revoked", _("{actor} revoked the role {role} for {target}"))
+
+def _role_label(event):
+    from registry.roles import Role
+
+    role = event.data.get("role")
+    return {"role": Role(role).label if role in Role.values else role}
+
+
+ROLE_GRANTED = types.register(
+    "registry.role.granted", _("{actor} granted the role {role} for {target}"), values=_role_label
+)
+ROLE_REVOKED = types.register(
+    "registry.role.revoked", _("{actor} revoked the role {role} for {target}"), values=_role_label
+)
 
 
 def role_granted(*, actor, user, role, scope):

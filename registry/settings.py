@@ -65,6 +65,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "audit.context.ClientAddressMiddleware",
     # Accounts and sessions (issue 7): timeouts, then the second factor, then the password's age.
     "registry.accounts.middleware.SessionTimeoutMiddleware",
     "registry.accounts.middleware.TwoFactorMiddleware",
@@ -227,7 +228,11 @@ CELERY_BEAT_SCHEDULE = {
     },
     # The audit log's hash chain is verified nightly; a break is an alarm event and an e-mail (audit.integrity).
     "verify-audit-chain": {"task": "audit.tasks.verify_audit_chain_task", "schedule": crontab(hour=3, minute=0)},
+    # Audit events are sealed on commit; this picks up any a sealer left (audit.sealing).
+    "seal-audit-events": {"task": "audit.tasks.seal_audit_events_task", "schedule": crontab(minute="*")},
 }
+# The key of the audit log's hash chain (audit.chain): keep it out of the database and its backups.
+AUDIT_CHAIN_KEY = env.str("AUDIT_CHAIN_KEY", default=SECRET_KEY)
 # History rows are evidence: the admin shows them but never reverts a record to one (audit, 等保 2.0).
 SIMPLE_HISTORY_REVERT_DISABLED = True
 

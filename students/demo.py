@@ -134,14 +134,14 @@ def build_pupils(classes, *, school_year, per_class, actor, seed=2026):
             guardians.extend((student, guardian) for guardian in family)
     if not students:
         return 0
-    created = bulk_create_with_history(students, Student, default_user=actor, default_change_reason="demo data")
+    created = bulk_create_with_history(students, Student, default_user=actor, default_change_reason="registry.demo")
     by_id_number = {student.id_number: student for student in created}
     if any(student.pk is None for student in created):
         by_id_number = Student.objects.in_bulk([s.id_number for s in students], field_name="id_number")
     for student, guardian in guardians:
         guardian.student = by_id_number[student.id_number]
     bulk_create_with_history(
-        [guardian for _, guardian in guardians], Guardian, default_user=actor, default_change_reason="demo data"
+        [guardian for _, guardian in guardians], Guardian, default_user=actor, default_change_reason="registry.demo"
     )
     bulk_create_with_history(
         [
@@ -157,6 +157,6 @@ def build_pupils(classes, *, school_year, per_class, actor, seed=2026):
         ],
         EnrolmentSpell,
         default_user=actor,
-        default_change_reason="demo data",
+        default_change_reason="registry.demo",
     )
     return len(students)

@@ -22,7 +22,18 @@ def list_exported(*, actor, rows, scope, filters, request=None):
     return record(LIST_EXPORTED, actor=actor, data={"rows": rows, "scope": scope, "filters": filters}, request=request)
 
 
-ROLL_CHECK = types.register("students.roll_check.changed", _("{actor}: {target} — {step}"))
+ROLL_CHECK_STEPS = {
+    "submitted": _("{actor} submitted the roll reconciliation {target}"),
+    "signed": _("{actor} signed the roll reconciliation {target}"),
+    "received": _("{actor} received the roll reconciliation {target}"),
+    "returned": _("{actor} returned the roll reconciliation {target}: {reason}"),
+    "reopened": _("{actor} reopened the roll reconciliation {target}: {reason}"),
+}
+ROLL_CHECK = types.register(
+    "students.roll_check.changed",
+    lambda data: ROLL_CHECK_STEPS.get(data.get("step"), _("{actor} changed the roll reconciliation {target}")),
+    label=_("A step of a roll reconciliation"),
+)
 
 
 def roll_check_changed(check, *, actor, step, reason=""):

@@ -93,4 +93,5 @@ def evidence_downloaded(evidence, *, actor, request=None):
         request=request,
         school=change_request.school_id,
         pupil=change_request.student_id,
+        other_school=change_request.counterpart_school_id,
     )  # fmt: skip

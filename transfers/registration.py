@@ -23,7 +23,7 @@ def register_pupil(student, guardians, school_class, *, actor, evidence=(), kind
     the kind's Payload: the national number the pupil already has, the school they come from)."""
     if not can_initiate(actor, school_class.school):
         raise PermissionDenied
-    with transaction.atomic(), acting_as(actor, reason="new-student registration"):
+    with transaction.atomic(), acting_as(actor, reason="transfers.registration"):
         refresh_search_keys(student)
         student.save()
         for guardian in guardians:
@@ -65,7 +65,7 @@ def amend_registration(request, student, guardians, *, actor, payload, evidence=
     system) and resubmit it."""
     if not can_initiate(actor, request.school):
         raise PermissionDenied
-    with transaction.atomic(), acting_as(actor, reason=f"request #{request.pk} amended"):
+    with transaction.atomic(), acting_as(actor, reason="transfers.request.amended", request=request.pk):
         refresh_search_keys(student)
         student.save()
         for guardian in guardians:

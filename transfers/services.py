@@ -80,7 +80,7 @@ def submit_request(*, kind, student, school, payload, actor, counterpart_school=
     if not can_initiate(actor, school):
         raise PermissionDenied
     change_kind = KINDS[kind]
-    with transaction.atomic(), acting_as(actor, reason=f"{kind} submitted"):
+    with transaction.atomic(), acting_as(actor, reason="transfers.request.submitted", kind=kind):
         request = ChangeRequest(
             kind=kind,
             student=student,
@@ -170,7 +170,7 @@ def approve_step(step, *, actor, comment=""):
     """Approve `step`; after the last step the kind's effect is applied in the same transaction."""
     with transaction.atomic():
         request = ChangeRequest.objects.select_for_update().get(pk=step.request_id)
-        with acting_as(actor, reason=f"request #{request.pk} approved"):
+        with acting_as(actor, reason="transfers.request.approved", request=request.pk):
             if request.state != ChangeRequest.State.PENDING:
                 step.refresh_from_db()
                 raise AlreadyDecided(step)
@@ -199,7 +199,7 @@ def reject_step(step, *, actor, reason):
         raise ChangeRefused(_("Give the reason for the rejection; the school sees it."))
     with transaction.atomic():
         request = ChangeRequest.objects.select_for_update().get(pk=step.request_id)
-        with acting_as(actor, reason=f"request #{request.pk} rejected"):
+        with acting_as(actor, reason="transfers.request.rejected", request=request.pk):
             if request.state != ChangeRequest.State.PENDING:
                 step.refresh_from_db()
                 raise AlreadyDecided(step)
@@ -220,7 +220,7 @@ def resubmit_request(request, *, actor, payload=None, evidence=()):
         request = ChangeRequest.objects.select_for_update().get(pk=request.pk)
         if request.state != ChangeRequest.State.RETURNED:
             raise ChangeRefused(_("Only a returned request can be resubmitted."))
-        with acting_as(actor, reason=f"request #{request.pk} resubmitted"):
+        with acting_as(actor, reason="transfers.request.resubmitted", request=request.pk):
             kind = kind_of(request)
             if payload is not None:
                 request.payload = kind.Payload.from_json(payload).to_json()
@@ -249,7 +249,7 @@ def withdraw_request(request, *, actor, reason):
             raise ChangeRefused(
                 _("This request is already closed (%(state)s).") % {"state": request.get_state_display()}
             )
-        with acting_as(actor, reason=f"request #{request.pk} withdrawn"):
+        with acting_as(actor, reason="transfers.request.withdrawn", request=request.pk):
             request.state = ChangeRequest.State.WITHDRAWN
             request.closed_at = timezone.now()
             request.save(update_fields=["state", "closed_at"])

@@ -35,6 +35,7 @@ from archives.printing.bundle import bundle, page_context
 from archives.selectors import can_print
 from archives.services import ArchiveRefused, ensure_archive, record
 from audit.history import acting_as
+from audit.reasons import encode
 from registry import pdf
 from registry.render_jobs import RenderJobs
 from registry.scoping import can
@@ -158,7 +159,7 @@ def _ensure_archives(job):
         with transaction.atomic():
             bulk_create_with_history(
                 [ArchiveFile(student_id=pk, school=job.school_class.school) for pk in missing], ArchiveFile,
-                default_user=job.requested_by, default_change_reason=f"print job #{job.pk}",
+                default_user=job.requested_by, default_change_reason=encode("archives.print_job", job=job.pk),
             )  # fmt: skip
     except IntegrityError:  # another writer created some meanwhile: one by one
         for student in Student.objects.filter(pk__in=missing):
@@ -217,8 +218,8 @@ class PrintRenders(RenderJobs):
             state=PrintJob.State.RENDERING, done=0
         )
         try:
-            reason = f"print job #{job.pk}"
-            with translation.override(settings.LANGUAGE_CODE), acting_as(job.requested_by, reason=reason):
+            reason = {"reason": "archives.print_job", "job": job.pk}
+            with translation.override(settings.LANGUAGE_CODE), acting_as(job.requested_by, **reason):
                 students, copy, data, pages = _render(job)
                 name = file_name(job)
                 pdf.write_replacing(PrintJob._meta.get_field("file").storage, name, data)

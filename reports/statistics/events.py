@@ -5,8 +5,22 @@ from django.utils.translation import gettext_lazy as _
 
 from audit import record, types
 
+TABLE_TITLES = {
+    "all": _("all tables"),
+    "grades": _("Pupils on the register by grade and sex"),
+    "schools": _("Pupils on the register by school"),
+    "stages": _("Pupils on the register by stage"),
+    "flags": _("National flags of the pupils on the register"),
+    "classes": _("Class sizes"),
+    "changes": _("Status changes of the semester by kind and outcome"),
+    "months": _("Status changes by month of submission"),
+    "approval-times": _("Approval times"),
+    "reconciliation": _("Roll reconciliation of the semester"),
+}
 STATISTICS_EXPORTED = types.register(
-    "transfers.statistics.exported", _("{actor} exported the statistics of {target} as of {on}: {table} ({rows} rows)")
+    "transfers.statistics.exported",
+    _("{actor} exported the statistics of {target} as of {on} to Excel: {table} ({rows} rows of figures)"),
+    values=lambda event: {"table": TABLE_TITLES.get(event.data.get("table"), event.data.get("table"))},
 )
 SUMMARY_PRINTED = types.register(
     "transfers.statistics.printed", _("{actor} printed the semester summary of {target} as of {on} ({semester})")

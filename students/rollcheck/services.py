@@ -109,7 +109,7 @@ def start_roll_check(school, semester, *, actor, check_date=None):
     day = check_date or min(max(timezone.localdate(), semester.starts_on), semester.ends_on)
     if not semester.starts_on <= day <= semester.ends_on:
         raise RollCheckRefused(_("The check date must fall within the semester."))
-    with transaction.atomic(), acting_as(actor, reason="roll reconciliation started"):
+    with transaction.atomic(), acting_as(actor, reason="students.roll_check.started"):
         check, created = RollCheck.objects.get_or_create(school=school, semester=semester, defaults={"check_date": day})
         if created:
             RollCheckClass.objects.bulk_create(
@@ -122,7 +122,7 @@ def start_roll_check(school, semester, *, actor, check_date=None):
 def set_headcounts(check, present_by_class, *, actor):
     """Record how many pupils were present in each class ({class id: number or None})."""
     _require(can_prepare(actor, check.school))
-    with transaction.atomic(), acting_as(actor, reason="headcount"):
+    with transaction.atomic(), acting_as(actor, reason="students.roll_check.headcount"):
         check = _locked(check, RollCheck.State.DRAFT)
         changed = []
         for headcount in check.classes.all():
@@ -132,14 +132,15 @@ def set_headcounts(check, present_by_class, *, actor):
                 changed.append(headcount)
         if changed:
             bulk_update_with_history(
-                changed, RollCheckClass, ["present"], default_user=actor, default_change_reason="headcount"
-            )
+                changed, RollCheckClass, ["present"], default_user=actor,
+                default_change_reason="students.roll_check.headcount",
+            )  # fmt: skip
 
 
 def mark_absent(check, spell, *, actor, reason="", action=""):
     """Name a pupil on the class's register who is not in the classroom (有籍无生)."""
     _require(can_prepare(actor, check.school))
-    with transaction.atomic(), acting_as(actor, reason="registered but absent"):
+    with transaction.atomic(), acting_as(actor, reason="students.roll_check.absent"):
         check = _locked(check, RollCheck.State.DRAFT)
         if not on_register(check.school, check.check_date).filter(pk=spell.pk).exists():
             raise RollCheckRefused(_("%(name)s is not on the register on the check date.") % {"name": spell.student})
@@ -156,7 +157,7 @@ def add_unregistered(check, school_class, name, *, actor, reason="", action=""):
     _require(can_prepare(actor, check.school))
     if not name.strip():
         raise RollCheckRefused(_("Enter the child's name."))
-    with transaction.atomic(), acting_as(actor, reason="present but unregistered"):
+    with transaction.atomic(), acting_as(actor, reason="students.roll_check.unregistered"):
         check = _locked(check, RollCheck.State.DRAFT)
         return RollDiscrepancy.objects.create(
             reconciliation=check, school_class=school_class, kind=RollDiscrepancy.Kind.UNREGISTERED,
@@ -176,7 +177,7 @@ def explain(discrepancy, *, actor, reason, action):
         raise PermissionDenied
     if action and action not in RollDiscrepancy.ACTIONS[discrepancy.kind]:
         raise RollCheckRefused(_("This action does not fit a %(kind)s.") % {"kind": discrepancy.get_kind_display()})
-    with transaction.atomic(), acting_as(actor, reason="discrepancy explained"):
+    with transaction.atomic(), acting_as(actor, reason="students.roll_check.explained"):
         _locked(discrepancy.reconciliation, state)
         discrepancy.reason, discrepancy.action = reason.strip(), action
         discrepancy.save(update_fields=["reason", "action"])
@@ -184,7 +185,7 @@ def explain(discrepancy, *, actor, reason, action):
 
 def remove_discrepancy(discrepancy, *, actor):
     _require(can_prepare(actor, discrepancy.reconciliation.school))
-    with transaction.atomic(), acting_as(actor, reason="discrepancy removed"):
+    with transaction.atomic(), acting_as(actor, reason="students.roll_check.removed"):
         _locked(discrepancy.reconciliation, RollCheck.State.DRAFT)
         discrepancy.delete()
 
@@ -193,7 +194,7 @@ def submit_roll_check(check, *, actor):
     """The registrar sends the reconciliation to the headteacher: every class counted, every difference
     between register and headcount named (registered − absent + unregistered = present)."""
     _require(can_prepare(actor, check.school))
-    with transaction.atomic(), acting_as(actor, reason="roll reconciliation submitted"):
+    with transaction.atomic(), acting_as(actor, reason="students.roll_check.submitted"):
         check = _locked(check, RollCheck.State.DRAFT)
         for roll in class_rolls(check):
             if roll.present is None:
@@ -251,7 +252,7 @@ def sign_roll_check(check, *, actor):
     """The headteacher signs (only the headteacher): refused while any difference lacks a reason; records
     who, when and the snapshot with its hash, and locks the reconciliation."""
     _require(can_sign(actor, check.school))
-    with transaction.atomic(), acting_as(actor, reason="roll reconciliation signed"):
+    with transaction.atomic(), acting_as(actor, reason="students.roll_check.signed"):
         check = _locked(check, RollCheck.State.SUBMITTED)
         unexplained = check.discrepancies.filter(Q(reason="") | Q(action="")).order_by("name")
         if unexplained.exists():
@@ -275,7 +276,7 @@ def return_roll_check(check, *, actor, reason):
     _require(can_sign(actor, check.school))
     if not reason.strip():
         raise RollCheckRefused(_("Give the reason for sending it back."))
-    with transaction.atomic(), acting_as(actor, reason="roll reconciliation returned"):
+    with transaction.atomic(), acting_as(actor, reason="students.roll_check.returned"):
         check = _locked(check, RollCheck.State.SUBMITTED)
         check.state = RollCheck.State.DRAFT
         check.save(update_fields=["state"])
@@ -286,7 +287,7 @@ def return_roll_check(check, *, actor, reason):
 def receive_roll_check(check, *, actor):
     """The town office acknowledges the signed reconciliation."""
     _require(can(actor, "rollcheck.receive", check.school))
-    with transaction.atomic(), acting_as(actor, reason="roll reconciliation received"):
+    with transaction.atomic(), acting_as(actor, reason="students.roll_check.received"):
         check = _locked(check, RollCheck.State.SIGNED)
         check.state, check.received_at = RollCheck.State.RECEIVED, timezone.now()
         check.save(update_fields=["state", "received_at"])
@@ -300,7 +301,7 @@ def reopen_roll_check(check, *, actor, reason):
     _require(can(actor, "rollcheck.receive", check.school))
     if not reason.strip():
         raise RollCheckRefused(_("Give the reason for reopening."))
-    with transaction.atomic(), acting_as(actor, reason="roll reconciliation reopened"):
+    with transaction.atomic(), acting_as(actor, reason="students.roll_check.reopened"):
         check = _locked(check, RollCheck.State.SIGNED, RollCheck.State.RECEIVED)
         signature = check.signatures.get(superseded_at__isnull=True)
         signature.superseded_at, signature.superseded_by = timezone.now(), actor

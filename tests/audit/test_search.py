@@ -102,7 +102,7 @@ def test_export_writes_the_filtered_events_and_is_logged_with_its_row_count(clie
     assert rows[1][1] == str(world.users["officer"])  # who exported it
     data = rows[5:]
     assert [row[0] for row in data] == [reveals["own_late"].pk, reveals["own_early"].pk]
-    assert data[1][2] == "registrar" and "核对 own_early" in data[1][4]
+    assert data[1][2] == world.users["registrar"].full_name and "核对 own_early" in data[1][4]  # real name
     event = Event.objects.filter(action="audit.exported").latest("id")
     assert (event.actor, event.data["rows"], event.data["filters"]) == (world.users["officer"], 2, {"action": REVEALED})
 

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from audit.history import acting_as
+from audit.reasons import encode
 from registry.models import SchoolClass
 from students.models import EnrolmentSpell, Suspension
 from transfers import events, signals
@@ -144,7 +145,7 @@ def promote_school(school, *, actor, today=None):
         raise PermissionDenied
     today = today or timezone.localdate()
     year = school_year_of(today)
-    with transaction.atomic(), acting_as(actor, reason=f"promotion {year}"):
+    with transaction.atomic(), acting_as(actor, reason="transfers.promotion", year=year):
         school = type(school).objects.select_for_update().get(pk=school.pk)
         already = EnrolmentSpell.objects.filter(
             school=school, entry_reason=EnrolmentSpell.EntryReason.PROMOTION, started_on__gte=date(year, 8, 1)
@@ -167,7 +168,7 @@ def promote_school(school, *, actor, today=None):
                 ))  # fmt: skip
         if not closed:
             raise ChangeRefused(_("No pupil of %(school)s can be promoted.") % {"school": school})
-        reason = _("Promotion to the next grade, %(year)s school year") % {"year": year}
+        reason = encode("transfers.promotion", year=year)
         bulk_update_with_history(
             closed, EnrolmentSpell, ["ended_on", "exit_reason"], default_user=actor, default_change_reason=reason
         )

@@ -95,7 +95,7 @@ def issue_transfer_form(request, issue, *, actor):
         if created:
             record(
                 FORM_ISSUED, actor=actor, target=form, data={"issue": issue, "request": request.pk},
-                school=request.school_id, pupil=request.student_id,
+                school=request.school_id, pupil=request.student_id, other_school=request.counterpart_school_id,
             )  # fmt: skip
             SLIPS.queue_after_commit(form.pk)
     return form
@@ -299,6 +299,7 @@ def form_downloaded(form, *, actor, request=None):
     return record(
         FORM_DOWNLOADED, actor=actor, target=form, data={"issue": form.issue}, request=request,
         school=change_request.school_id, pupil=change_request.student_id,
+        other_school=change_request.counterpart_school_id,
     )  # fmt: skip
 
 

@@ -37,7 +37,7 @@ class Command(BaseCommand):
             classes = SchoolClass.objects.select_related("school__authority").order_by(
                 "school__code", "grade", "number"
             )
-            with acting_as(admin, reason="demo data"):
+            with acting_as(admin, reason="registry.demo"):
                 pupils = build_pupils(classes, school_year=CURRENT_SCHOOL_YEAR, per_class=PUPILS_PER_CLASS, actor=admin)
             registrars = get_user_model().objects.filter(
                 username__in=[account.username for account in ACCOUNTS if account.role == Role.REGISTRAR]

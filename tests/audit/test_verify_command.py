@@ -1,0 +1,37 @@
+"""`manage.py verify_audit` on the SQLite default: a broken chain is reported by its message and exit
+status alone (issue 18 item 10: a Python traceback used to follow the message)."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+
+TAMPER = """
+import audit
+from audit.types import LOGIN
+from django.db import connection
+events = [audit.record(LOGIN, actor=None, data={"n": n}) for n in range(3)]
+connection.cursor().execute("UPDATE audit_event SET actor_name = 'x' WHERE id = %s", [events[1].pk])
+"""
+
+
+@pytest.mark.sqlite
+def test_a_broken_chain_is_reported_without_a_traceback(tmp_path):
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{tmp_path / 'db.sqlite3'}"}
+
+    def manage(*args):
+        return subprocess.run(
+            [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+        )
+
+    assert manage("migrate", "-v0").returncode == 0
+    assert manage("shell", "-c", TAMPER).returncode == 0
+    result = manage("verify_audit")
+    assert result.returncode == 1
+    assert "Audit chain broken at event #2" in result.stderr
+    assert "Traceback" not in result.stderr
+    assert "Exception ignored" not in result.stderr
