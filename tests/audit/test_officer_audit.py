@@ -13,6 +13,7 @@ from archives.events import ARCHIVE_VIEWED
 from archives.models import PrintJob
 from audit import context, types
 from audit.models import Event
+from reports.statistics.events import STATISTICS_EXPORTED, SUMMARY_PRINTED
 from students.events import ROLL_CHECK
 from tests.conftest import client_for
 from tests.factories import SchoolClassFactory, UserFactory
