@@ -17,7 +17,7 @@ from registry.working_days import WorkingDayCalendar
 from students.selectors import students_visible_to
 from students.spreadsheet import build_template
 from transfers import events, services
-from transfers.change_views import amend_change
+from transfers.changes.views import amend_change
 from transfers.forms import DecisionForm, GuardianFormSet, ImportForm, RejectionForm, WithdrawRequestForm
 from transfers.imports import import_progress, start_import_job
 from transfers.kinds import KINDS, ChangeRefused, kind_of

@@ -11,7 +11,7 @@ from audit.tasks import verify_audit_chain_task
 from students.models import Student
 from tests.conftest import client_for
 from tests.transfers.test_imports import filled_template, pupil_row, upload
-from transfers.bulk import promote_school
+from transfers.bulk.services import promote_school
 from transfers.tasks import send_daily_reminders_task
 
 
