@@ -1,6 +1,8 @@
 from django.urls import path
 
-from transfers import bulk_views, change_views, views
+from transfers import views
+from transfers.bulk import views as bulk_views
+from transfers.changes import views as change_views
 from transfers.slip import views as slip_views
 
 urlpatterns = [

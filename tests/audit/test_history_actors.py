@@ -12,7 +12,7 @@ from registry.tasks import send_daily_reminders_task
 from students.models import Student
 from tests.conftest import client_for
 from tests.transfers.test_imports import filled_template, pupil_row, upload
-from transfers.bulk import promote_school
+from transfers.bulk.services import promote_school
 
 
 def history_models():

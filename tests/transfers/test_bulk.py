@@ -11,7 +11,7 @@ from audit.models import Event
 from registry.models import SchoolClass
 from students.models import EnrolmentSpell, Suspension
 from tests.transfers.kinds_helpers import pupil_in
-from transfers.bulk import (
+from transfers.bulk.services import (
     approve_graduations,
     graduation_candidates,
     promote_school,

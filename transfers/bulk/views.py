@@ -1,5 +1,5 @@
 """Pages of the school-year changes: graduation (preview, submit; the town office approves them together)
-and promotion (preview, then promote). Thin: the rules live in transfers.bulk."""
+and promotion (preview, then promote). Thin: the rules live in transfers.bulk.services."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -9,7 +9,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from registry.scoping import can, schools_visible_to
-from transfers import bulk, services
+from transfers import services
+from transfers.bulk import services as bulk
 from transfers.kinds import ChangeRefused
 
 
