@@ -3,9 +3,18 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings")
 
 app = Celery("xueji")
 app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
+
+
+@worker_process_init.connect
+def load_pdf_fonts(**kwargs):
+    """Each worker process loads WeasyPrint and the fonts once at start-up, not on its first paper."""
+    from registry import pdf
+
+    pdf.warm_up()
