@@ -25,6 +25,15 @@ def _last_spell(field):
     return Subquery(spells.values(field)[:1])
 
 
+def _last_spells():
+    """Spells that are their pupil's current or last one (no later spell: the order of _last_spell), as an
+    anti-join on the spells already filtered, so it costs what those spells cost."""
+    later = EnrolmentSpell.objects.filter(student=OuterRef("student")).filter(
+        Q(started_on__gt=OuterRef("started_on")) | Q(started_on=OuterRef("started_on"), pk__gt=OuterRef("pk"))
+    )
+    return EnrolmentSpell.objects.exclude(Exists(later))
+
+
 def matching_pupils(query):
     """Pupils whose name, pinyin, initials, national number or ID-number tail match (the pupil list's keys)."""
     return EnrolmentSpell.objects.filter(PupilFilterForm._search_condition(query)).values("student_id")
@@ -33,16 +42,23 @@ def matching_pupils(query):
 def held_archives(user, *, query="", school_class=None):
     """Pupils whose archive a school in the user's scope holds — the archive's school, or for a pupil whose
     file is not created yet, the school of their current or last spell. Annotated with `archive_pk` (None
-    until the file is first opened), `last_spell` and `holding` (a School pk)."""
-    pupils = Student.objects.annotate(
+    until the file is first opened), `last_spell` and `holding` (a School pk).
+
+    The scope comes first: the pupils are those filed at the user's schools plus those of their spells there
+    that are a pupil's last, so the cost grows with the schools, not with the county; the annotations are
+    then computed for those pupils only."""
+    schools = schools_visible_to(user).values("pk")
+    filed = ArchiveFile.objects.filter(school__in=schools).order_by().values("student")
+    unfiled = _last_spells().filter(school__in=schools, student__archive__isnull=True).order_by().values("student")
+    pupils = Student.objects.filter(pk__in=filed.union(unfiled, all=True)).annotate(
         archive_pk=F("archive__pk"),
         last_spell=_last_spell("pk"),
         holding=Coalesce(F("archive__school"), _last_spell("school"), output_field=IntegerField()),
-    ).filter(holding__in=schools_visible_to(user).values("pk"))
+    )
     if query:
         pupils = pupils.filter(pk__in=matching_pupils(query))
     if school_class is not None:
-        pupils = pupils.annotate(last_class=_last_spell("school_class")).filter(last_class=school_class.pk)
+        pupils = pupils.filter(pk__in=_last_spells().filter(school_class=school_class).values("student"))
     return pupils.order_by("holding", "name", "pk")
 
 
