@@ -1,97 +1,62 @@
-"""Benchmark of a class batch print (not a test: it prints figures to report).
+"""A class's print bundle: `--pupils` pupils (default 45) made as the demo makes them, two guardians, a
+generated form and an A4 JPEG scan each and an approved registration, all built inside a transaction that is
+rolled back (media in a temporary folder), printed as one PDF by render_print_job pupil by pupil.
 
-    DATABASE_URL=sqlite:////tmp/xueji_print.sqlite3 .venv/bin/python manage.py migrate
-    DATABASE_URL=sqlite:////tmp/xueji_print.sqlite3 .venv/bin/python manage.py benchmark_print
+Run by bench/run.py in a fresh process per measurement, so that the process's peak RSS (getrusage maxrss,
+Django and WeasyPrint included) is the figure of one bundle:
 
-Builds, inside a transaction rolled back at the end (and with media in a temporary folder), a class of
-`--pupils` pupils (default 45) made as the demo makes them (students.demo.build_pupils: two guardians
-each), with a couple of documents each (the generated basic information form and an uploaded A4 JPEG scan
-of the household register) and an approved registration with its approval step. Then renders the class's
-archive bundles as one PDF through render_print_job, twice: once timed (wall time, queries, pages, PDF
-size, the process's peak RSS from resource.getrusage), once under tracemalloc (peak of Python allocations;
-tracing slows the render, so its time is not the figure to quote).
+    .venv/bin/python -m bench.print_bundle --pupils 45      # prints one JSON line
 """
 
+import argparse
+import json
 import resource
+import sys
 import tempfile
 import time
-import tracemalloc
 from io import BytesIO
-
-from django.contrib.auth import get_user_model
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.core.management.base import BaseCommand
-from django.db import connection, transaction
-from django.test.utils import CaptureQueriesContext, override_settings
-from django.utils import timezone
-
-from archives.models import ArchiveDocument, ArchiveFile
-from archives.printing import render_print_job, start_print
-from audit.history import acting_as
-from registry.models import Authority, School, SchoolClass
-from registry.roles import Role
-from registry.services import grant_role
-from students.demo import build_pupils
-from students.models import Student
-from transfers.models import ApprovalStep, ChangeRequest
-
-SCHOOL_YEAR = 2026
 
 
 class _RollBack(Exception):
     pass
 
 
-def _maxrss_mib():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+def measure(pupils):
+    """{seconds, pages, queries, size, peak_rss_mib} of one class print (everything rolled back)."""
+    from django.db import connection, transaction
+    from django.test.utils import CaptureQueriesContext, override_settings
+
+    from archives.printing import render_print_job, start_print
+
+    figures = {}
+    with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
+        try:
+            with transaction.atomic():
+                archivist, school_class = _demo_class(pupils)
+                job = start_print(archivist, school_class=school_class, reason="基准测试：学期归档")
+                with CaptureQueriesContext(connection) as queries:
+                    started = time.perf_counter()
+                    render_print_job(job.pk)
+                    figures["seconds"] = time.perf_counter() - started
+                job.refresh_from_db()
+                figures.update(pages=job.pages, queries=len(queries.captured_queries), size=job.file.size,
+                               state=job.state)  # fmt: skip
+                raise _RollBack
+        except _RollBack:
+            pass
+    figures["peak_rss_mib"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+    return figures
 
 
-class Command(BaseCommand):
-    help = "Time and measure the one-PDF print of a class's archive bundles (everything rolled back afterwards)."
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pupils", type=int, default=45)
+    parser.add_argument("--database-url")
+    options = parser.parse_args(argv)
+    from bench import database
 
-    def add_arguments(self, parser):
-        parser.add_argument("--pupils", type=int, default=45, help="pupils in the class (default 45)")
-
-    def handle(self, *args, pupils, **options):
-        with tempfile.TemporaryDirectory() as media, override_settings(MEDIA_ROOT=media):
-            try:
-                with transaction.atomic():
-                    self._run(pupils)
-                    raise _RollBack
-            except _RollBack:
-                self.stdout.write("(everything built by the benchmark was rolled back; media were temporary)")
-
-    def _run(self, pupils):
-        archivist, school_class = _demo_class(pupils)
-        self.stdout.write(f"database: {connection.vendor}; class of {pupils} pupils, 2 guardians and 2 documents each")
-        job = start_print(archivist, school_class=school_class, reason="基准测试：学期归档")
-        rss_before = _maxrss_mib()
-        with CaptureQueriesContext(connection) as queries:
-            started = time.perf_counter()
-            render_print_job(job.pk)
-            elapsed = time.perf_counter() - started
-        rss_after = _maxrss_mib()
-        job.refresh_from_db()
-        size = job.file.size
-        self.stdout.write(
-            f"render: {elapsed:.1f} s wall ({elapsed / pupils * 1000:.0f} ms per pupil); {job.pages} pages; "
-            f"PDF {size / 1024 / 1024:.1f} MiB; {len(queries.captured_queries)} queries; state {job.state}"
-        )
-        self.stdout.write(
-            f"peak RSS (getrusage maxrss): {rss_before:.0f} MiB before the render, {rss_after:.0f} MiB after"
-        )
-
-        again = start_print(archivist, school_class=school_class, reason="基准测试：内存")
-        tracemalloc.start()
-        started = time.perf_counter()
-        render_print_job(again.pk)
-        traced = time.perf_counter() - started
-        _current, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
-        self.stdout.write(
-            f"tracemalloc peak (Python allocations): {peak / 1024 / 1024:.0f} MiB (traced run {traced:.1f} s)"
-        )
+    database.setup(options.database_url)
+    print(json.dumps(measure(options.pupils)))
 
 
 def _scan_jpeg(seed):
@@ -110,6 +75,20 @@ def _scan_jpeg(seed):
 
 
 def _demo_class(pupils):
+    from django.contrib.auth import get_user_model
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from archives.models import ArchiveDocument, ArchiveFile
+    from audit.history import acting_as
+    from registry.models import Authority, School, SchoolClass
+    from registry.roles import Role
+    from registry.services import grant_role
+    from students.demo import build_pupils
+    from students.models import Student
+    from transfers.models import ApprovalStep, ChangeRequest
+
     user = get_user_model().objects.create(username=f"bench_print_{time.time_ns()}", full_name="基准档案员")
     with acting_as(user, reason="benchmark data"):
         county = Authority.objects.create(name="基准测试县教育局", code="999997", level=Authority.Level.COUNTY)
@@ -118,8 +97,8 @@ def _demo_class(pupils):
         )
         school = School.objects.create(code="9999970001", name="基准东湖镇中心小学", stage=School.Stage.PRIMARY,
                                        authority=town)  # fmt: skip
-        school_class = SchoolClass.objects.create(school=school, grade=4, number=2, entry_year=SCHOOL_YEAR - 3)
-        build_pupils([school_class], school_year=SCHOOL_YEAR, per_class=pupils, actor=user)
+        school_class = SchoolClass.objects.create(school=school, grade=4, number=2, entry_year=2026 - 3)
+        build_pupils([school_class], school_year=2026, per_class=pupils, actor=user)
         students = list(Student.objects.filter(spells__school_class=school_class))
         ArchiveFile.objects.bulk_create([ArchiveFile(student=student, school=school) for student in students])
         archives = ArchiveFile.objects.filter(school=school)
@@ -153,3 +132,7 @@ def _demo_class(pupils):
         ])  # fmt: skip
     grant_role(user, Role.ARCHIVIST, school, actor=user)
     return user, school_class
+
+
+if __name__ == "__main__":
+    sys.exit(main())

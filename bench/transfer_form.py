@@ -1,62 +1,69 @@
-"""Benchmark of the four-copy transfer form's PDF (not a test: it prints figures to report).
+"""The four-copy transfer form's PDF: a demo-like transfer (two schools, a pupil with two guardians, made as
+the demo makes them, with ID numbers the database has not used) built inside a transaction that is rolled
+back, its form laid out and written `--count` times. The process first does what a worker does when it starts
+(registry.pdf.warm_up), so the first render is the first a worker would serve.
 
-    .venv/bin/python manage.py benchmark_transfer_form --count 20
+Run by bench/run.py in a fresh process (the first render of a process is one of the figures):
 
-Builds a demo-like transfer (two schools, a pupil with two guardians, made as the demo makes them) inside a
-transaction, lays out and writes the form's PDF `--count` times, reports the first, median and p90 render
-times, the page count and the PDF size, then rolls everything back: the database is left as it was.
+    .venv/bin/python -m bench.transfer_form --count 20      # prints one JSON line
 """
 
+import argparse
+import json
 import random
-import statistics
+import sys
 import time
-
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
-from django.db import transaction
-from django.utils import timezone
-
-from audit.history import acting_as
-from registry.models import Authority, School, SchoolClass
-from students.demo import _IdNumbers, make_pupil
-from students.models import EnrolmentSpell
-from transfers.models import ChangeRequest, TransferForm
-from transfers.transfer_forms import new_verification_code, serial_number, timed_render
-
-SCHOOL_YEAR = 2026
-
-
-class Command(BaseCommand):
-    help = "Time the four-copy transfer form's PDF for a demo-like pupil (everything rolled back afterwards)."
-
-    def add_arguments(self, parser):
-        parser.add_argument("--count", type=int, default=20, help="renders to time (default 20)")
-
-    def handle(self, *args, count, **options):
-        try:
-            with transaction.atomic():
-                form = _demo_form()
-                timings, pages, size = [], 0, 0
-                for _ in range(max(count, 1)):
-                    seconds, pages, size = timed_render(form)
-                    timings.append(seconds * 1000)
-                raise _RollBack
-        except _RollBack:
-            pass
-        ordered = sorted(timings)
-        p90 = ordered[min(len(ordered) - 1, round(0.9 * (len(ordered) - 1)))]
-        self.stdout.write(f"renders: {len(timings)}; pages: {pages}; PDF size: {size / 1024:.0f} KiB")
-        self.stdout.write(
-            f"first {timings[0]:.0f} ms; median {statistics.median(timings):.0f} ms; p90 {p90:.0f} ms; "
-            f"max {ordered[-1]:.0f} ms"
-        )
 
 
 class _RollBack(Exception):
     pass
 
 
+def measure(count, *, warm_up=True):
+    """{first_ms, timings_ms, pages, size} of `count` renders in this process (everything rolled back)."""
+    from django.db import transaction
+
+    from registry import pdf
+    from transfers.transfer_forms import timed_render
+
+    if warm_up:
+        pdf.warm_up()
+    figures = {"timings_ms": []}
+    try:
+        with transaction.atomic():
+            form = _demo_form()
+            for _ in range(max(count, 1)):
+                seconds, figures["pages"], figures["size"] = timed_render(form)
+                figures["timings_ms"].append(seconds * 1000)
+            raise _RollBack
+    except _RollBack:
+        pass
+    figures["first_ms"] = figures["timings_ms"][0]
+    return figures
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--count", type=int, default=20)
+    parser.add_argument("--database-url")
+    options = parser.parse_args(argv)
+    from bench import database
+
+    database.setup(options.database_url)
+    print(json.dumps(measure(options.count)))
+
+
 def _demo_form():
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from audit.history import acting_as
+    from registry.models import Authority, School, SchoolClass
+    from students.demo import IdNumbersFromDatabase, make_pupil
+    from students.models import EnrolmentSpell
+    from transfers.models import ChangeRequest, TransferForm
+    from transfers.transfer_forms import new_verification_code, serial_number
+
     user = get_user_model().objects.create(username=f"bench_transfer_form_{time.time_ns()}")
     with acting_as(user, reason="benchmark data"):
         county = Authority.objects.create(name="基准测试县教育局", code="999998", level=Authority.Level.COUNTY)
@@ -69,9 +76,9 @@ def _demo_form():
             for code, name, town in (("9999980001", "基准东湖镇中心小学", towns[0]),
                                      ("9999980002", "基准青山镇第二小学", towns[1]))
         ]  # fmt: skip
-        sending, receiving = (SchoolClass.objects.create(school=school, grade=4, number=2, entry_year=SCHOOL_YEAR - 3)
+        sending, receiving = (SchoolClass.objects.create(school=school, grade=4, number=2, entry_year=2026 - 3)
                               for school in schools)  # fmt: skip
-        student, guardians = make_pupil(random.Random(2026), _IdNumbers(), sending, school_year=SCHOOL_YEAR)
+        student, guardians = make_pupil(random.Random(2026), IdNumbersFromDatabase(), sending, school_year=2026)
         student.national_number = f"G{student.id_number}"
         student.save()
         for guardian in guardians:
@@ -90,3 +97,7 @@ def _demo_form():
         return TransferForm.objects.create(
             request=request, issue=1, serial=serial_number(request, 1), verification_code=new_verification_code()
         )
+
+
+if __name__ == "__main__":
+    sys.exit(main())
