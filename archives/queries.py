@@ -27,7 +27,8 @@ def _last_spell(field):
 
 def _last_spells():
     """Spells that are their pupil's current or last one (no later spell: the order of _last_spell), as an
-    anti-join on the spells already filtered, so it costs what those spells cost."""
+    anti-join on the spells already filtered, so it costs what those spells cost. (An open spell is always
+    its pupil's last: spells do not overlap.)"""
     later = EnrolmentSpell.objects.filter(student=OuterRef("student")).filter(
         Q(started_on__gt=OuterRef("started_on")) | Q(started_on=OuterRef("started_on"), pk__gt=OuterRef("pk"))
     )
@@ -44,16 +45,22 @@ def held_archives(user, *, query="", school_class=None):
     file is not created yet, the school of their current or last spell. Annotated with `archive_pk` (None
     until the file is first opened), `last_spell` and `holding` (a School pk).
 
-    The scope comes first: the pupils are those filed at the user's schools plus those of their spells there
-    that are a pupil's last, so the cost grows with the schools, not with the county; the annotations are
-    then computed for those pupils only."""
-    schools = schools_visible_to(user).values("pk")
+    The scope comes first: the user's school ids are read, then the candidates are the pupils filed at those
+    schools, those on their registers and those whose last spell, closed, was there (less those filed at
+    another school), so the cost grows with
+    the schools, not with the county; the annotations are then computed for those pupils only."""
+    schools = list(schools_visible_to(user).values_list("pk", flat=True))
     filed = ArchiveFile.objects.filter(school__in=schools).order_by().values("student")
-    unfiled = _last_spells().filter(school__in=schools, student__archive__isnull=True).order_by().values("student")
-    pupils = Student.objects.filter(pk__in=filed.union(unfiled, all=True)).annotate(
-        archive_pk=F("archive__pk"),
-        last_spell=_last_spell("pk"),
-        holding=Coalesce(F("archive__school"), _last_spell("school"), output_field=IntegerField()),
+    on_register = EnrolmentSpell.objects.filter(school__in=schools, ended_on__isnull=True).order_by().values("student")
+    left = _last_spells().filter(school__in=schools, ended_on__isnull=False).order_by().values("student")
+    pupils = (
+        Student.objects.filter(pk__in=filed.union(on_register, left, all=True))
+        .filter(Q(archive__isnull=True) | Q(archive__school__in=schools))  # not those filed at another school
+        .annotate(
+            archive_pk=F("archive__pk"),
+            last_spell=_last_spell("pk"),
+            holding=Coalesce(F("archive__school"), _last_spell("school"), output_field=IntegerField()),
+        )
     )
     if query:
         pupils = pupils.filter(pk__in=matching_pupils(query))
