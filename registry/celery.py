@@ -15,6 +15,11 @@ app.autodiscover_tasks()
 @worker_process_init.connect
 def load_pdf_fonts(**kwargs):
     """Each worker process loads WeasyPrint and the fonts once at start-up, not on its first paper."""
+    import logging
+
     from registry import pdf
 
-    pdf.warm_up()
+    try:
+        pdf.warm_up()
+    except Exception:  # a worker that could not warm up still works; its first paper is slower
+        logging.getLogger(__name__).exception("PDF warm-up failed")

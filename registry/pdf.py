@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import unquote
 
+import segno
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
@@ -82,13 +83,31 @@ WARM_UP_HTML = """<!doctype html><html lang="zh-hans"><meta charset="utf-8"><sty
 .mono { font-family: "DejaVu Sans Mono", monospace; }</style>
 <p class="serif">学籍档案 转学联系单 Xueji 0123456789 <b>学生基本信息表</b></p>
 <p class="sans">镇教办审核 身份证号 3201********1234 <b>审核意见：同意</b></p>
-<p class="mono">ABCD-EFGH-JKMN</p><table><tr><td>一</td><td>二</td></tr></table></html>"""
+<p class="mono">ABCD-EFGH-JKMN</p><table><tr><td>一</td><td>二</td></tr></table><img src="{qr}"></html>"""
+
+
+# The papers' templates, compiled by warm_up (names only: the apps that print them sit above this module).
+PAPER_TEMPLATES = (
+    "transfers/transfer_form.html",
+    "archives/print/bundle.html",
+    "students/roll_check_pdf.html",
+    "statistics/summary_pdf.html",
+)
 
 
 def warm_up():
-    """Load WeasyPrint, its style sheets and our fonts now (a worker calls this when it starts), so the first
-    paper a process prints takes as long as the rest."""
-    layout_html(WARM_UP_HTML).write_pdf()
+    """Do now what a process's first paper would otherwise pay for (a worker calls this when it starts, so its
+    first paper takes as long as the rest): load WeasyPrint, its style sheets and our fonts, import every view
+    (the URL resolver, for the papers' links and QR codes) and compile the papers' templates."""
+    from django.template.loader import get_template
+    from django.urls import reverse
+
+    reverse("home")  # fills the URL resolver: imports every view module
+    with translation.override(settings.LANGUAGE_CODE):
+        qr = segno.make("https://xueji.invalid/verify/ABCD-EFGH", error="m").svg_data_uri(border=2)
+        layout_html(WARM_UP_HTML.replace("{qr}", qr)).write_pdf()
+        for name in PAPER_TEMPLATES:  # each paper's style sheet and layout once, with nothing to fill in
+            layout_html(get_template(name).render({})).write_pdf()
 
 
 def layout(template_name, context):
