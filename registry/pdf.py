@@ -99,10 +99,21 @@ def warm_up():
     """Do now what a process's first paper would otherwise pay for (a worker calls this when it starts, so its
     first paper takes as long as the rest): load WeasyPrint, its style sheets and our fonts, import every view
     (the URL resolver, for the papers' links and QR codes) and compile the papers' templates."""
-    from django.template.loader import get_template
     from django.urls import reverse
 
     reverse("home")  # fills the URL resolver: imports every view module
+    quiet = logging.getLogger("weasyprint")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # empty templates leave CSS values empty: not worth a warning
+    try:
+        _lay_out_papers()
+    finally:
+        quiet.setLevel(level)
+
+
+def _lay_out_papers():
+    from django.template.loader import get_template
+
     with translation.override(settings.LANGUAGE_CODE):
         qr = segno.make("https://xueji.invalid/verify/ABCD-EFGH", error="m").svg_data_uri(border=2)
         layout_html(WARM_UP_HTML.replace("{qr}", qr)).write_pdf()
