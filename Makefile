@@ -6,7 +6,7 @@ PY := $(VENV)/bin/python
 RUN_PACKAGES := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
 TEST_PACKAGES := chromium
 
-.PHONY: run test setup system-packages test-system-packages migrate demo lint messages clean audit check-deploy
+.PHONY: run test setup system-packages test-system-packages migrate demo lint messages clean audit check-deploy bench
 
 run: setup migrate demo
 	$(PY) manage.py runserver 127.0.0.1:8000
@@ -58,6 +58,11 @@ audit: setup
 check-deploy: setup
 	XUEJI_PROFILE=production SECRET_KEY=ci-check-deploy-not-a-real-key-0123456789abcdefghijklmnop \
 	  ALLOWED_HOSTS=xueji.example.cn DEBUG=false $(PY) manage.py check --deploy --fail-level WARNING
+
+# Benchmarks of issue 14 on a 100,000-pupil county in PostgreSQL database xueji_bench (built once, reused; never
+# the DATABASE_URL one unless named: make bench BENCH_ARGS="--database-url postgres://…"); non-zero on a missed goal.
+bench: setup
+	$(PY) -m bench.run $(BENCH_ARGS)
 
 # Regenerate the translation catalogues after changing UI strings (needs Debian's gettext).
 messages: setup

@@ -2,7 +2,7 @@
 another school's pupil for an access request. Which archive a user reads, and how, is the one rule of
 archives.selectors; these lists are built on it."""
 
-from django.db.models import F, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Exists, F, IntegerField, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 
 from archives.models import AccessRequest, ArchiveFile
@@ -19,6 +19,16 @@ def _last_spell(field):
     return Subquery(spells.values(field)[:1])
 
 
+def _last_spells():
+    """Spells that are their pupil's current or last one (no later spell: the order of _last_spell), as an
+    anti-join on the spells already filtered, so it costs what those spells cost. (An open spell is always
+    its pupil's last: spells do not overlap.)"""
+    later = EnrolmentSpell.objects.filter(student=OuterRef("student")).filter(
+        Q(started_on__gt=OuterRef("started_on")) | Q(started_on=OuterRef("started_on"), pk__gt=OuterRef("pk"))
+    )
+    return EnrolmentSpell.objects.exclude(Exists(later))
+
+
 def matching_pupils(query):
     """Pupils whose name, pinyin, initials, national number or ID-number tail match (the pupil list's keys)."""
     return EnrolmentSpell.objects.filter(PupilFilterForm._search_condition(query)).values("student_id")
@@ -27,16 +37,29 @@ def matching_pupils(query):
 def held_archives(user, *, query="", school_class=None):
     """Pupils whose archive a school in the user's scope holds — the archive's school, or for a pupil whose
     file is not created yet, the school of their current or last spell. Annotated with `archive_pk` (None
-    until the file is first opened), `last_spell` and `holding` (a School pk)."""
-    pupils = Student.objects.annotate(
-        archive_pk=F("archive__pk"),
-        last_spell=_last_spell("pk"),
-        holding=Coalesce(F("archive__school"), _last_spell("school"), output_field=IntegerField()),
-    ).filter(holding__in=holding_schools(user))
+    until the file is first opened), `last_spell` and `holding` (a School pk).
+
+    The scope comes first: the user's school ids are read, then the candidates are the pupils filed at those
+    schools, those on their registers and those whose last spell, closed, was there (less those filed at
+    another school), so the cost grows with
+    the schools, not with the county; the annotations are then computed for those pupils only."""
+    schools = [row["pk"] for row in holding_schools(user)]
+    filed = ArchiveFile.objects.filter(school__in=schools).order_by().values("student")
+    on_register = EnrolmentSpell.objects.filter(school__in=schools, ended_on__isnull=True).order_by().values("student")
+    left = _last_spells().filter(school__in=schools, ended_on__isnull=False).order_by().values("student")
+    pupils = (
+        Student.objects.filter(pk__in=filed.union(on_register, left, all=True))
+        .filter(Q(archive__isnull=True) | Q(archive__school__in=schools))  # not those filed at another school
+        .annotate(
+            archive_pk=F("archive__pk"),
+            last_spell=_last_spell("pk"),
+            holding=Coalesce(F("archive__school"), _last_spell("school"), output_field=IntegerField()),
+        )
+    )
     if query:
         pupils = pupils.filter(pk__in=matching_pupils(query))
     if school_class is not None:
-        pupils = pupils.annotate(last_class=_last_spell("school_class")).filter(last_class=school_class.pk)
+        pupils = pupils.filter(pk__in=_last_spells().filter(school_class=school_class).values("student"))
     return pupils.order_by("holding", "name", "pk")
 
 

@@ -3,6 +3,7 @@
 import os
 
 from celery import Celery
+from celery.signals import worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings")
 
@@ -11,12 +12,14 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 
-def enqueue(task_name, *args, **kwargs):
-    """Queue the task registered as `task_name` (e.g. "archives.tasks.render_print_job_task") with `args`.
+@worker_process_init.connect
+def load_pdf_fonts(**kwargs):
+    """Each worker process loads WeasyPrint and the fonts once at start-up, not on its first paper."""
+    import logging
 
-    Rule (DESIGN §6): a task module imports its service, never the reverse, so a service that must queue
-    its own task does so by name through here. The app's task modules are imported on first use (Celery's
-    autodiscovery), so this works in the web process as in the worker, and eagerly in tests."""
-    if task_name not in app.tasks:
-        app.loader.import_default_modules()
-    return app.tasks[task_name].apply_async(args, kwargs)
+    from registry import pdf
+
+    try:
+        pdf.warm_up()
+    except Exception:  # a worker that could not warm up still works; its first paper is slower
+        logging.getLogger(__name__).exception("PDF warm-up failed")

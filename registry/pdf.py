@@ -17,6 +17,7 @@ import tempfile
 from pathlib import Path
 from urllib.parse import unquote
 
+import segno
 from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
@@ -62,7 +63,62 @@ def layout_html(html):
     """An HTML string laid out by WeasyPrint with the static-only fetcher: a Document (`.pages`, `.write_pdf()`)."""
     from weasyprint import HTML
 
-    return HTML(string=html, base_url=STATIC_ORIGIN, url_fetcher=static_only_fetcher_class()()).render()
+    return HTML(string=html, base_url=STATIC_ORIGIN, url_fetcher=static_only_fetcher_class()()).render(
+        font_config=font_configuration()
+    )
+
+
+@functools.cache
+def font_configuration():
+    """The process's one WeasyPrint font configuration (fonts found and loaded once, not per document)."""
+    from weasyprint.text.fonts import FontConfiguration
+
+    return FontConfiguration()
+
+
+# The faces and weights our papers use, with text in each script, for warm_up.
+WARM_UP_HTML = """<!doctype html><html lang="zh-hans"><meta charset="utf-8"><style>@page { size: A4; margin: 10mm;
+@bottom-right { content: "第 1 页" counter(page); font-family: "Noto Sans CJK SC", sans-serif; } }
+.serif { font-family: "Noto Serif CJK SC", serif; } .sans { font-family: "Noto Sans CJK SC", sans-serif; }
+.mono { font-family: "DejaVu Sans Mono", monospace; }</style>
+<p class="serif">学籍档案 转学联系单 Xueji 0123456789 <b>学生基本信息表</b></p>
+<p class="sans">镇教办审核 身份证号 3201********1234 <b>审核意见：同意</b></p>
+<p class="mono">ABCD-EFGH-JKMN</p><table><tr><td>一</td><td>二</td></tr></table><img src="{qr}"></html>"""
+
+
+# The papers' templates, compiled by warm_up (names only: the apps that print them sit above this module).
+PAPER_TEMPLATES = (
+    "transfers/transfer_form.html",
+    "archives/print/bundle.html",
+    "students/roll_check_pdf.html",
+    "statistics/summary_pdf.html",
+)
+
+
+def warm_up():
+    """Do now what a process's first paper would otherwise pay for (a worker calls this when it starts, so its
+    first paper takes as long as the rest): load WeasyPrint, its style sheets and our fonts, import every view
+    (the URL resolver, for the papers' links and QR codes) and compile the papers' templates."""
+    from django.urls import reverse
+
+    reverse("home")  # fills the URL resolver: imports every view module
+    quiet = logging.getLogger("weasyprint")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)  # empty templates leave CSS values empty: not worth a warning
+    try:
+        _lay_out_papers()
+    finally:
+        quiet.setLevel(level)
+
+
+def _lay_out_papers():
+    from django.template.loader import get_template
+
+    with translation.override(settings.LANGUAGE_CODE):
+        qr = segno.make("https://xueji.invalid/verify/ABCD-EFGH", error="m").svg_data_uri(border=2)
+        layout_html(WARM_UP_HTML.replace("{qr}", qr)).write_pdf()
+        for name in PAPER_TEMPLATES:  # each paper's style sheet and layout once, with nothing to fill in
+            layout_html(get_template(name).render({})).write_pdf()
 
 
 def layout(template_name, context):

@@ -2,7 +2,6 @@
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -15,6 +14,7 @@ from students import services
 from students.forms import PupilFilterForm, RevealForm
 from students.identity import mask_id_number, mask_national_number, mask_phone
 from students.models import Guardian, Student
+from students.paging import CappedPaginator
 from students.record_parts import pupil_page_parts
 from students.selectors import as_left, open_spells_visible_to, students_visible_to
 from students.status import status_of
@@ -35,7 +35,7 @@ def _filtered_spells(request):
 @login_required
 def pupil_list(request):
     form, spells = _filtered_spells(request)
-    page = Paginator(spells, form.page_size()).get_page(request.GET.get("page"))
+    page = CappedPaginator(spells, form.page_size()).get_page(request.GET.get("page"))
     return render(request, "students/pupil_list.html", {"form": form, "page": page})
 
 

@@ -12,13 +12,19 @@ reveal that the audit log records for each pupil.
 
 `render_print_job` is idempotent: a ready job with its file is left alone; any other is rendered again to
 the same file name, and only the first run to finish writes the register lines and audit events. Each
-pupil's bundle is laid out as its own WeasyPrint document (so page numbers count within a bundle and the
-progress bar moves per pupil); the pages are then written as one PDF sharing one font configuration.
+pupil's bundle is laid out as its own WeasyPrint document and written as its own PDF (so page numbers count
+within a bundle, the progress bar moves per pupil, and memory holds one pupil's layout at a time); pypdf then
+merges the parts into one PDF. With a broker, a class batch is a Celery group of one task per pupil run by the
+workers in parallel, the task writing the last part merging them; without one it runs pupil by pupil in
+process. Fonts come from one font configuration per process, loaded when a worker starts (registry.pdf).
 Queries are bounded: the class's pupils, guardians, spells, requests, steps and documents are fetched in
 a fixed number of queries, plus a constant few per pupil (progress, register line).
 """
 
 import logging
+import tempfile
+from io import BytesIO
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -128,6 +134,18 @@ def description(job) -> str:
 
 def _students(job):
     """The job's pupils with everything a bundle prints, in a fixed number of queries."""
+    if job.archive_id:
+        return list(_prefetched(Student.objects.filter(pk=job.archive.student_id)))
+    _ensure_archives(job)
+    return list(
+        _prefetched(Student.objects.filter(pk__in=class_pupils(job.school_class).values("pk"))).order_by(
+            "name_pinyin", "pk"
+        )
+    )
+
+
+def _prefetched(pupils):
+    """`pupils` with their guardians, spells, requests with steps, and documents prefetched."""
     steps = ApprovalStep.objects.select_related("school", "authority", "decided_by").order_by("round", "position")
     requests = (
         ChangeRequest.objects.select_related("school", "counterpart_school", "initiated_by")
@@ -135,7 +153,7 @@ def _students(job):
         .order_by("submitted_at", "pk")
     )
     documents = ArchiveDocument.objects.select_related("superseded_by").order_by("document_date", "type", "pk")
-    pupils = Student.objects.select_related("archive__school").prefetch_related(
+    return pupils.select_related("archive__school").prefetch_related(
         Prefetch("guardians", queryset=Guardian.objects.order_by("pk")),
         Prefetch(
             "spells",
@@ -144,10 +162,6 @@ def _students(job):
         Prefetch("change_requests", queryset=requests),
         Prefetch("archive__documents", queryset=documents),
     )
-    if job.archive_id:
-        return list(pupils.filter(pk=job.archive.student_id))
-    _ensure_archives(job)
-    return list(pupils.filter(pk__in=class_pupils(job.school_class).values("pk")).order_by("name_pinyin", "pk"))
 
 
 def _ensure_archives(job):
@@ -174,11 +188,6 @@ def file_name(job) -> str:
     return f"prints/{job.created_at:%Y}/print-{job.pk:06d}.pdf"
 
 
-def _lay_out(html, font_config):
-    from weasyprint import HTML
-
-    fetcher = pdf.static_only_fetcher_class()()
-    return HTML(string=html, base_url=pdf.STATIC_ORIGIN, url_fetcher=fetcher).render(font_config=font_config)
 
 
 def may_reveal(job) -> bool:
@@ -220,6 +229,9 @@ class PrintRenders(RenderJobs):
         try:
             reason = {"reason": "archives.print_job", "job": job.pk}
             with translation.override(settings.LANGUAGE_CODE), acting_as(job.requested_by, **reason):
+                if in_parallel(job):
+                    queue_pupils(job)
+                    return
                 students, copy, data, pages = _render(job)
                 name = file_name(job)
                 pdf.write_replacing(PrintJob._meta.get_field("file").storage, name, data)
@@ -239,27 +251,111 @@ requeue_if_stuck = PRINTS.requeue_if_stuck
 
 
 def _render(job):
-    """(pupils, PDF bytes, page count): each pupil's bundle laid out in turn, `done` counted up."""
-    from weasyprint.text.fonts import FontConfiguration
-
+    """(pupils, the copy printed from, PDF bytes, page count), pupil by pupil in this process: each pupil's
+    bundle is laid out, written to a temporary PDF and dropped before the next (memory: one pupil's layout),
+    then the parts are merged with pypdf; `done` counts up as each pupil is written."""
     students = _students(job)
     if not students:
         raise ArchiveRefused(_("There is nobody to print: the class has no pupils on its register."))
     PrintJob.objects.filter(pk=job.pk).update(total=len(students))
     revealed, copy = may_reveal(job), printed_copy(job)
-    page = page_context(job)
-    font_config = FontConfiguration()  # one for every bundle: fonts are loaded once and embedded once
-    documents = []
-    for position, student in enumerate(students, start=1):
-        pupil = bundle(job, student, revealed=revealed, copy=copy, position=position, count=len(students))
-        context = {**page, "bundle": pupil}
-        documents.append(_lay_out(render_to_string("archives/print/bundle.html", context), font_config))
-        PrintJob.objects.filter(pk=job.pk).update(done=position)
-    pages = [page for document in documents for page in document.pages]
-    combined = documents[0].copy(pages)
-    combined.metadata.title = f"{description(job)} · {job.school}"
-    combined.metadata.authors = [str(job.requested_by)]
-    return students, copy, combined.write_pdf(), len(pages)
+    with tempfile.TemporaryDirectory(prefix="xueji-print-") as folder:
+        parts = []
+        for position, student in enumerate(students, start=1):
+            part = Path(folder) / f"{position:04d}.pdf"
+            part.write_bytes(pupil_pdf(job, student, revealed=revealed, copy=copy, position=position,
+                                       count=len(students)))  # fmt: skip
+            parts.append(part)
+            PrintJob.objects.filter(pk=job.pk).update(done=position)
+        data, pages = merge_parts(job, parts)
+    return students, copy, data, pages
+
+
+def pupil_pdf(job, student, *, revealed, copy, position, count) -> bytes:
+    """One pupil's bundle as PDF bytes (page numbers count within the bundle), with the process's fonts."""
+    pupil = bundle(job, student, revealed=revealed, copy=copy, position=position, count=count)
+    html = render_to_string("archives/print/bundle.html", {**page_context(job), "bundle": pupil})
+    return pdf.layout_html(html).write_pdf()
+
+
+def merge_parts(job, parts):
+    """(PDF bytes, page count): the pupils' PDFs (paths or file objects, in order) as one document."""
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for part in parts:
+        writer.append(part)
+    writer.add_metadata({"/Title": f"{description(job)} · {job.school}", "/Author": str(job.requested_by)})
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue(), len(writer.pages)
+
+
+# --- a class in parallel worker tasks (a broker is configured) ----------------------------------------------
+
+
+def in_parallel(job) -> bool:
+    """A class batch goes to one worker task per pupil when tasks run in workers, not in-process."""
+    return bool(job.school_class_id) and not settings.CELERY_TASK_ALWAYS_EAGER
+
+
+def _part_name(job_pk, position):
+    return f"print-parts/print-{job_pk:06d}/{position:04d}.pdf"
+
+
+def queue_pupils(job):
+    """Hand each pupil of a class batch to its own worker task (a Celery group, queued by task name); the
+    task that writes the last part merges them (render_pupil_part)."""
+    from celery import group, signature
+
+    students = _students(job)
+    if not students:
+        raise ArchiveRefused(_("There is nobody to print: the class has no pupils on its register."))
+    PrintJob.objects.filter(pk=job.pk).update(total=len(students), done=0)
+    group(
+        signature("archives.tasks.render_pupil_part_task", args=(job.pk, student.pk, position))
+        for position, student in enumerate(students, start=1)
+    ).apply_async()
+
+
+def render_pupil_part(job_pk, student_pk, position):
+    """Lay out one pupil of a class batch into its part file; when every part is there, merge them into the
+    job's PDF and finish the job (idempotent: a part is rewritten under the same name, and only the first
+    run to finish writes the register lines)."""
+    job = PrintJob.objects.select_related("requested_by", "school__authority", "archive", "school_class__school").get(
+        pk=job_pk
+    )
+    if job.finished_at is not None:
+        return
+    storage = PrintJob._meta.get_field("file").storage
+    try:
+        reason = {"reason": "archives.print_job", "job": job.pk}
+        with translation.override(settings.LANGUAGE_CODE), acting_as(job.requested_by, **reason):
+            student = _prefetched(Student.objects.filter(pk=student_pk)).get()
+            data = pupil_pdf(job, student, revealed=may_reveal(job), copy=None, position=position, count=job.total)
+            pdf.write_replacing(storage, _part_name(job.pk, position), data)
+            names = [_part_name(job.pk, n) for n in range(1, job.total + 1)]
+            written = sum(storage.exists(name) for name in names)
+            PrintJob.objects.filter(pk=job.pk, finished_at__isnull=True).update(done=written)
+            if written < job.total:
+                return
+            students = list(_prefetched(Student.objects.filter(pk__in=class_pupils(job.school_class).values("pk")))
+                            .order_by("name_pinyin", "pk"))  # fmt: skip
+            handles = [storage.open(name, "rb") for name in names]
+            try:
+                data, pages = merge_parts(job, handles)
+            finally:
+                for handle in handles:
+                    handle.close()
+            name = file_name(job)
+            pdf.write_replacing(storage, name, data)
+            _finish(job, students, copy=None, name=name, pages=pages)
+            for part in names:
+                storage.delete(part)
+    except Exception:
+        PrintJob.objects.filter(pk=job_pk, finished_at__isnull=True).update(state=PrintJob.State.FAILED)
+        logger.exception("print job %s failed at pupil %s", job_pk, position)
+        raise
 
 
 def _finish(job, students, *, copy, name, pages):

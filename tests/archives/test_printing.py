@@ -15,6 +15,7 @@ from django.utils.translation import gettext
 from PIL import Image
 from pypdf import PdfReader
 
+from archives import printing
 from archives.models import ArchiveCopy, ArchiveDocument, ArchiveFile, PrintJob, RegisterEntry
 from archives.printing.bundle import css_content, css_string
 from archives.printing.services import file_name, render_print_job, start_print
@@ -275,6 +276,26 @@ def test_a_job_left_half_done_by_a_killed_worker_is_rendered_again(world, filed,
     assert len(_reader(job).pages) == job.pages
     assert [path.name for path in partial.parent.iterdir()] == [partial.name]
     assert RegisterEntry.objects.filter(archive=filed).count() == 1
+
+
+def test_a_class_in_parallel_workers_is_merged_by_whichever_pupil_finishes_last(world, settings):
+    school_class = _class_of(world.school_a, 3)
+    job = start_print(world.users["archivist"], school_class=school_class, reason="调档")
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # as with a broker: one task per pupil, finishing in any order
+    assert printing.in_parallel(job)
+    pupils = list(printing.class_pupils(school_class))
+    for position in (3, 1, 2, 2):  # the second pupil's task redelivered after the job was merged
+        printing.render_pupil_part(job.pk, pupils[position - 1].pk, position)
+        job.refresh_from_db()
+        assert job.done == ({3: 1, 1: 2}.get(position, 3))
+    assert job.state == PrintJob.State.READY and job.pages == len(_reader(job).pages)
+    covers = [page.extract_text() for page in _reader(job).pages
+              if _site_language("Catalogue of contents") in page.extract_text()]  # fmt: skip
+    assert [pupil.name in cover for pupil, cover in zip(pupils, covers, strict=True)] == [True] * 3
+    assert RegisterEntry.objects.filter(action="printed", school=world.school_a).count() == 3
+    assert not (settings.MEDIA_ROOT / "print-parts" / f"print-{job.pk:06d}").exists() or not any(
+        (settings.MEDIA_ROOT / "print-parts" / f"print-{job.pk:06d}").iterdir()
+    )
 
 
 def test_queries_do_not_grow_with_the_pupils_beyond_a_constant_each(world):

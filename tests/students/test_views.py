@@ -153,3 +153,17 @@ def test_an_invalid_filter_says_so_and_lists_or_exports_nobody(client, world):
     assert own.name in client.get(reverse("pupil_list")).content.decode()
     workbook = load_workbook(BytesIO(client.get(reverse("pupil_export"), {"grade": "x"}).content))
     assert own.name not in [cell for row in workbook.active.iter_rows(values_only=True) for cell in row]
+
+
+def test_deep_pages_stop_at_the_cap_and_the_count_says_more_than(client, world, monkeypatch):
+    monkeypatch.setattr("students.paging.MAX_PAGES", 2)
+    for _ in range(41):
+        EnrolmentSpellFactory(student=StudentFactory(), school_class=world.class_a)
+    client = client_for(client, world, "officer")  # 43 pupils on the town's register, 20 a page, 2 pages at most
+    page = client.get(reverse("pupil_list"), {"per_page": 20, "page": 1000}).content.decode()
+    assert len(re.findall(r'href="/pupils/\d+/"', page)) == 20  # the last page shown, not an error or nothing
+    count = re.search(r'<p class="text-muted">(.*?)</p>', page, re.S).group(1)
+    assert "40" in count and "43" not in count  # "more than 40", not the exact number
+    monkeypatch.setattr("students.paging.MAX_PAGES", 3)
+    page = client.get(reverse("pupil_list"), {"per_page": 20, "page": 3}).content.decode()
+    assert len(re.findall(r'href="/pupils/\d+/"', page)) == 3

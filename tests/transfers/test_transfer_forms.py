@@ -1,10 +1,9 @@
 """The four-copy transfer form: issuing, the idempotent render task, and what the PDF says."""
 
-from io import BytesIO, StringIO
+from io import BytesIO
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from pypdf import PdfReader
@@ -208,8 +207,3 @@ def test_the_qr_code_points_to_the_public_verification_page(transfer, settings):
 def test_a_typed_code_is_normalised():
     assert normalise_verification_code(" abcd-efgh ｊｋｍｎ ") == "ABCDEFGHJKMN"
 
-
-def test_benchmark_command_reports_render_times(db):
-    out = StringIO()
-    call_command("benchmark_transfer_form", "--count", "1", stdout=out)
-    assert "pages: 4" in out.getvalue() and "median" in out.getvalue()

@@ -1,7 +1,6 @@
 """Benchmark of the semester roll reconciliation of a large school (not a test: it prints figures).
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/xueji_bench .venv/bin/python manage.py migrate
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/xueji_bench .venv/bin/python manage.py benchmark_roll_check
+    .venv/bin/python -m bench.roll_check [--classes 45] [--per-class 45] [--database-url …]
 
 Builds a school of `--classes` × `--per-class` pupils (default 45 × 45 = 2,025) inside a transaction that
 is rolled back at the end, then reports the queries and time of: opening the reconciliation, the
@@ -9,23 +8,10 @@ registrar's page, saving the headcounts, submitting, the headteacher's page and 
 the snapshot of every class list).
 """
 
+import argparse
+import sys
 import time
 from datetime import date
-
-from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
-from django.db import connection, transaction
-from django.test import Client
-from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
-
-from audit.history import acting_as
-from registry.models import Authority, School, SchoolClass, Semester
-from registry.roles import Role
-from registry.services import grant_role
-from students.demo import build_pupils
-from students.models import RollCheck
-from students.rollcheck.services import class_rolls
 
 CHECK_DATE = date(2026, 10, 15)
 
@@ -34,30 +20,57 @@ class Rollback(Exception):
     pass
 
 
-class Command(BaseCommand):
-    help = "Report queries and time of reconciling one large school (built and rolled back)."
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--classes", type=int, default=45)
+    parser.add_argument("--per-class", type=int, default=45)
+    parser.add_argument("--database-url")
+    options = parser.parse_args(argv)
+    from bench import database
 
-    def add_arguments(self, parser):
-        parser.add_argument("--classes", type=int, default=45)
-        parser.add_argument("--per-class", type=int, default=45)
+    database.setup(options.database_url)
+    RollCheckBenchmark().run(options.classes, options.per_class)
 
-    def handle(self, *args, classes, per_class, **options):
+
+class RollCheckBenchmark:
+    def __init__(self, out=print):
+        self.out = out
+
+    def run(self, classes, per_class):
+        from django.db import transaction
+
         try:
             with transaction.atomic():
                 self._run(classes, per_class)
                 raise Rollback
         except Rollback:
-            self.stdout.write("(everything built by the benchmark was rolled back)")
+            self.out("(everything built by the benchmark was rolled back)")
 
     def _measure(self, label, action):
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
         with CaptureQueriesContext(connection) as queries:
             started = time.perf_counter()
             result = action()
             elapsed = time.perf_counter() - started
-        self.stdout.write(f"{label:<42} {len(queries.captured_queries):>4} queries {elapsed * 1000:>8.0f} ms")
+        self.out(f"{label:<42} {len(queries.captured_queries):>4} queries {elapsed * 1000:>8.0f} ms")
         return result
 
     def _run(self, classes, per_class):
+        from django.contrib.auth import get_user_model
+        from django.db import connection
+        from django.test import Client
+        from django.urls import reverse
+
+        from audit.history import acting_as
+        from registry.models import Authority, School, SchoolClass, Semester
+        from registry.roles import Role
+        from registry.services import grant_role
+        from students.demo import build_pupils
+        from students.models import RollCheck
+        from students.rollcheck.services import class_rolls
+
         User = get_user_model()
         admin = User.objects.create(username="bench-roll-admin", is_superuser=True)
         registrar = User.objects.create(username="bench-roll-registrar")
@@ -76,7 +89,7 @@ class Command(BaseCommand):
             )
         grant_role(registrar, Role.REGISTRAR, school, actor=admin)
         grant_role(headteacher, Role.HEADTEACHER, school, actor=admin)
-        self.stdout.write(f"database: {connection.vendor}; school of {classes} classes × {per_class} pupils")
+        self.out(f"database: {connection.vendor}; school of {classes} classes × {per_class} pupils")
         client = Client(HTTP_HOST="localhost")
         client.force_login(registrar)
         page = reverse("roll_check", args=[school.code, semester.pk])
@@ -97,4 +110,8 @@ class Command(BaseCommand):
         check.refresh_from_db()
         signature = check.signatures.get()
         pupils = sum(len(c["pupils"]) for c in signature.snapshot["classes"])
-        self.stdout.write(f"state: {check.state}; snapshot: {pupils} pupils, sha256 {signature.snapshot_hash[:16]}…")
+        self.out(f"state: {check.state}; snapshot: {pupils} pupils, sha256 {signature.snapshot_hash[:16]}…")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Benchmarks and the September load test (run from a checkout with `make bench`; not installed, not shipped)."""

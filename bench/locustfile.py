@@ -1,0 +1,137 @@
+"""The September rush as Locust users (run by bench/september.py, which prepares the accounts and the data and
+starts the servers): 60 registrars of the first town's ten schools entering new pupils, importing a class
+file and searching; its 2 officers working through the approval queue; the archivist of its first school
+printing a class. Every account's password is BENCH_PASSWORD; the names come from the environment.
+
+    locust -f bench/locustfile.py --host http://127.0.0.1:8151 --headless -u 63 -r 10 -t 2m
+"""
+
+import itertools
+import os
+import re
+from datetime import date, timedelta
+
+from locust import HttpUser, between, task
+
+PASSWORD = os.environ.get("BENCH_PASSWORD", "bench-password-0")
+REGISTRARS = os.environ.get("BENCH_REGISTRARS", "").split(",")  # username:school_code:class_pk
+OFFICERS = os.environ.get("BENCH_OFFICERS", "").split(",")
+ARCHIVIST = os.environ.get("BENCH_ARCHIVIST", "")  # username:school_code:class_pk
+IMPORT_FILE = os.environ.get("BENCH_IMPORT_FILE", "")
+_registrars, _officers = itertools.cycle(REGISTRARS), itertools.cycle(OFFICERS)
+_pupils = itertools.count(1)
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+REQUEST_LINK = re.compile(r'href="/requests/(\d+)/"')
+REGION = os.environ.get("BENCH_REGION", "459999")  # a region code of this run's own, so reruns do not collide
+
+
+def _id_number(birth, sequence, sex):
+    """A valid ID number (GB 11643 check digit) in this run's own region code."""
+    body = f"{REGION}{birth:%Y%m%d}{sequence % 1000:03d}"
+    if int(body[-1]) % 2 != (1 if sex == "1" else 0):
+        body = body[:-1] + str((int(body[-1]) + 1) % 10)
+    total = sum(int(digit) * (2 ** (17 - position) % 11) for position, digit in enumerate(body))
+    return body + "10X98765432"[total % 11]
+
+
+class _Staff(HttpUser):
+    abstract = True
+    wait_time = between(2, 6)
+
+    def log_in(self, username):
+        page = self.client.get("/accounts/login/", name="login page")
+        token = CSRF.search(page.text).group(1)
+        self.client.post("/accounts/login/", {"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+                         name="POST login", headers={"Referer": self.host + "/accounts/login/"})  # fmt: skip
+
+    def post_form(self, url, data, *, name, files=None):
+        page = self.client.get(url, name=f"{name} (form)")
+        token = CSRF.search(page.text)
+        data = {**data, "csrfmiddlewaretoken": token.group(1) if token else ""}
+        return self.client.post(url, data, files=files, name=f"POST {name}", headers={"Referer": self.host + url})
+
+
+class Registrar(_Staff):
+    fixed_count = 60
+
+    def on_start(self):
+        self.username, self.school, self.school_class = next(_registrars).split(":")
+        self.log_in(self.username)
+
+    @task(5)
+    def pupil_list(self):
+        self.client.get("/pupils/", name="pupil list")
+
+    @task(3)
+    def search(self):
+        self.client.get("/pupils/", params={"q": "王"}, name="pupil search")
+
+    @task(4)
+    def enter_a_pupil(self):
+        number = next(_pupils)
+        sex = "1" if number % 2 else "2"
+        birth = date(2019, 9, 1) + timedelta(days=number % 360)
+        data = {
+            "name": f"压测{number}", "sex": sex, "birth_date": birth.isoformat(), "id_type": "1",
+            "id_number": _id_number(birth, 500 + number // 360 * 2, sex), "ethnicity": "01", "nationality": "CHN",
+            "overseas_status": "00", "birthplace": "示范县", "native_place": "示范县", "household_place": "示范县",
+            "household_type": "1", "home_address": "示范县幸福路 18 号", "phone": "13812340000", "health": "10",
+            "left_behind": "0", "preschool": "on", "entry_date": "2026-09-01", "entry_method": "11", "boarding": "1",
+            "school_class": self.school_class, "guardians-TOTAL_FORMS": "2", "guardians-INITIAL_FORMS": "0",
+            "guardians-MIN_NUM_FORMS": "2", "guardians-MAX_NUM_FORMS": "1000",
+            "guardians-0-name": "林大山", "guardians-0-relation": "51", "guardians-0-phone": "13900000001",
+            "guardians-1-name": "陈秀英", "guardians-1-relation": "52", "guardians-1-phone": "13900000002",
+        }  # fmt: skip
+        self.post_form(f"/schools/{self.school}/registrations/new/", data, name="new pupil")
+
+    @task(1)
+    def import_a_class(self):
+        if not IMPORT_FILE:
+            return
+        with open(IMPORT_FILE, "rb") as handle:
+            self.post_form(f"/schools/{self.school}/registrations/import/", {}, name="import",
+                           files={"file": ("class.xlsx", handle.read())})  # fmt: skip
+
+
+class Officer(_Staff):
+    fixed_count = 2
+
+    def on_start(self):
+        self.log_in(next(_officers))
+
+    @task(3)
+    def queue(self):
+        page = self.client.get("/requests/", name="approval queue")
+        found = REQUEST_LINK.findall(page.text)
+        if found:
+            pk = found[len(found) // 2]
+            self._approve(pk)
+
+    def _approve(self, pk):
+        page = self.client.get(f"/requests/{pk}/", name="request page")
+        token = CSRF.search(page.text)
+        if token:
+            self.client.post(f"/requests/{pk}/approve/", {"comment": "同意", "csrfmiddlewaretoken": token.group(1)},
+                             name="POST approve", headers={"Referer": f"{self.host}/requests/{pk}/"})  # fmt: skip
+
+    @task(1)
+    def audit(self):
+        self.client.get("/audit/", name="audit log")
+
+
+class Archivist(_Staff):
+    fixed_count = 1
+    wait_time = between(20, 30)
+
+    def on_start(self):
+        self.username, self.school, self.school_class = ARCHIVIST.split(":")
+        self.log_in(self.username)
+
+    @task(3)
+    def archive_list(self):
+        self.client.get("/archives/", name="archive list")
+
+    @task(1)
+    def print_class(self):
+        self.post_form(f"/schools/{self.school}/classes/{self.school_class}/print/", {"reason": "学期归档"},
+                       name="print a class")  # fmt: skip

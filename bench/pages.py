@@ -1,0 +1,65 @@
+"""The pages of issue 14's table over the county: the approval queue, the pupil searches and list (first and
+deep pages), the archive list of one school and the officer's audit log — each against its goal. The archive
+list is also held to what its query touches (buffers per pupil of the school, from EXPLAIN): a cost that grows
+with the school, not with the county, whatever the machine's load."""
+
+import json
+
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+
+from archives.queries import held_archives
+from bench.measure import page
+from students.models import EnrolmentSpell
+
+DEEP_PAGE = 1000
+
+
+def run(county, *, repeat):
+    officer, archivist = Client(HTTP_HOST="localhost"), Client(HTTP_HOST="localhost")
+    officer.force_login(county.officer)
+    archivist.force_login(county.archivist)
+    sample = EnrolmentSpell.objects.filter(school__authority=county.town).select_related("student").order_by("pk")
+    sample = sample[sample.count() // 2].student
+    pupils = reverse("pupil_list")
+    results = [
+        page("approval queue (officer, 50 rows)", officer, reverse("approval_queue"), repeat=repeat).judge(ratio=3),
+        page("search: last 6 of the ID number", officer, pupils, {"q": sample.id_number[-6:]}, repeat=repeat).judge(
+            ratio=3
+        ),
+        page("search: national number", officer, pupils, {"q": sample.national_number}, repeat=repeat).judge(ratio=3),
+        page("search: full name", officer, pupils, {"q": sample.name}, repeat=repeat).judge(ratio=3),
+        page(
+            "search: pinyin initials", officer, pupils, {"q": sample.name_initials.split("|")[1]}, repeat=repeat
+        ).judge(ratio=3),
+    ]
+    first = page("pupil list, page 1 (20 per page)", officer, pupils, {"per_page": 20}, repeat=repeat).judge(ratio=3)
+    deep = page(
+        f"pupil list, page {DEEP_PAGE:,} (20 per page)", officer, pupils, {"per_page": 20, "page": DEEP_PAGE},
+        repeat=repeat,
+    ).judge(check=lambda deep: deep.median <= 1.5 * first.median, goal="median ≤ 1.5 × page 1")  # fmt: skip
+    results += [first, deep]
+    archives = page("archive list, one school (archivist)", archivist, reverse("archive_list"), repeat=repeat)
+    pupils_here = EnrolmentSpell.objects.filter(school=county.school, ended_on__isnull=True).count()
+    blocks = buffers_read(held_archives(county.archivist)[:50])
+    archives.note = f"its page query reads {blocks:,} buffers for a school of {pupils_here:,} pupils"
+    results.append(
+        archives.judge(
+            ratio=3,
+            check=lambda r: blocks <= 20 * pupils_here,
+            goal="≤ 3× raw SQL and ≤ 20 buffers per pupil of the school",
+        )
+    )
+    results.append(page("audit log (town officer)", officer, reverse("audit_search"), repeat=repeat).judge(ratio=3))
+    return results
+
+
+def buffers_read(queryset):
+    """Shared buffers (hit or read) of the query's EXPLAIN ANALYZE: what it touches, whatever the machine's load."""
+    sql, params = queryset.query.sql_with_params()
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) " + sql, params)
+        plan = cursor.fetchone()[0]
+    plan = (json.loads(plan) if isinstance(plan, str) else plan)[0]["Plan"]
+    return plan["Shared Hit Blocks"] + plan["Shared Read Blocks"]

@@ -1,0 +1,116 @@
+"""`make bench`: every measurement of issue 14 against its goal, on the benchmark county; exits non-zero when
+any goal is missed.
+
+    .venv/bin/python -m bench.run [--database-url postgres://…/xueji_bench] [--repeat 5] [--only pages,print,…]
+
+The county (bench/county.py) is built once in its own PostgreSQL database, `xueji_bench` by default (never the
+one DATABASE_URL serves unless it is named here), and reused by every later run. Each measurement is warmed up
+and then run `--repeat` times (at least 5); the class bundle and the four-copy form run in fresh processes so
+that their peak memory and their first render are those of one process. The bulk import's benchmark is
+bench/imports.py's own `main()`.
+"""
+
+import argparse
+import inspect
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from bench import database
+
+ROOT = Path(__file__).resolve().parent.parent
+PARTS = ("pages", "statistics", "print", "form", "imports")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url", help="default: $BENCH_DATABASE_URL or " + database.DEFAULT_URL)
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per measurement (at least 5)")
+    parser.add_argument("--only", default=",".join(PARTS), help="comma-separated: " + ", ".join(PARTS))
+    parser.add_argument("--tiny", action="store_true", help="a tiny county and sizes (a smoke run, not a figure)")
+    options = parser.parse_args(argv)
+    repeat = options.repeat if options.tiny else max(options.repeat, 5)
+    parts = set(options.only.split(","))
+    url = database.setup(options.database_url)
+
+    from bench import county, measure, pages, statistics
+
+    size = county.TINY if options.tiny else county.FULL
+    print(f"benchmark database: {url.rpartition('@')[2]} · {measure.load()}", flush=True)
+    the_county = county.ensure_county(size)
+    results = []
+    if "pages" in parts:
+        results += pages.run(the_county, repeat=repeat)
+    if "statistics" in parts:
+        results += statistics.run(the_county, repeat=repeat)
+    if "print" in parts:
+        results.append(class_bundle(url, pupils=3 if options.tiny else 45, repeat=repeat))
+    if "form" in parts:
+        results += four_copy_form(url, count=2 if options.tiny else 20, repeat=1 if options.tiny else repeat)
+    print(f"\n{measure.load()}")
+    missed = measure.table(results, print)
+    if "imports" in parts:
+        missed += run_imports(options)
+    print(f"\n{measure.load()} · {missed} goal(s) missed" if missed else f"\n{measure.load()} · every goal met")
+    return 1 if missed else 0
+
+
+def _in_fresh_process(module, url, *args):
+    command = [sys.executable, "-m", module, "--database-url", url, *map(str, args)]
+    output = subprocess.run(command, cwd=ROOT, check=True, capture_output=True, text=True).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def class_bundle(url, *, pupils, repeat):
+    """The class print, once per fresh process: seconds and the process's peak RSS."""
+    from bench.measure import Result
+
+    result = Result(f"class bundle, {pupils} pupils (s / peak MiB)")
+    rss = []
+    for _ in range(repeat):
+        figures = _in_fresh_process("bench.print_bundle", url, "--pupils", pupils)
+        result.timings.append(figures["seconds"] * 1000)
+        result.queries = figures["queries"]
+        rss.append(figures["peak_rss_mib"])
+    result.note = f"peak RSS {max(rss):.0f} MiB (median {sorted(rss)[len(rss) // 2]:.0f}); {figures['pages']} pages"
+    return result.judge(
+        check=lambda r: r.median <= 10_000 and max(rss) <= 300, goal="median ≤ 10 s and peak RSS ≤ 300 MB"
+    )
+
+
+def four_copy_form(url, *, count, repeat):
+    """The four-copy form: the first render of each fresh (warmed-up) process, and the median of all renders."""
+    from bench.measure import Result
+
+    first = Result("four-copy form, first render of a worker")
+    every = Result(f"four-copy form, {count} renders per process")
+    for _ in range(repeat):
+        figures = _in_fresh_process("bench.transfer_form", url, "--count", count)
+        first.timings.append(figures["first_ms"])
+        every.timings += figures["timings_ms"]
+    return [first.judge(median=600, check=lambda r: max(r.timings) <= 600, goal="every first render ≤ 0.6 s"),
+            every.judge(median=500)]  # fmt: skip
+
+
+def run_imports(options):
+    """bench/imports.py (the bulk import's own benchmark) when it is there; 1 when it misses its goal."""
+    try:
+        from bench import imports
+    except ImportError:
+        print("bench/imports.py is not in this checkout: the import benchmark was not run")
+        return 0
+    started = time.perf_counter()
+    argv = [*(["--database-url", options.database_url] if options.database_url else []),
+            *(["--tiny"] if options.tiny else [])]  # fmt: skip
+    try:
+        outcome = imports.main(argv) if inspect.signature(imports.main).parameters else imports.main()
+    except SystemExit as exit:
+        outcome = exit.code
+    print(f"(import benchmark: {time.perf_counter() - started:.0f} s)")
+    return 1 if outcome else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,165 @@
+"""The September rush, a bounded load test on this machine: gunicorn (3 workers, as the Dockerfile runs it) +
+PostgreSQL (the benchmark county) + Redis + a real Celery worker, all on 127.0.0.1, driven by Locust
+(bench/locustfile.py: 60 registrars entering and importing, 2 officers approving, the archivist printing).
+
+    .venv/bin/python -m bench.september [--port 8151] [--redis redis://127.0.0.1:6379/7] [--time 2m]
+
+Prepares the accounts (once) and a 30-row class file, starts the servers, runs Locust headless for `--time`,
+stops what it started, and prints requests/s, p50/p95 per page and the errors with the machine's load.
+"""
+
+import argparse
+import csv
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from datetime import date, timedelta
+from io import BytesIO
+from pathlib import Path
+
+from bench import database
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--database-url")
+    parser.add_argument("--port", type=int, default=8151)
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/7")
+    parser.add_argument("--time", default="2m", help="how long Locust runs (Locust's --run-time)")
+    parser.add_argument("--out", default=None, help="folder for Locust's CSV files (default: a temporary one)")
+    options = parser.parse_args(argv)
+    url = database.setup(options.database_url)
+    from bench import county, measure
+
+    the_county = county.ensure_county()
+    registrars, officers, archivist = _accounts(the_county)
+    out = Path(options.out or tempfile.mkdtemp(prefix="xueji-september-"))
+    out.mkdir(parents=True, exist_ok=True)
+    import_file = out / "class.xlsx"
+    import_file.write_bytes(_class_file(30))
+    env = {
+        **os.environ, "DATABASE_URL": url, "CELERY_BROKER_URL": options.redis, "CELERY_RESULT_BACKEND": options.redis,
+        "CONN_MAX_AGE": "600", "CONN_HEALTH_CHECKS": "true", "MEDIA_ROOT": str(out / "media"),
+        "BENCH_REGISTRARS": ",".join(registrars), "BENCH_OFFICERS": ",".join(officers),
+        "BENCH_ARCHIVIST": archivist, "BENCH_IMPORT_FILE": str(import_file),
+        "BENCH_REGION": f"45{int(time.time()) % 10000:04d}",
+    }  # fmt: skip
+    started = []
+    try:
+        started.append(subprocess.Popen(
+            [BIN / "gunicorn", "registry.wsgi:application", "--bind", f"127.0.0.1:{options.port}", "--workers", "3",
+             "--timeout", "30"], cwd=ROOT, env=env, stdout=open(out / "gunicorn.log", "w"), stderr=subprocess.STDOUT,
+        ))  # fmt: skip
+        started.append(subprocess.Popen(
+            [BIN / "celery", "-A", "registry", "worker", "--concurrency", "2", "--loglevel", "WARNING"],
+            cwd=ROOT, env=env, stdout=open(out / "celery.log", "w"), stderr=subprocess.STDOUT,
+        ))  # fmt: skip
+        _wait_for(f"http://127.0.0.1:{options.port}/accounts/login/")
+        print(f"servers up · {measure.load()}", flush=True)
+        subprocess.run(
+            [BIN / "locust", "-f", ROOT / "bench" / "locustfile.py", "--host", f"http://127.0.0.1:{options.port}",
+             "--headless", "--users", "63", "--spawn-rate", "10", "--run-time", options.time, "--csv",
+             out / "september", "--only-summary", "--stop-timeout", "10"],
+            cwd=ROOT, env=env, check=False,
+        )  # fmt: skip
+        load = measure.load()
+    finally:
+        for process in reversed(started):
+            process.send_signal(signal.SIGTERM)
+        for process in reversed(started):
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    report(out / "september_stats.csv", load)
+    print(f"(CSV files and server logs in {out})")
+
+
+def report(stats_csv, load):
+    """requests/s, p50 and p95 per page and the failures, from Locust's stats CSV."""
+    with open(stats_csv, newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    print(f"\n{'page':<28}{'requests':>9}{'failures':>9}{'req/s':>8}{'p50 ms':>8}{'p95 ms':>8}   ({load})")
+    for row in rows:
+        print(f"{row['Name']:<28}{row['Request Count']:>9}{row['Failure Count']:>9}"
+              f"{float(row['Requests/s']):>8.1f}{row['50%']:>8}{row['95%']:>8}")  # fmt: skip
+
+
+def _wait_for(url, seconds=60):
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=5)
+            return
+        except OSError:
+            time.sleep(1)
+    raise SystemExit(f"{url} did not answer within {seconds} s")
+
+
+def _accounts(the_county):
+    """60 registrars over the first town's schools, its 2 officers, the archivist: username:school:class."""
+    from django.contrib.auth import get_user_model
+
+    from registry.roles import Role
+    from registry.scoping import grants_of
+    from registry.services import grant_role
+
+    User = get_user_model()
+    schools = list(the_county.town.schools.order_by("code"))
+
+    def account(username, role, scope):
+        user, created = User.objects.get_or_create(username=username)
+        if created:
+            user.set_password("bench-password-0")
+            user.save(update_fields=["password"])
+        if not any(grant.role == role for grant in grants_of(user)):
+            grant_role(user, role, scope, actor=the_county.officer)
+        return user
+
+    registrars = []
+    for n in range(60):
+        school = schools[n % len(schools)]
+        account(f"bench_registrar_{n:02d}", Role.REGISTRAR, school)
+        registrars.append(f"bench_registrar_{n:02d}:{school.code}:{school.classes.order_by('pk').first().pk}")
+    officers = [the_county.officer.username, account("bench_officer_2", Role.OFFICER, the_county.town).username]
+    first_class = the_county.school.classes.order_by("pk").first()
+    return registrars, officers, f"{the_county.archivist.username}:{the_county.school.code}:{first_class.pk}"
+
+
+def _class_file(count):
+    """The new-pupil template with `count` valid rows of grade 1 class 1."""
+    from openpyxl import load_workbook
+
+    from students.identity import make_id_number
+    from students.spreadsheet import COLUMNS, SHEET_TITLE, build_template
+
+    workbook = load_workbook(BytesIO(build_template()))
+    sheet = workbook[SHEET_TITLE]
+    region = f"46{int(time.time()) % 10000:04d}"
+    for n in range(count):
+        birth, sex = date(2019, 9, 1) + timedelta(days=n), "1" if n % 2 else "2"
+        values = {
+            "name": f"导入{n}", "sex": sex, "birth_date": birth, "id_type": "1",
+            "id_number": make_id_number(region, birth, 10 + n % 2, sex), "ethnicity": "01",
+            "nationality": "CHN", "overseas_status": "00", "birthplace": "示范县", "native_place": "示范县",
+            "household_place": "示范县", "household_type": "1", "home_address": "示范县", "phone": "13800000000",
+            "health": "10", "only_child": "否", "preschool": "是", "grade": 1, "class_number": 1,
+            "entry_date": date(2026, 9, 1), "entry_method": "11", "boarding": "1",
+            "guardian1_name": "家长甲", "guardian1_relation": "51", "guardian1_phone": "13900000000",
+            "guardian2_name": "家长乙", "guardian2_relation": "52", "guardian2_phone": "13700000000",
+        }  # fmt: skip
+        sheet.append([values.get(column.key) for column in COLUMNS])
+    buffer = BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,49 @@
+"""A smoke run of every benchmark at tiny sizes: each builds what it measures, runs, and reports a verdict.
+No timing is asserted here (benchmarks are not timed tests; `make bench` judges the figures)."""
+
+import random
+
+import pytest
+
+from bench import county, measure, pages, print_bundle, roll_check, statistics, transfer_form
+from students.demo import _IdNumbers, make_pupil
+from tests.factories import SchoolClassFactory
+
+
+@pytest.mark.postgresql
+def test_the_county_is_built_once_and_every_page_is_measured_and_judged(db):
+    tiny = county.ensure_county(county.TINY, log=lambda line: None)
+    assert county.ensure_county(county.TINY, log=lambda line: pytest.fail("built twice")).school == tiny.school
+    results = pages.run(tiny, repeat=1) + statistics.run(tiny, repeat=1)
+    for result in results:
+        assert result.timings and result.queries, result.label
+    assert all(result.passed is not None for result in results[:5]), "the goals of the table are judged"
+    lines = []
+    measure.table(results, lines.append)
+    assert len(lines) == len(results) + 1 and "approval queue" in lines[1]
+
+
+def test_a_missed_goal_fails_the_run():
+    met = measure.Result("quick", timings=[1.0, 2.0, 3.0], baseline=[1.0]).judge(ratio=3)
+    missed = measure.Result("slow", timings=[40.0, 50.0, 60.0], baseline=[1.0]).judge(ratio=3)
+    assert met.passed and not missed.passed
+    assert measure.table([met, missed], lambda line: None) == 1
+
+
+def test_the_class_bundle_benchmark_prints_a_class(db):
+    figures = print_bundle.measure(2)
+    assert figures["state"] == "ready" and figures["pages"] >= 2 and figures["peak_rss_mib"] > 0
+
+
+def test_the_four_copy_form_benchmark_runs_on_a_database_holding_the_demo(db):
+    # the demo's first pupils take the ID numbers a fresh sequence hands out first (the old IntegrityError)
+    pupil, _guardians = make_pupil(random.Random(2026), _IdNumbers(), SchoolClassFactory(grade=4), school_year=2026)
+    pupil.save()
+    figures = transfer_form.measure(1, warm_up=False)
+    assert figures["pages"] == 4 and len(figures["timings_ms"]) == 1
+
+
+def test_the_roll_check_benchmark_reconciles_a_school(db):
+    lines = []
+    roll_check.RollCheckBenchmark(out=lines.append).run(2, 3)
+    assert any(line.startswith("state: signed") for line in lines), lines
