@@ -15,8 +15,8 @@ from django.utils.translation import gettext
 from PIL import Image
 from pypdf import PdfReader
 
-from archives import printing
 from archives.models import ArchiveCopy, ArchiveDocument, ArchiveFile, PrintJob, RegisterEntry
+from archives.printing import services as printing
 from archives.printing.bundle import css_content, css_string
 from archives.printing.services import file_name, render_print_job, start_print
 from archives.services import ArchiveRefused, ensure_archive
