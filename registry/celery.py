@@ -24,4 +24,4 @@ def catch_up_todays_reminders(sender, **kwargs):
         return
     now = timezone.localtime(timezone.now())
     if now.hour >= min(entry["schedule"].hour):
-        app.send_task(entry["task"], kwargs={"day": now.date().isoformat()})
+        app.tasks[entry["task"]].apply_async(kwargs={"day": now.date().isoformat()})

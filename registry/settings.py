@@ -242,9 +242,13 @@ if CELERY_BROKER_URL.startswith("filesystem:"):
 # caught up when it starts (registry.celery also sends the day's reminders when beat starts after 07:00).
 CELERY_BEAT_SCHEDULE_FILENAME = env.str("CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule"))
 CELERY_TIMEZONE = TIME_ZONE
-# celery beat (default file scheduler): the daily deadline reminders at 07:00 Beijing time; idempotent per day.
+# celery beat (default file scheduler): the daily deadline reminders at REMINDER_HOUR (07:00) Beijing time;
+# idempotent per day.
 CELERY_BEAT_SCHEDULE = {
-    "daily-reminders": {"task": "transfers.tasks.send_daily_reminders_task", "schedule": crontab(hour=7, minute=0)},
+    "daily-reminders": {
+        "task": "transfers.tasks.send_daily_reminders_task",
+        "schedule": crontab(hour=env.int("REMINDER_HOUR", default=7), minute=0),
+    },
     # Accounts with no login for ACCOUNT_IDLE_DAYS are disabled nightly (registry.accounts).
     "disable-idle-accounts": {
         "task": "registry.tasks.disable_idle_accounts_task",

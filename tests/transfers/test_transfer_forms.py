@@ -33,6 +33,8 @@ from transfers.transfer_forms import (
     static_only_fetcher_class,
 )
 
+pytestmark = pytest.mark.slow  # renders PDFs with WeasyPrint; `make test-fast` leaves it out
+
 
 @pytest.fixture
 def transfer(db):
