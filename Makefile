@@ -92,7 +92,7 @@ messages: setup
 # What docker-compose.yml runs, without Docker: the machine's PostgreSQL and Redis, gunicorn with the production
 # profile, a worker and beat; a journey over HTTP, then everything stops (CI runs it).
 prod-stack-journey: setup
-	bin/prod-stack-journey
+	$(PY) bin/prod-stack-journey
 
 clean:
 	rm -rf $(VENV) node_modules static/vendor staticfiles var
