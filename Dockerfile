@@ -29,9 +29,13 @@ RUN groupadd --system xueji \
 
 WORKDIR /app
 
+# Python packages from the lock (exact versions, every file checked against its hash), in their own layer.
+COPY requirements/runtime.txt /app/requirements/runtime.txt
+RUN pip install --no-cache-dir --require-hashes -r /app/requirements/runtime.txt
+
 # The code stays owned by root (read-only to the app user); only MEDIA_ROOT is writable.
 COPY . /app
-RUN pip install --no-cache-dir . \
+RUN pip install --no-cache-dir --no-deps . \
     && rm -rf /app/build /app/*.egg-info
 
 COPY --from=assets /assets/vendor/ /app/static/vendor/

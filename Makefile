@@ -1,4 +1,5 @@
-# The two commands: `make run` (set up everything, load the demo, serve on 127.0.0.1:8000) and `make test`.
+# The two commands: `make run` (set up everything, load the demo, then the web server on 127.0.0.1:8000, a Celery
+# worker and Celery beat under honcho — Procfile; Ctrl-C stops all three) and `make test` (both cores).
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -6,13 +7,25 @@ PY := $(VENV)/bin/python
 RUN_PACKAGES := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
 TEST_PACKAGES := chromium
 
-.PHONY: run test setup system-packages test-system-packages migrate demo lint messages clean audit check-deploy bench
+# Python packages come from the locks (exact versions with hashes), written by `make lock` from pyproject.toml.
+LOCK := requirements/runtime.txt
+DEV_LOCK := requirements/dev.txt
+UV_COMPILE := $(VENV)/bin/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 --quiet
+# pytest-xdist processes for `make test` (auto: one per core)
+TEST_WORKERS ?= auto
+
+.PHONY: run test test-fast setup system-packages test-system-packages migrate demo lint messages clean audit \
+	check-deploy check-lock lock upgrade prod-stack-journey bench
 
 run: setup migrate demo
-	$(PY) manage.py runserver 127.0.0.1:8000
+	$(VENV)/bin/honcho start
 
 test: setup test-system-packages
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
+
+# The same without the slow PDF and browser tests (marked `slow`, `e2e`); CI runs everything.
+test-fast: setup
+	$(PY) -m pytest -n $(TEST_WORKERS) -m "not slow and not e2e"
 
 setup: system-packages $(VENV)/.installed static/vendor/.installed
 
@@ -22,11 +35,25 @@ system-packages:
 test-system-packages:
 	@bin/ensure-system-packages $(TEST_PACKAGES)
 
-$(VENV)/.installed: pyproject.toml
+$(VENV)/.installed: $(DEV_LOCK) pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet --require-hashes -r $(DEV_LOCK)
+	$(PY) -m pip install --quiet --no-deps -e .
 	touch $@
+
+# The installed packages are exactly the lock's (versions; nothing more, nothing less).
+check-lock: setup
+	$(PY) bin/check-locked-versions $(DEV_LOCK)
+
+# Rewrite the locks after changing pyproject.toml, keeping every other package at its locked version;
+# `make upgrade` moves every package to its newest release within pyproject.toml's ranges.
+lock: setup
+	$(UV_COMPILE) --extra dev -o $(DEV_LOCK)
+	$(UV_COMPILE) -c $(DEV_LOCK) -o $(LOCK)
+
+upgrade: setup
+	$(UV_COMPILE) --extra dev --upgrade -o $(DEV_LOCK)
+	$(UV_COMPILE) -c $(DEV_LOCK) -o $(LOCK)
 
 # Front-end packages come from the npm registry (locked in package-lock.json) and are copied into
 # static/vendor; nothing is loaded from the internet when the app runs.
@@ -69,5 +96,10 @@ messages: setup
 	$(PY) manage.py makemessages -l zh_Hans -l en --ignore=.venv --ignore=node_modules --no-obsolete
 	$(PY) manage.py compilemessages --ignore=.venv
 
+# What docker-compose.yml runs, without Docker: the machine's PostgreSQL and Redis, gunicorn with the production
+# profile, a worker and beat; a journey over HTTP, then everything stops (CI runs it).
+prod-stack-journey: setup
+	$(PY) bin/prod-stack-journey
+
 clean:
-	rm -rf $(VENV) node_modules static/vendor staticfiles
+	rm -rf $(VENV) node_modules static/vendor staticfiles var

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from audit import context, types
 from audit.chain import event_digest
+from audit.forms import EXPORTED, SEARCHED
 from audit.models import Event, PendingSeal
 from audit.sealing import seal_after_commit
 
@@ -110,11 +111,11 @@ def logged_out(user, request):
 
 def audit_searched(*, actor, filters, rows, page, request=None):
     """The audit search itself is a read of personal data: who searched for what (DESIGN §5)."""
-    return record(types.SEARCHED, actor=actor, data={"filters": filters, "rows": rows, "page": page}, request=request)
+    return record(SEARCHED, actor=actor, data={"filters": filters, "rows": rows, "page": page}, request=request)
 
 
 def audit_exported(*, actor, filters, rows, request=None):
-    return record(types.EXPORTED, actor=actor, data={"filters": filters, "rows": rows}, request=request)
+    return record(EXPORTED, actor=actor, data={"filters": filters, "rows": rows}, request=request)
 
 
 def chain_broken(broken):

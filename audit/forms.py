@@ -92,3 +92,15 @@ def describe_filters(filters: dict) -> str:
 
 def _start_of(day):
     return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _filters(event):
+    return {"filters": describe_filters(event.data.get("filters") or {})}
+
+
+SEARCHED = types.register(
+    "audit.searched", _("{actor} searched the audit log ({filters}; {rows} events)"), values=_filters
+)
+EXPORTED = types.register(
+    "audit.exported", _("{actor} exported {rows} audit events to Excel ({filters})"), values=_filters
+)

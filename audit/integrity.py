@@ -13,6 +13,7 @@ from audit import events
 from audit.chain import BrokenLink, first_bad_unsealed, first_broken_link
 from audit.models import Event, PendingSeal, Seal
 from audit.sealing import seal_pending
+from audit.types import describe_problem
 
 CHUNK = 2000
 
@@ -80,10 +81,3 @@ def _send_alarm(broken, recipients):
     )
 
 
-def describe_problem(problem: str) -> str:
-    """A break's kind (audit.chain.BrokenLink.problem) in words, in the current language."""
-    if problem == "edited":
-        return _("its content does not match its hash (the row was edited)")
-    if problem == "inserted":
-        return _("it was not written by the application (the row was inserted in the database)")
-    return _("the chain does not continue there (this event or one before it was removed)")

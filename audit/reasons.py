@@ -124,7 +124,11 @@ def render(stored: str) -> str:
         return str(_REASONS[code])
 
 
-def _kind_label(kind):
-    from transfers.models import ChangeRequest
+# What an app above audit calls a parameter's value in words ({"kind": code -> label}); audit imports no domain
+# app (DESIGN §2), so the app that owns the codes registers their labels (transfers: the change kinds).
+PARAMETER_LABELS = {}
 
-    return ChangeRequest.Kind(kind).label if kind in ChangeRequest.Kind.values else kind
+
+def _kind_label(kind):
+    label = PARAMETER_LABELS.get("kind")
+    return label(kind) if label is not None else kind

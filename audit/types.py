@@ -77,23 +77,20 @@ def describe(action: str) -> str:
         return str(_("Operation"))
 
 
-def _filters(event):
-    from audit.forms import describe_filters
-
-    return {"filters": describe_filters(event.data.get("filters") or {})}
-
-
 LOGIN = register("auth.login", _("{actor} logged in"))
 LOGIN_FAILED = register("auth.login_failed", _("Failed login for user name {target_username}"))
 LOGOUT = register("auth.logout", _("{actor} logged out"))
 
-SEARCHED = register("audit.searched", _("{actor} searched the audit log ({filters}; {rows} events)"), values=_filters)
-EXPORTED = register("audit.exported", _("{actor} exported {rows} audit events to Excel ({filters})"), values=_filters)
+def describe_problem(problem: str) -> str:
+    """A break's kind (audit.chain.BrokenLink.problem) in words, in the current language."""
+    if problem == "edited":
+        return _("its content does not match its hash (the row was edited)")
+    if problem == "inserted":
+        return _("it was not written by the application (the row was inserted in the database)")
+    return _("the chain does not continue there (this event or one before it was removed)")
 
 
 def _problem(event):
-    from audit.integrity import describe_problem
-
     return {"problem": describe_problem(event.data.get("problem", ""))}
 
 

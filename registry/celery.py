@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery
-from celery.signals import worker_process_init
+from celery.signals import beat_init, worker_process_init
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings")
 
@@ -23,3 +23,18 @@ def load_pdf_fonts(**kwargs):
         pdf.warm_up()
     except Exception:  # a worker that could not warm up still works; its first paper is slower
         logging.getLogger(__name__).exception("PDF warm-up failed")
+
+
+@beat_init.connect
+def catch_up_todays_reminders(sender, **kwargs):
+    """A beat started after the reminders' hour (a laptop switched on at nine, a fresh `make run`) sends the
+    day's reminders now instead of tomorrow: beat runs a morning it missed only when its schedule file saw the
+    one before. Safe: the reminders are sent once per recipient, item and day however often the task runs."""
+    from django.utils import timezone
+
+    entry = app.conf.beat_schedule.get("daily-reminders")
+    if entry is None:
+        return
+    now = timezone.localtime(timezone.now())
+    if now.hour >= min(entry["schedule"].hour):
+        app.tasks[entry["task"]].apply_async(kwargs={"day": now.date().isoformat()})

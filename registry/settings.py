@@ -1,11 +1,12 @@
 """Xueji settings: one module, read from the environment (django-environ).
 
-Laptop defaults need nothing running: an SQLite file, Celery tasks run eagerly in-process, e-mail to the
-console, zh-hans, Asia/Shanghai, DEBUG off. `DATABASE_URL` switches to PostgreSQL, `CELERY_BROKER_URL` to
-Redis and a worker, and `XUEJI_PROFILE=production` turns on the HTTPS-only settings that
-`manage.py check --deploy` asks for.
+Laptop defaults need no server: an SQLite file, a Celery broker in files under var/ (`make run` starts the
+web server, a worker and beat), e-mail to the console, zh-hans, Asia/Shanghai, DEBUG off. `DATABASE_URL`
+switches to PostgreSQL, `CELERY_BROKER_URL` to Redis, and `XUEJI_PROFILE=production` turns on the HTTPS-only
+settings that `manage.py check --deploy` asks for.
 """
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -98,6 +99,12 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 # so a restarted PostgreSQL costs one retry, not an error; the laptop connects per request.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=600 if PRODUCTION else 0)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = env.bool("CONN_HEALTH_CHECKS", default=PRODUCTION)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Under `make run` the web server, the worker and beat share the file: readers never wait for the writer
+    # (WAL), a transaction takes the write lock when it begins, and a writer waits for another up to 20 s.
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE", "timeout": 20}
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "registry.User"
@@ -209,10 +216,16 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
-# No broker configured (the laptop default): tasks run eagerly in-process, so nothing else must run.
-CELERY_TASK_ALWAYS_EAGER = not env.str("CELERY_BROKER_URL", default="")
-CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="memory://")
-CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="cache+memory://")
+# Tasks run in a Celery worker, never inside the web request: `make run` starts one beside the web server and
+# beat (Procfile). The laptop default needs no server: kombu's filesystem transport, one JSON file per message
+# in VAR_DIR/broker (no extra package, and nothing else writing to the SQLite file, which takes one writer at a
+# time); CELERY_BROKER_URL=redis://… in production. Eager in-process execution is for the test runner only:
+# pytest sets PYTEST_VERSION (CELERY_TASK_ALWAYS_EAGER overrides either way).
+VAR_DIR = Path(env.str("XUEJI_VAR_DIR", default=str(BASE_DIR / "var")))  # broker messages, beat's schedule; not in git
+CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default="PYTEST_VERSION" in os.environ)
+CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
+CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="cache+memory://")  # no caller reads results
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_EAGER_PROPAGATES = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
@@ -220,10 +233,27 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # A task taken by a worker that dies unacknowledged goes back to the queue after this many seconds: longer
 # than the longest task (a class's print bundle takes under a minute).
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)}
+if CELERY_BROKER_URL.startswith("filesystem:"):
+    # One folder for every queue (producers write where the worker reads); the exchange table beside it.
+    _BROKER_DIR = env.str("CELERY_BROKER_FOLDER", default=str(VAR_DIR / "broker"))
+    for _folder in ("messages", "control"):
+        Path(_BROKER_DIR, _folder).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS |= {
+        "data_folder_in": str(Path(_BROKER_DIR, "messages")),
+        "data_folder_out": str(Path(_BROKER_DIR, "messages")),
+        "control_folder": str(Path(_BROKER_DIR, "control")),
+    }
+# Beat's last-run times (a shelve file): kept across restarts, so a morning missed while beat was down is
+# caught up when it starts (registry.celery also sends the day's reminders when beat starts after 07:00).
+CELERY_BEAT_SCHEDULE_FILENAME = env.str("CELERY_BEAT_SCHEDULE_FILENAME", default=str(VAR_DIR / "celerybeat-schedule"))
 CELERY_TIMEZONE = TIME_ZONE
-# celery beat (default file scheduler): the daily deadline reminders at 07:00 Beijing time; idempotent per day.
+# celery beat (default file scheduler): the daily deadline reminders at REMINDER_HOUR (07:00) Beijing time;
+# idempotent per day.
 CELERY_BEAT_SCHEDULE = {
-    "daily-reminders": {"task": "registry.tasks.send_daily_reminders_task", "schedule": crontab(hour=7, minute=0)},
+    "daily-reminders": {
+        "task": "registry.tasks.send_daily_reminders_task",
+        "schedule": crontab(hour=env.int("REMINDER_HOUR", default=7), minute=0),
+    },
     # Accounts with no login for ACCOUNT_IDLE_DAYS are disabled nightly (registry.accounts).
     "disable-idle-accounts": {
         "task": "registry.tasks.disable_idle_accounts_task",

@@ -1,7 +1,10 @@
+import copy
 from dataclasses import dataclass
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import transaction
+from django.test import override_settings
 
 from registry.models import Notification
 from registry.roles import Role
@@ -84,6 +87,42 @@ class World:
 
 @pytest.fixture
 def world(db):
+    """A fresh world for each test (tests that commit, or that change it in ways a savepoint cannot undo)."""
+    return build_world()
+
+
+@pytest.fixture(scope="module")
+def _module_world(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One world per test module, inside a transaction that is rolled back when the module is done; each test's
+    own `db` transaction is a savepoint in it, so no test sees another's changes. Its files (evidence, forms)
+    live in one media folder for the module."""
+    media_root = tmp_path_factory.mktemp("world-media")
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media_root):
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            built = build_world()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    yield built, media_root
+    with django_db_blocker.unblock():
+        transaction.set_rollback(True)
+        outer.__exit__(None, None, None)
+
+
+@pytest.fixture
+def shared_world(_module_world, db, settings):
+    """The module's world for a test that only reads it or changes it inside its own transaction (the
+    permission matrix, the masking scan): built once per module instead of once per test. A copy of the
+    Python objects, so what a test changes in them (refresh_from_db, last_login) stays with that test."""
+    built, media_root = _module_world
+    settings.MEDIA_ROOT = media_root
+    return copy.deepcopy(built)
+
+
+def build_world() -> World:
     town1 = TownFactory(name="东湖镇教办")
     town2 = TownFactory(name="青山镇教办", parent=town1.parent)
     school_a = SchoolFactory(name="甲小学", authority=town1)

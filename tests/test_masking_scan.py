@@ -19,6 +19,13 @@ from tests.permission_matrix import MATRIX, SCOPES
 from transfers.models import ChangeRequest
 from transfers.services import current_step, reject_step
 
+
+@pytest.fixture
+def world(shared_world):
+    """Built once for the module (tests/conftest.py `shared_world`); each test's changes roll back."""
+    return shared_world
+
+
 # A valid-format 18-character ID number (17 digits and a digit or X), or an 11-digit mainland mobile number,
 # not part of a longer run of digits.
 ID_NUMBER = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9Xx])")

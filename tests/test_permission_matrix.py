@@ -8,6 +8,13 @@ from registry.roles import CAPABILITIES
 from tests.conftest import ROLES, client_for
 from tests.permission_matrix import MATRIX, SCOPES, needs
 
+
+@pytest.fixture
+def world(shared_world):
+    """Built once for the module (tests/conftest.py `shared_world`); each test's changes roll back."""
+    return shared_world
+
+
 UNDECLARED_NAMESPACES = {"admin"}  # Django's admin site checks is_staff itself (test_admin_is_staff_only)
 
 

@@ -4,6 +4,8 @@ import pkgutil
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
+from audit import reasons
+
 
 class TransfersConfig(AppConfig):
     """学籍异动: the approval engine and every change kind (the pupil-records and status-change issues)."""
@@ -19,6 +21,13 @@ class TransfersConfig(AppConfig):
         from transfers.slip import services  # noqa: F401  (register the audit event types)
 
         load_kinds()
+        reasons.PARAMETER_LABELS["kind"] = _kind_label
+
+
+def _kind_label(code):
+    from transfers.kinds import KINDS
+
+    return str(KINDS[code].label) if code in KINDS else code
 
 
 def load_kinds():

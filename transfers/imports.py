@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from registry.queue import enqueue
 from students.models import Guardian, Student
 from students.pinyin import folded
 from students.spreadsheet import SpreadsheetRefused, check_workbook, open_workbook, read_rows
@@ -195,8 +196,6 @@ def start_import_job(school, upload, *, actor):
     cheap checks refuse (students.spreadsheet.check_workbook: bounded in time and memory, so safe in the web
     request) is recorded as refused at once, without keeping the file, and never queued; the full read runs
     only in the task."""
-    from transfers.tasks import run_import_job
-
     if not can_initiate(actor, school):
         raise PermissionDenied
     try:
@@ -207,7 +206,7 @@ def start_import_job(school, upload, *, actor):
             errors=[[0, "", str(refused)]], finished_at=timezone.now(),
         )  # fmt: skip
     job = ImportJob.objects.create(school=school, created_by=actor, file=upload, filename=upload.name[:200])
-    transaction.on_commit(lambda: run_import_job.delay(job.pk))
+    transaction.on_commit(lambda: enqueue("transfers.tasks.run_import_job", job.pk))
     return job
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from audit.history import RegistryHistory
 from registry.models import Authority, School
 from students.models import Student
-from transfers.kinds import KindCodes, kind_choices
+from transfers.kind_registry import KindCodes, kind_choices
 
 
 class ChangeRequest(models.Model):

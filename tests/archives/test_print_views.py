@@ -15,6 +15,8 @@ from registry.services import grant_role
 from tests.conftest import PDF
 from tests.factories import UserFactory
 
+pytestmark = pytest.mark.slow  # renders PDFs with WeasyPrint; `make test-fast` leaves it out
+
 
 @pytest.fixture(autouse=True)
 def english(client, settings):

@@ -27,6 +27,8 @@ from tests.conftest import PDF
 from tests.factories import EnrolmentSpellFactory, GuardianFactory, SchoolClassFactory, UserFactory
 from transfers.models import ApprovalStep, ChangeRequest
 
+pytestmark = pytest.mark.slow  # renders PDFs with WeasyPrint; `make test-fast` leaves it out
+
 Type, Source = ArchiveDocument.Type, ArchiveDocument.Source
 
 

@@ -137,6 +137,7 @@ def test_the_school_export(client, world):
     assert rows[7][:3] == (world.school_a.name, str(world.class_a), 1)
 
 
+@pytest.mark.slow
 def test_the_semester_summary_pdf(officer, town):
     response = officer.get(reverse("authority_statistics_pdf", args=[town.town.pk]), {"on": "2026-10-14"})
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"

@@ -30,6 +30,8 @@ from students.rollcheck.services import (
 from tests.conftest import client_for
 from tests.factories import EnrolmentSpellFactory, SemesterFactory, StudentFactory
 
+pytestmark = pytest.mark.slow  # renders PDFs with WeasyPrint; `make test-fast` leaves it out
+
 CHECK_DATE = date(2026, 10, 15)
 
 

@@ -15,6 +15,8 @@ from tests.factories import GuardianFactory, StudentFactory
 from transfers.models import ChangeRequest, TransferForm
 from transfers.slip.services import grouped_code, issue_transfer_form, render_transfer_form
 
+pytestmark = pytest.mark.slow  # renders PDFs with WeasyPrint; `make test-fast` leaves it out
+
 
 @pytest.fixture
 def transfer_form(world):

@@ -33,6 +33,8 @@ from transfers.slip.services import (
 )
 from transfers.tasks import render_transfer_form_task
 
+pytestmark = pytest.mark.slow  # renders PDFs with WeasyPrint; `make test-fast` leaves it out
+
 
 @pytest.fixture
 def transfer(db):

@@ -29,7 +29,7 @@ from registry.models import SchoolClass
 from registry.render_jobs import RenderJobs
 from students.identity import mask_id_number, mask_national_number
 from students.models import EnrolmentSpell
-from transfers.kinds import kind_of
+from transfers.kind_registry import kind_of
 from transfers.models import TransferForm
 
 # Event types of the form (kept here beside their only writer; transfers/events.py is the usual home).

@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from audit.integrity import describe_problem, find_break
+from audit.integrity import find_break
 from audit.models import PendingSeal, Seal
+from audit.types import describe_problem
 
 
 class Command(BaseCommand):

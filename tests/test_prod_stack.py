@@ -1,0 +1,37 @@
+"""bin/prod-stack-journey runs what docker-compose.yml runs: it reads the web, worker and beat services' commands
+and environment from the file and changes only the containers' addresses (CI runs the journey itself)."""
+
+import importlib.machinery
+import importlib.util
+from pathlib import Path
+
+from django.conf import settings
+
+
+def _script():
+    path = str(Path(settings.BASE_DIR) / "bin" / "prod-stack-journey")
+    loader = importlib.machinery.SourceFileLoader("prod_stack_journey", path)
+    module = importlib.util.module_from_spec(importlib.util.spec_from_loader(loader.name, loader))
+    loader.exec_module(module)
+    return module
+
+
+def test_the_journey_runs_docker_composes_commands_against_this_machine(tmp_path, monkeypatch):
+    monkeypatch.setenv("JOURNEY_REDIS_DBS", "8,8,9")
+    monkeypatch.setenv("JOURNEY_DATABASE", "xueji_journey")
+    script = _script()
+    services = script.compose_services()
+    web = script.local_command(services["web"], tmp_path, 8123)
+    assert web[:2] == ["sh", "-c"]
+    assert "python manage.py migrate --noinput &&" in web[2] and "gunicorn registry.wsgi:application" in web[2]
+    assert "--bind 127.0.0.1:8123" in web[2] and "0.0.0.0" not in web[2]
+    assert script.local_command(services["worker"], tmp_path, 8123)[:4] == ["celery", "-A", "registry", "worker"]
+    beat = script.local_command(services["beat"], tmp_path, 8123)
+    assert beat[:4] == ["celery", "-A", "registry", "beat"] and str(tmp_path / "celerybeat-schedule") in beat
+    for name in ("web", "worker", "beat"):
+        env = script.local_environment(services[name], tmp_path, 8123)
+        assert env["XUEJI_PROFILE"] == "production"
+        assert env["DATABASE_URL"] == "postgres://postgres@127.0.0.1:5432/xueji_journey"
+        assert env["CELERY_BROKER_URL"] == "redis://127.0.0.1:6379/8"
+        assert env["CACHE_URL"] == "redis://127.0.0.1:6379/9"
+        assert env["MEDIA_ROOT"] == str(tmp_path / "media") and len(env["SECRET_KEY"]) >= 50
