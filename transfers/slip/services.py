@@ -156,8 +156,15 @@ def verification_url(form) -> str:
 def school_names(request) -> tuple[str, str]:
     """(sending school, receiving school) of a transfer, as named on its form and its public check (the
     kind says which they are: the destination is free text for a transfer out of the system)."""
-    sending, receiving_school, _receiving_authority = kind_of(request).slip_ends(request)
+    sending, receiving_school, _receiving_authority = slip_ends(request)
     return sending.name, receiving_school
+
+
+def slip_ends(request):
+    """(sending School, receiving school's name, its authority's name) as the request's kind names them; a
+    form left on a request of a kind that does not print it names the request's school only."""
+    kind = kind_of(request)
+    return kind.slip_ends(request) if isinstance(kind, PrintsSlip) else (request.school, "", "")
 
 
 def _sending_class(request, sending_school):
@@ -185,7 +192,7 @@ def form_content(form) -> FormContent:
     request = form.request
     student = request.student
     payload = request.payload or {}
-    sending, receiving_school, receiving_authority = kind_of(request).slip_ends(request)
+    sending, receiving_school, receiving_authority = slip_ends(request)
     grade, school_class = _sending_class(request, sending)
     guardian = student.guardians.order_by("pk").first()
     return FormContent(
