@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from registry import views
+from registry import language, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -30,6 +30,6 @@ urlpatterns = [
     path("", include("archives.print_urls")),
     path("", include("archives.urls")),
     path("", include("audit.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language.set_language, name="set_language"),
     path("admin/", admin.site.urls),
 ]
