@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from registry import language, views
+from registry import language, session_keeping, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -31,5 +31,6 @@ urlpatterns = [
     path("", include("archives.urls")),
     path("", include("audit.urls")),
     path("i18n/setlang/", language.set_language, name="set_language"),
+    path("accounts/session/keep-alive/", session_keeping.keep_alive, name="session_keep_alive"),
     path("admin/", admin.site.urls),
 ]
