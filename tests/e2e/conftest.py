@@ -7,6 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator, Page
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -66,13 +68,40 @@ window.__xjAxe = new Promise(resolve => {
 """
 
 
+def _finish_audit(page):
+    """Wait until the page on screen has been audited (its audit starts at its load event)."""
+    for _attempt in range(3):
+        try:
+            page.evaluate("window.__xjAxe || null")
+            return
+        except PlaywrightError:  # a navigation was under way: wait for the next page instead
+            page.wait_for_load_state()
+
+
+def _audited_before(action, page_of):
+    """The action, once the page it may leave has been audited: a page cannot be left unaudited."""
+
+    def wrapper(self, *args, **kwargs):
+        page = page_of(self)
+        if getattr(page, "_xj_audited", False):
+            _finish_audit(page)
+        return action(self, *args, **kwargs)
+
+    return wrapper
+
+
 @pytest.fixture
-def accessibility_audits(page):
+def accessibility_audits(page, monkeypatch):
     """Each audited page's address, in order, and the violations found on it."""
     audits = []
     page.expose_function("__xjAxeReport", lambda url, violations: audits.append((url, violations)))
     page.add_init_script(path=str(AXE_SCRIPT))
     page.add_init_script(AXE_RUNNER % json.dumps(AXE_TAGS))
+    page._xj_audited = True
+    for name in ("goto", "reload", "go_back", "click", "press"):
+        monkeypatch.setattr(Page, name, _audited_before(getattr(Page, name), lambda page: page))
+    for name in ("click", "press", "dispatch_event"):
+        monkeypatch.setattr(Locator, name, _audited_before(getattr(Locator, name), lambda locator: locator.page))
     return audits
 
 
@@ -86,7 +115,7 @@ def no_accessibility_violations(request):
     audits = request.getfixturevalue("accessibility_audits")
     yield
     if not page.is_closed():
-        page.evaluate("window.__xjAxe || null")  # the page still open finishes its audit
+        _finish_audit(page)  # the page still open finishes its audit
     assert audits, "axe-core audited no page"
     failures = [(url, violation) for url, violations in audits for violation in violations]
     assert not failures, "WCAG 2.1 AA violations:\n" + "\n".join(
