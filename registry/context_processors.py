@@ -1,5 +1,6 @@
 """The navigation of the base layout: each role sees only what it may use."""
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -45,7 +46,14 @@ def navigation(request):
     matches = [url for _label, url in items if path == url or (url != "/" and path.startswith(url))]
     current = max(matches, key=len, default=None)
     nav = [{"label": label, "url": url, "active": url == current} for label, url in items]
-    return {"nav_items": nav, "user_grants": grants, "unread_notifications": _unread_counter(user)}
+    return {
+        "nav_items": nav,
+        "user_grants": grants,
+        "unread_notifications": _unread_counter(user),
+        # the timeout warning (layout.html, static/js/app.js) and a form kept over a timeout (base.html)
+        "session_idle_timeout": settings.SESSION_IDLE_TIMEOUT,
+        "kept_form": getattr(request, "kept_form", None),
+    }
 
 
 def _unread_counter(user):

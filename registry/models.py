@@ -16,6 +16,8 @@ class User(AbstractUser):
     # 2025 MoE revision (periodic password change): registry.middleware.PasswordAgeMiddleware sends a user
     # whose password is older than PASSWORD_MAX_AGE_DAYS to change it.
     password_changed_at = models.DateTimeField(_("password changed at"), default=timezone.now)
+    # The interface language the user chose with the selector; empty: Chinese (registry.accounts.language).
+    language = models.CharField(_("interface language"), max_length=10, blank=True)
 
     class Meta:
         verbose_name = _("staff account")

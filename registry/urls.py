@@ -3,6 +3,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from registry.accounts import language, session_keeping
 from registry.notifications import views as notification_views
 from registry.organisation import views
 
@@ -31,6 +32,7 @@ urlpatterns = [
     path("", include("archives.printing.urls")),
     path("", include("archives.urls")),
     path("", include("audit.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", language.set_language, name="set_language"),
+    path("accounts/session/keep-alive/", session_keeping.keep_alive, name="session_keep_alive"),
     path("admin/", admin.site.urls),
 ]

@@ -355,6 +355,11 @@ MATRIX = {
     "two_factor_setup": Route(lambda w, s: reverse("two_factor_setup"), any_signed_in),
     # without a confirmed device there is no code to enter: back to the home page (anonymous: to log in)
     "two_factor_verify": Route(lambda w, s: reverse("two_factor_verify"), lambda role, scope: 302),
+    "session_keep_alive": Route(
+        lambda w, s: reverse("session_keep_alive"),
+        lambda role, scope: 302 if role == "anonymous" else 204,
+        method="post",
+    ),
     "set_language": Route(
         lambda w, s: reverse("set_language"), lambda role, scope: 302, method="post", data={"language": "en"}
     ),

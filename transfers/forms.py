@@ -2,7 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.forms import inlineformset_factory
+from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -55,8 +55,13 @@ class GuardianForm(KeepsPersonalNumbers, forms.ModelForm):
         return number
 
 
+class BaseGuardianFormSet(BaseInlineFormSet):
+    default_error_messages = {"too_few_forms": _("Fill in at least two family members or guardians.")}
+
+
 GuardianFormSet = inlineformset_factory(
-    Student, Guardian, form=GuardianForm, extra=0, min_num=2, validate_min=True, can_delete=False
+    Student, Guardian, form=GuardianForm, formset=BaseGuardianFormSet, extra=0, min_num=2, validate_min=True,
+    can_delete=False,
 )
 
 

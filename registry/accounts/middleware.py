@@ -1,7 +1,8 @@
 """Session and account rules applied to every signed-in request (issue 7).
 
 - SessionTimeoutMiddleware: a session ends after SESSION_IDLE_TIMEOUT (15 minutes) without a request and
-  SESSION_COOKIE_AGE (8 hours) after login, however active (ASVS 3.3.1/3.3.2).
+  SESSION_COOKIE_AGE (8 hours) after login, however active (ASVS 3.3.1/3.3.2). A form posted into an ended
+  session is kept and given back after the login (registry.accounts.session_keeping).
 - TwoFactorMiddleware: a user with a confirmed TOTP device enters its code before anything else; with
   REQUIRE_TOTP_FOR_OFFICERS on, an officer or administrator without one is sent to enrol.
 - PasswordAgeMiddleware: a password older than PASSWORD_MAX_AGE_DAYS (90) must be changed first (2025 MoE
@@ -24,14 +25,15 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_htmx.http import HttpResponseClientRedirect
 
-from registry.accounts import two_factor
+from registry.accounts import session_keeping, two_factor
 
 LOGIN_AT = "xueji_login_at"
 LAST_SEEN = "xueji_last_seen"
-# Requests closer together than this do not rewrite the session just to move its last-seen time.
+# Requests closer together than this (or a 30th of the idle timeout, when shorter) do not rewrite the session
+# just to move its last-seen time.
 LAST_SEEN_RESOLUTION = 30
 
-ALWAYS_OPEN = {"login", "logout", "set_language"}
+ALWAYS_OPEN = {"login", "logout", "set_language", "session_keep_alive"}
 
 
 def _redirect(request, url):
@@ -62,12 +64,26 @@ class SessionTimeoutMiddleware:
             last_seen = session.get(LAST_SEEN, now)
             if now - last_seen > settings.SESSION_IDLE_TIMEOUT or now - login_at > settings.SESSION_COOKIE_AGE:
                 path = request.get_full_path()
+                htmx = getattr(request, "htmx", False)
+                kept = None
+                if request.method == "POST" and not htmx:
+                    kept = session_keeping.keep_posted_form(request, request.user)
                 logout(request)
-                messages.info(request, _("Your session has ended. Please log in again."))
-                if getattr(request, "htmx", False):
+                if kept:
+                    request.session[session_keeping.SESSION_KEY] = kept
+                    messages.info(
+                        request,
+                        _("Your session has ended. Please log in again: what you entered is kept, and the form "
+                          "will be filled in again."),
+                    )
+                else:
+                    messages.info(request, _("Your session has ended. Please log in again."))
+                if htmx:
                     return HttpResponseClientRedirect(reverse(settings.LOGIN_URL))
-                return redirect_to_login(path if request.method == "GET" else reverse("home"))
-            if now - last_seen >= LAST_SEEN_RESOLUTION or LAST_SEEN not in session:
+                return redirect_to_login(path if request.method == "GET" or kept else reverse("home"))
+            request.kept_form = session_keeping.take_kept_form(request)
+            resolution = min(LAST_SEEN_RESOLUTION, settings.SESSION_IDLE_TIMEOUT / 30)
+            if now - last_seen >= resolution or LAST_SEEN not in session:
                 session[LAST_SEEN] = now
         return self.get_response(request)
 

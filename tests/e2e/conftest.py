@@ -1,10 +1,14 @@
 """Browser tests: Playwright drives Debian's chromium (`playwright install` cannot download here)
 against pytest-django's live server."""
 
+import json
 import os
 import shutil
+from pathlib import Path
 
 import pytest
+from playwright.sync_api import Error as PlaywrightError
+from playwright.sync_api import Locator, Page
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -38,3 +42,82 @@ def allow_sync_orm_beside_playwright():
 @pytest.fixture(scope="session")
 def browser_context_args(browser_context_args):
     return {**browser_context_args, "locale": "zh-CN"}
+
+
+# axe-core (npm, pinned in package-lock.json; a dev dependency that is never copied to static/vendor) audits
+# every page a browser test opens against WCAG 2.0/2.1 A and AA. The script is added to each page by
+# Playwright (an init script runs in the page's own world, so the CSP does not apply to it); it runs once the
+# page has loaded and reports back; a test fails at its end on any violation of any page it opened.
+AXE_SCRIPT = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+AXE_RUNNER = """
+window.__xjAxe = new Promise(resolve => {
+  if (window.top !== window) return resolve(null);
+  window.addEventListener("load", () => {
+    axe.run(document, {runOnly: {type: "tag", values: %s}, resultTypes: ["violations"]})
+      .then(result => {
+        const found = result.violations.map(v => ({
+          id: v.id, impact: v.impact, help: v.help,
+          nodes: v.nodes.slice(0, 5).map(n => n.target.join(" ") + " :: " + n.failureSummary.split("\\n")[1]),
+        }));
+        window.__xjAxeReport(location.pathname + location.search, found);
+        resolve(found);
+      });
+  });
+});
+"""
+
+
+def _finish_audit(page):
+    """Wait until the page on screen has been audited (its audit starts at its load event)."""
+    for _attempt in range(3):
+        try:
+            page.evaluate("window.__xjAxe || null")
+            return
+        except PlaywrightError:  # a navigation was under way: wait for the next page instead
+            page.wait_for_load_state()
+
+
+def _audited_before(action, page_of):
+    """The action, once the page it may leave has been audited: a page cannot be left unaudited."""
+
+    def wrapper(self, *args, **kwargs):
+        page = page_of(self)
+        if getattr(page, "_xj_audited", False):
+            _finish_audit(page)
+        return action(self, *args, **kwargs)
+
+    return wrapper
+
+
+@pytest.fixture
+def accessibility_audits(page, monkeypatch):
+    """Each audited page's address, in order, and the violations found on it."""
+    audits = []
+    page.expose_function("__xjAxeReport", lambda url, violations: audits.append((url, violations)))
+    page.add_init_script(path=str(AXE_SCRIPT))
+    page.add_init_script(AXE_RUNNER % json.dumps(AXE_TAGS))
+    page._xj_audited = True
+    for name in ("goto", "reload", "go_back", "click", "press"):
+        monkeypatch.setattr(Page, name, _audited_before(getattr(Page, name), lambda page: page))
+    for name in ("click", "press", "dispatch_event"):
+        monkeypatch.setattr(Locator, name, _audited_before(getattr(Locator, name), lambda locator: locator.page))
+    return audits
+
+
+@pytest.fixture(autouse=True)
+def no_accessibility_violations(request):
+    """Every browser test (each one using `page`) audits each page it opens and fails on any violation."""
+    if "page" not in request.fixturenames:
+        yield
+        return
+    page = request.getfixturevalue("page")
+    audits = request.getfixturevalue("accessibility_audits")
+    yield
+    if not page.is_closed():
+        _finish_audit(page)  # the page still open finishes its audit
+    assert audits, "axe-core audited no page"
+    failures = [(url, violation) for url, violations in audits for violation in violations]
+    assert not failures, "WCAG 2.1 AA violations:\n" + "\n".join(
+        f"{url}: {v['id']} ({v['impact']}) {v['help']}\n    " + "\n    ".join(v["nodes"]) for url, v in failures
+    )

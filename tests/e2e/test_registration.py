@@ -51,7 +51,7 @@ def test_registrar_registers_and_officer_approves(page, live_server, transaction
         page.locator(f"#id_guardians-{index}-phone").fill(phone)
     page.get_by_role("button", name="提交审核").click()
 
-    expect(page.get_by_text(f"校验位应为 {GOOD_ID[-1]}，而不是 {WRONG_ID[-1]}。")).to_be_visible()
+    expect(page.locator("#id_id_number_error")).to_have_text(f"校验位应为 {GOOD_ID[-1]}，而不是 {WRONG_ID[-1]}。")
     expect(page.get_by_label("姓名").first).to_have_value("周子轩")
     page.get_by_label("身份证件号").first.fill(GOOD_ID)
     page.get_by_role("button", name="提交审核").click()
