@@ -82,7 +82,8 @@ class SessionTimeoutMiddleware:
                     return HttpResponseClientRedirect(reverse(settings.LOGIN_URL))
                 return redirect_to_login(path if request.method == "GET" or kept else reverse("home"))
             request.kept_form = session_keeping.take_kept_form(request)
-            if now - last_seen >= min(LAST_SEEN_RESOLUTION, settings.SESSION_IDLE_TIMEOUT / 30) or LAST_SEEN not in session:
+            resolution = min(LAST_SEEN_RESOLUTION, settings.SESSION_IDLE_TIMEOUT / 30)
+            if now - last_seen >= resolution or LAST_SEEN not in session:
                 session[LAST_SEEN] = now
         return self.get_response(request)
 

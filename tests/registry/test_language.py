@@ -5,7 +5,6 @@ from django.urls import reverse
 from django.utils import translation
 
 from students.codes import Ethnicity, GuardianRelation
-
 from tests.factories import TEST_PASSWORD, UserFactory
 
 
