@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from archives.models import ArchiveDocument
+from archives.printing import attachments
 from students import nationality
 from students.identity import mask_id_number, mask_national_number, mask_phone
 from students.models import Guardian, Student
@@ -92,10 +93,13 @@ def _image_data_uri(document):
 def _document_section(document):
     current = document.superseded_by_id is None
     uploaded = document.source == ArchiveDocument.Source.UPLOADED
+    image = _image_data_uri(document) if uploaded and current else ""
+    pages = attachments.page_count(document) if uploaded and current and not image else 0
     return {
         "kind": "document",
         "document": document,
-        "image": _image_data_uri(document) if uploaded and current else "",
+        "image": image,
+        "attached": [attachments.ANCHOR.format(document=document.pk, page=n) for n in range(pages)],
     }
 
 

@@ -37,6 +37,7 @@ from simple_history.utils import bulk_create_with_history
 
 from archives import events
 from archives.models import ArchiveDocument, ArchiveFile, PrintJob, RegisterEntry
+from archives.printing import attachments
 from archives.printing.bundle import bundle, page_context
 from archives.selectors import can_print
 from archives.services import ArchiveRefused, ensure_archive, record
@@ -272,10 +273,13 @@ def _render(job):
 
 
 def pupil_pdf(job, student, *, revealed, copy, position, count) -> bytes:
-    """One pupil's bundle as PDF bytes (page numbers count within the bundle), with the process's fonts."""
+    """One pupil's bundle as PDF bytes (page numbers count within the bundle), with the process's fonts; the
+    pages of its uploaded PDF documents drawn onto the pages reserved for them (archives.printing.attachments)."""
     pupil = bundle(job, student, revealed=revealed, copy=copy, position=position, count=count)
     html = render_to_string("archives/print/bundle.html", {**page_context(job), "bundle": pupil})
-    return pdf.layout_html(html).write_pdf()
+    layout = pdf.layout_html(html)
+    documents = {part["document"].pk: part["document"] for part in pupil["sections"] if part.get("attached")}
+    return attachments.draw_onto(layout.write_pdf(), attachments.reserved_pages(layout), documents)
 
 
 def merge_parts(job, parts):

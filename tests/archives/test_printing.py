@@ -339,3 +339,39 @@ def test_the_basic_information_form_prints_the_record_not_its_search_keys(
     with translation.override("en"):
         assert nationality.label("CHN") == "China"
     assert nationality.label("XYZ") == "XYZ"
+
+
+def _two_page_pdf():
+    """A real two-page PDF, as a scanner or a word processor would upload one."""
+    from weasyprint import HTML
+
+    return HTML(string="<p>附件甲页</p><p style='break-before: page'>附件乙页</p>").write_pdf()
+
+
+def test_a_full_bundle_includes_the_pages_of_uploaded_pdfs_numbered_on(
+    world, filed, django_capture_on_commit_callbacks
+):
+    """Issue 18 item 14: an uploaded PDF prints with the bundle — its pages follow its listing, each carrying
+    the bundle's page number (the numbering runs on through them) — instead of a note to print it elsewhere."""
+    content = _two_page_pdf()
+    _document(filed, "转学申请原件", content=content, name="application.pdf", content_type="application/pdf")
+    job = _print(django_capture_on_commit_callbacks, world.users["archivist"], archive=filed)
+    reader = _reader(job)
+    texts = [page.extract_text() for page in reader.pages]
+    first = next(index for index, text in enumerate(texts) if "附件甲页" in text)
+    assert "附件乙页" in texts[first + 1]
+    page_of = _site_language("Page %(page)s of %(pages)s")
+    for index in (first, first + 1):
+        assert page_of % {"page": index + 1, "pages": len(texts)} in texts[index]
+    listing = texts[first - 1].replace("\n", "")
+    assert "转学申请原件" in listing
+    assert _site_language("The original is kept in the electronic archive; print it from there.") not in listing
+    assert job.pages == len(texts)
+
+
+def test_a_damaged_pdf_upload_is_listed_not_included(world, filed, django_capture_on_commit_callbacks):
+    _document(filed, "损坏的文件", content=b"%PDF-1.4 not really", name="broken.pdf", content_type="application/pdf")
+    job = _print(django_capture_on_commit_callbacks, world.users["archivist"], archive=filed)
+    assert job.state == PrintJob.State.READY
+    flat = "".join(page.extract_text() for page in _reader(job).pages).replace("\n", "")
+    assert "损坏的文件" in flat
