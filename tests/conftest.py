@@ -2,9 +2,11 @@ import copy
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import override_settings
+from django.utils import translation
 
 from registry.models import Notification
 from registry.roles import Role
@@ -46,6 +48,15 @@ def pytest_terminal_summary(terminalreporter, config):
 @pytest.fixture(autouse=True)
 def media_in_a_temporary_folder(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def site_language():
+    """Each test starts in the site's language: a page a test asked for in English must not leave the next test,
+    run in the same thread, speaking English."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)

@@ -25,7 +25,8 @@ def log_in(client, username, password, address="127.0.0.1"):
 
 def errors(response):
     """What the login page says went wrong (the form-wide alert), and its status."""
-    found = re.search(r'<div class="alert alert-danger" role="alert">(.*?)</div>', response.content.decode(), re.S)
+    summary = r'<div class="alert alert-danger[^"]*" role="alert"[^>]*>(.*?)</div>'
+    found = re.search(summary, response.content.decode(), re.S)
     return response.status_code, found.group(1) if found else None
 
 
