@@ -8,7 +8,6 @@ import openpyxl
 import pytest
 from django.utils import translation
 
-from students import spreadsheet
 from students.codes import Ethnicity
 from students.identity import check_digit, make_id_number
 from students.models import Guardian, Student
@@ -20,6 +19,8 @@ from students.spreadsheet import (
     open_workbook,
     read_rows,
 )
+from students.spreadsheet import cells as sheet_cells
+from students.spreadsheet import columns as sheet_columns
 
 PUPIL_ID = make_id_number("320102", date(2018, 3, 1), 12, "1")
 FATHER_ID = make_id_number("320102", date(1988, 5, 17), 31, "1")
@@ -269,7 +270,7 @@ def test_a_renamed_file_is_not_a_workbook(data):
 
 def test_empty_and_oversized_files_are_refused(monkeypatch):
     assert refused_on_open(b"") == "The file is empty."
-    monkeypatch.setattr(spreadsheet, "MAX_UPLOAD_BYTES", 1000)
+    monkeypatch.setattr(sheet_columns, "MAX_UPLOAD_BYTES", 1000)
     assert "larger than" in refused_on_open(b"PK\x03\x04" + b"\0" * 1000)
 
 
@@ -298,7 +299,7 @@ def test_a_zip_bomb_is_refused_before_it_is_expanded():
 
 
 def test_too_much_uncompressed_data_is_refused_even_at_a_modest_ratio(monkeypatch):
-    monkeypatch.setattr(spreadsheet, "MAX_UNCOMPRESSED_BYTES", 10_000)
+    monkeypatch.setattr(sheet_columns, "MAX_UNCOMPRESSED_BYTES", 10_000)
     data = zip_bytes({"xl/workbook.xml": "<workbook/>", "xl/big.bin": bytes(20_000)}, zipfile.ZIP_STORED)
     assert "zip bomb" in refused_on_open(data)
 
@@ -323,7 +324,7 @@ def test_openpyxl_without_defusedxml_is_a_setup_fault(monkeypatch):
 
 
 def test_too_many_rows_are_refused_on_opening(monkeypatch):
-    monkeypatch.setattr(spreadsheet, "MAX_ROWS", 3)
+    monkeypatch.setattr(sheet_columns, "MAX_ROWS", 3)
     data = xlsx([good_row() for _ in range(4)])
     assert refused_on_open(data) == "The file has 4 rows; at most 3 can be imported at once."
     assert len(read(xlsx([good_row() for _ in range(3)]))) == 3
@@ -331,7 +332,7 @@ def test_too_many_rows_are_refused_on_opening(monkeypatch):
 
 def test_too_many_rows_are_refused_while_reading_whatever_the_file_declares(monkeypatch):
     workbook = open_workbook(BytesIO(xlsx([good_row() for _ in range(4)])))
-    monkeypatch.setattr(spreadsheet, "MAX_ROWS", 3)
+    monkeypatch.setattr(sheet_columns, "MAX_ROWS", 3)
     with pytest.raises(SpreadsheetRefused, match="more than 3 rows"):
         read_rows(workbook)
     workbook.close()
@@ -427,7 +428,7 @@ def test_an_id_number_typed_as_a_number():
         "the number again."
     ]
     # An exact integer (a file written by another program) is taken digit for digit.
-    assert spreadsheet._convert(int(FATHER_ID), COLUMNS_BY_KEY["guardian1_id_number"]) == FATHER_ID
+    assert sheet_cells.convert(int(FATHER_ID), COLUMNS_BY_KEY["guardian1_id_number"]) == FATHER_ID
 
 
 def test_the_id_number_must_agree_with_birth_date_and_sex():
@@ -679,13 +680,13 @@ def test_a_file_of_900000_formatted_empty_rows_is_refused_early_in_bounded_memor
 
 
 def test_a_few_formatted_empty_rows_below_the_pupils_are_fine(monkeypatch):
-    monkeypatch.setattr(spreadsheet, "MAX_BLANK_ROWS", 50)
+    monkeypatch.setattr(sheet_columns, "MAX_BLANK_ROWS", 50)
     (result,) = read(formatted_empty_rows(50))
     assert result.ok
 
 
 def test_many_rows_in_all_are_refused_even_without_a_long_empty_run(monkeypatch):
-    monkeypatch.setattr(spreadsheet, "MAX_ROWS", 3)
-    monkeypatch.setattr(spreadsheet, "MAX_BLANK_ROWS", 2)
+    monkeypatch.setattr(sheet_columns, "MAX_ROWS", 3)
+    monkeypatch.setattr(sheet_columns, "MAX_BLANK_ROWS", 2)
     data = xlsx([good_row(), {}, {}, good_row(), {}, good_row(), {}, good_row()])  # dimension A1:AL9
     assert refused_on_open(data) == "The file has 8 rows; at most 3 can be imported at once."
