@@ -16,6 +16,10 @@ class User(AbstractUser):
     # 2025 MoE revision (periodic password change): registry.middleware.PasswordAgeMiddleware sends a user
     # whose password is older than PASSWORD_MAX_AGE_DAYS to change it.
     password_changed_at = models.DateTimeField(_("password changed at"), default=timezone.now)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # A one-time password set by an administrator or officer (registry.accounts.staff): the middleware sends
+    # the user to change it before anything else; choosing a password of their own clears it.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     class Meta:
         verbose_name = _("staff account")
@@ -27,6 +31,7 @@ class User(AbstractUser):
     def set_password(self, raw_password):
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
+        self.must_change_password = False
 
 
 class Authority(models.Model):
