@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db import IntegrityError
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -63,14 +64,20 @@ def staff_new(request):
     form = StaffCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        user, password = services.create_staff(
-            actor=actor,
-            full_name=data["full_name"],
-            username=data["username"],
-            phone=data["phone"],
-            email=data["email"],
-        )
-        return _once(render(request, "registry/staff/one_time_password.html", {"account": user, "password": password}))
+        try:
+            user, password = services.create_staff(
+                actor=actor,
+                full_name=data["full_name"],
+                username=data["username"],
+                phone=data["phone"],
+                email=data["email"],
+            )
+        except IntegrityError:  # the same user name created at the same moment (a double click)
+            form.add_error("username", _("The user name %(name)s is already taken.") % {"name": data["username"]})
+        else:
+            return _once(
+                render(request, "registry/staff/one_time_password.html", {"account": user, "password": password})
+            )
     return render(request, "registry/staff/staff_new.html", {"form": form})
 
 
@@ -78,7 +85,7 @@ def _grant_form(actor, data=None):
     return GrantForm(
         data,
         schools=schools_managed_by(actor).order_by("code"),
-        authorities=authorities_managed_by(actor).filter(level="town").order_by("code"),
+        authorities=authorities_managed_by(actor).order_by("code"),
         may_grant_administrator=is_administrator(actor),
     )
 
