@@ -264,3 +264,16 @@ def test_grant_role_service_is_still_usable_directly(world):
     clerk = UserFactory(username="clerk")
     grant_role(clerk, Role.ARCHIVIST, world.school_c, actor=world.users["administrator"])
     assert roles_at(clerk, world.school_c) == {Role.ARCHIVIST}
+
+
+def test_officer_cannot_grant_the_officer_role_at_the_county(client, world, officer):
+    clerk = UserFactory(username="clerk")
+    response = client.post(
+        reverse("staff_grant", args=[clerk.pk]), {"role": "officer", "where": f"authority:{world.county.pk}"}
+    )
+    assert response.status_code == 404
+    response = client.post(
+        reverse("staff_grant", args=[clerk.pk]), {"role": "officer", "where": f"authority:{world.town1.pk}"}
+    )
+    assert response.status_code == 302
+    assert _events("registry.role.granted", clerk) == ["officer"]
