@@ -1,12 +1,9 @@
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
-from guardian.admin import GuardedModelAdmin
 
 from audit.admin import HistoryAdmin
-from registry import events
 from registry.models import Authority, CalendarDay, School, SchoolClass, Semester, TransferWindow, User
-from registry.roles import Role
 
 admin.site.site_header = _("Xueji administration")
 admin.site.site_title = _("Xueji")
@@ -14,29 +11,33 @@ admin.site.site_title = _("Xueji")
 
 @admin.register(User)
 class StaffUserAdmin(UserAdmin):
-    fieldsets = [(None, {"fields": ["full_name", "password_changed_at"]}), *UserAdmin.fieldsets]
-    readonly_fields = ["password_changed_at"]
-    list_display = ["username", "full_name", "is_active", "is_superuser", "last_login", "password_changed_at"]
+    """Read-only as to sign-in and roles: disabling, the administrator flag and roles are changed on the staff
+    pages (registry.accounts.staff), where the rules (officer's reach, the last administrator) hold and every
+    change is audited. Raw permissions and groups are not used by Xueji and cannot be edited here."""
 
-    def save_model(self, request, obj, form, change):
-        """Making or unmaking an administrator here is a role change like grant_role's, and audited so."""
-        was_superuser = change and form.initial.get("is_superuser", False)
-        super().save_model(request, obj, form, change)
-        if obj.is_superuser and not was_superuser:
-            events.role_granted(actor=request.user, user=obj, role=Role.ADMINISTRATOR, scope=None)
-        elif was_superuser and not obj.is_superuser:
-            events.role_revoked(actor=request.user, user=obj, role=Role.ADMINISTRATOR, scope=None)
+    fieldsets = [(None, {"fields": ["full_name", "phone", "password_changed_at"]}), *UserAdmin.fieldsets]
+    readonly_fields = [
+        "password_changed_at",
+        "is_active",
+        "is_staff",
+        "is_superuser",
+        "groups",
+        "user_permissions",
+        "last_login",
+        "date_joined",
+    ]
+    list_display = ["username", "full_name", "is_active", "is_superuser", "last_login", "password_changed_at"]
 
 
 @admin.register(Authority)
-class AuthorityAdmin(HistoryAdmin, GuardedModelAdmin):
+class AuthorityAdmin(HistoryAdmin):
     list_display = ["code", "name", "level", "parent"]
     list_filter = ["level"]
     search_fields = ["code", "name"]
 
 
 @admin.register(School)
-class SchoolAdmin(HistoryAdmin, GuardedModelAdmin):
+class SchoolAdmin(HistoryAdmin):
     list_display = ["code", "name", "stage", "ownership", "authority", "class_size_cap"]
     list_filter = ["stage", "ownership", "authority"]
     search_fields = ["code", "name"]

@@ -39,6 +39,8 @@ def navigation(request):
         items.append((_("Statistics"), reverse("statistics")))
     if can_anywhere(user, "audit.search"):
         items.append((_("Audit log"), reverse("audit_search")))
+    if can_anywhere(user, "staff.manage"):
+        items.append((_("Staff"), reverse("staff_list")))
     if user.is_superuser:
         items.append((_("System administration"), reverse("admin:index")))
     path = request.path

@@ -50,3 +50,26 @@ def two_factor_enrolled(*, user, request):
 
 def two_factor_failed(*, user, request):
     return record(TWO_FACTOR_FAILED, actor=user, target=user, request=request)
+
+
+STAFF_CREATED = types.register("registry.staff.created", _("{actor} created the staff account {target}"))
+STAFF_DISABLED = types.register("registry.staff.disabled", _("{actor} disabled the account {target}"))
+STAFF_ENABLED = types.register("registry.staff.enabled", _("{actor} re-enabled the account {target}"))
+STAFF_PASSWORD_RESET = types.register("registry.staff.password_reset", _("{actor} gave {target} a one-time password"))
+STAFF_IMPORTED = types.register("registry.staff.imported", _("{actor} imported {count} staff accounts from {file}"))
+
+
+def staff_created(*, actor, user):
+    return record(STAFF_CREATED, actor=actor, target=user, data={"username": user.username})
+
+
+def staff_active_changed(*, actor, user):
+    return record(STAFF_ENABLED if user.is_active else STAFF_DISABLED, actor=actor, target=user)
+
+
+def staff_password_reset(*, actor, user):
+    return record(STAFF_PASSWORD_RESET, actor=actor, target=user)
+
+
+def staff_imported(*, actor, count, file):
+    return record(STAFF_IMPORTED, actor=actor, data={"count": count, "file": file})

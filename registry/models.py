@@ -18,6 +18,10 @@ class User(AbstractUser):
     password_changed_at = models.DateTimeField(_("password changed at"), default=timezone.now)
     # The interface language the user chose with the selector; empty: Chinese (registry.accounts.language).
     language = models.CharField(_("interface language"), max_length=10, blank=True)
+    phone = models.CharField(_("phone"), max_length=20, blank=True)
+    # A one-time password set by an administrator or officer (registry.accounts.staff): the middleware sends
+    # the user to change it before anything else; choosing a password of their own clears it.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     class Meta:
         verbose_name = _("staff account")
@@ -29,6 +33,7 @@ class User(AbstractUser):
     def set_password(self, raw_password):
         super().set_password(raw_password)
         self.password_changed_at = timezone.now()
+        self.must_change_password = False
 
 
 class Authority(models.Model):

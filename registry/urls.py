@@ -18,6 +18,7 @@ urlpatterns = [
     ),
     path("accounts/password/done/", auth_views.PasswordChangeDoneView.as_view(), name="password_change_done"),
     path("accounts/", include("registry.accounts.urls")),
+    path("staff/", include("registry.accounts.staff.urls")),
     path("schools/<str:code>/", views.school_detail, name="school_detail"),
     path("schools/<str:code>/classes/<int:pk>/", views.class_detail, name="class_detail"),
     path("authorities/<int:pk>/", views.authority_detail, name="authority_detail"),

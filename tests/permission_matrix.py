@@ -116,6 +116,30 @@ def authority_scoped(role, scope):
     return 404
 
 
+def _staff_member(world, scope):
+    """A registrar of the scope's school: school A's (own), B's (sibling, same town), C's (other town)."""
+    from registry.models import User
+
+    return User.objects.get(
+        username={"own": "registrar", "sibling": "registrar_sibling", "other": "registrar_other"}[scope]
+    )
+
+
+def manages_staff(granted=200):
+    """A staff account's page: those holding "staff.manage" who reach the account's school (its town's
+    officers, administrators) get `granted`, others holding it 404, anyone without it 403."""
+
+    def expect(role, scope):
+        if role == "anonymous":
+            return 302
+        if not holds(role, "staff.manage"):
+            return 403
+        return granted if reaches_school(role, scope) else 404
+
+    expect.capabilities = ("staff.manage",)
+    return expect
+
+
 def _roll_check(world, scope):
     """A draft reconciliation of the scope's school for the autumn 2026 semester."""
     from datetime import date
@@ -504,5 +528,26 @@ MATRIX = {
     ),
     "audit_export": Route(
         lambda w, s: reverse("audit_export") + f"?school={_school(w, s).pk}", needs_anywhere("audit.search")
+    ),
+    "staff_list": Route(lambda w, s: reverse("staff_list"), needs_anywhere("staff.manage")),
+    "staff_new": Route(lambda w, s: reverse("staff_new"), needs_anywhere("staff.manage")),
+    "staff_import": Route(lambda w, s: reverse("staff_import"), needs_anywhere("staff.manage")),
+    "staff_import_template": Route(lambda w, s: reverse("staff_import_template"), needs_anywhere("staff.manage")),
+    "staff_detail": Route(lambda w, s: reverse("staff_detail", args=[_staff_member(w, s).pk]), manages_staff()),
+    # an empty grant form comes back with its errors (200); nothing is granted
+    "staff_grant": Route(
+        lambda w, s: reverse("staff_grant", args=[_staff_member(w, s).pk]), manages_staff(), method="post"
+    ),
+    "staff_revoke": Route(
+        lambda w, s: reverse("staff_revoke", args=[_staff_member(w, s).pk]), manages_staff(302), method="post"
+    ),
+    "staff_active": Route(
+        lambda w, s: reverse("staff_active", args=[_staff_member(w, s).pk]),
+        manages_staff(302),
+        method="post",
+        data={"active": "0"},
+    ),
+    "staff_password": Route(
+        lambda w, s: reverse("staff_password", args=[_staff_member(w, s).pk]), manages_staff(), method="post"
     ),
 }

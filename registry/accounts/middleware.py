@@ -115,8 +115,12 @@ class TwoFactorMiddleware:
 
 
 def password_expired(user) -> bool:
+    """Whether the user must choose a new password now: a one-time password (set by whoever manages staff,
+    registry.accounts.staff) or one older than PASSWORD_MAX_AGE_DAYS."""
     if not user.has_usable_password():
         return False
+    if user.must_change_password:
+        return True
     return user.password_changed_at < timezone.now() - timedelta(days=settings.PASSWORD_MAX_AGE_DAYS)
 
 
@@ -135,6 +139,11 @@ class PasswordAgeMiddleware:
         user = request.user
         if not user.is_authenticated or request.resolver_match.url_name in self.OPEN:
             return None
+        if password_expired(user) and user.must_change_password:
+            messages.warning(
+                request, _("You signed in with a one-time password. Choose your own password to continue.")
+            )
+            return _redirect(request, reverse("password_change"))
         if password_expired(user):
             messages.warning(
                 request,

@@ -50,7 +50,7 @@ def _number_text(value: int | float) -> str:
     return str(value)
 
 
-def _to_text(value, column: Column) -> str:
+def to_text(value, column: Column) -> str:
     """Text as typed. A cell Excel holds as a date, time, yes/no or (except in a phone column) a number is
     refused: Excel turned what was typed into something else, and its text would be a guess (issue 18.16)."""
     if isinstance(value, datetime | date | time | timedelta):
@@ -240,7 +240,7 @@ def shown(value) -> str:
 
 def convert(value, column: Column, *, resident_id: bool = True):
     if column.kind == "text":
-        return _to_text(value, column)
+        return to_text(value, column)
     if column.kind == "date":
         return _to_date(value)
     if column.kind == "id_number":

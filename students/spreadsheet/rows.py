@@ -38,7 +38,7 @@ class RowResult:
         return not self.errors
 
 
-def _is_formula(cell) -> bool:
+def is_formula(cell) -> bool:
     value = cell.value
     return getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value.lstrip().startswith("="))
 
@@ -72,7 +72,7 @@ def _read_row(row_number: int, cells, positions: dict[str, int]) -> RowResult:
 
     # The pupil's ID type decides how the number is checked, and whether it may be blank.
     id_type = None
-    if "id_type" in present and not _is_formula(present["id_type"]):
+    if "id_type" in present and not is_formula(present["id_type"]):
         try:
             id_type = to_choice(present["id_type"].value, COLUMNS_BY_KEY["id_type"])
         except CellError:
@@ -85,7 +85,7 @@ def _read_row(row_number: int, cells, positions: dict[str, int]) -> RowResult:
             if column.required and not (column.key == "id_number" and id_type == codes.IdType.OTHER):
                 result.errors.append((column.header, _("Required.")))
             continue
-        if _is_formula(cell):
+        if is_formula(cell):
             result.errors.append((column.header, _("Formulas are not accepted; enter the value itself.")))
             continue
         if getattr(cell, "data_type", None) == "e":
@@ -127,7 +127,7 @@ def _check_row(result: RowResult, present) -> None:
             result.errors.append((id_header, message))
 
 
-def _parsed(rows):
+def parsed(rows):
     """The rows of a read-only sheet, whose XML is parsed only as they are read: a parse failure refuses the
     file instead of escaping as an arbitrary exception."""
     while True:
@@ -149,13 +149,13 @@ def read_rows(workbook) -> list[RowResult]:
         last_row, last_column = EXCEL_MAX_ROW, EXCEL_MAX_COLUMN
     else:  # an ordinary worksheet creates every cell it is asked for: keep to its real size
         last_row, last_column = sheet.max_row, sheet.max_column
-    header = next(_parsed(sheet.iter_rows(min_row=1, max_row=1, max_col=last_column)), ())
+    header = next(parsed(sheet.iter_rows(min_row=1, max_row=1, max_col=last_column)), ())
     positions = _map_header(header)
     results: list[RowResult] = []
     # Not bounded by the sheet's declared size, which may be wrong: every row is read, at most MAX_ROWS kept.
     rows = sheet.iter_rows(min_row=2, max_row=max(last_row, 2), max_col=max(positions.values()) + 1)
     blank = None  # openpyxl fills a gap in the row numbers by yielding one tuple of empty cells again and again
-    for row_number, cells in enumerate(_parsed(rows), start=2):
+    for row_number, cells in enumerate(parsed(rows), start=2):
         if cells is blank:
             continue
         if all(is_empty(getattr(cell, "value", None)) for cell in cells):
