@@ -2,6 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator
 from django.forms import BaseInlineFormSet, inlineformset_factory
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -19,8 +20,18 @@ class KeepsPersonalNumbers:
     masked value, and an input left empty keeps the saved number."""
 
     personal_numbers = {"id_number": mask_id_number, "phone": mask_phone}
+    # An ID number pasted from Word or WeChat may carry spaces and full-width digits around its 18 characters:
+    # the input takes them all (a browser cuts what passes `maxlength` before anyone can clean it) and
+    # clean_id_number normalises them; the record's own 18-character limit is checked after.
+    PASTED_ID_NUMBER_LENGTH = 40
 
     def _hide_personal_numbers(self):
+        if "id_number" in self.fields:
+            field = self.fields["id_number"]
+            field.max_length = self.PASTED_ID_NUMBER_LENGTH
+            field.validators = [v for v in field.validators if not isinstance(v, MaxLengthValidator)]
+            field.validators.append(MaxLengthValidator(self.PASTED_ID_NUMBER_LENGTH))
+            field.widget.attrs["maxlength"] = str(self.PASTED_ID_NUMBER_LENGTH)
         self.kept = {}
         if not self.instance.pk:
             return
