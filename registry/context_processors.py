@@ -3,7 +3,7 @@
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from registry.notifications.services import unread_count
+from registry.notifications.services import unread_by_kind
 from registry.roles import holds
 from registry.scoping import can_anywhere, grants_of
 
@@ -49,13 +49,20 @@ def navigation(request):
 
 
 def _unread_counter(user):
-    """The user's count of unread notifications for the layout's badge: counted once (one query), when a page
-    first shows it (templates call it: `{% with unread=unread_notifications %}`), never for pages that don't."""
-    counted = []
+    """The user's unread notifications for the layout's badges: `unread_notifications()` the total,
+    `unread_notifications.by_kind()` (kind, label, count) per kind. Counted once (one query), when a page
+    first shows them (templates call it: `{% with unread=unread_notifications %}`), never for pages that don't."""
+    return _Unread(user)
 
-    def unread():
-        if not counted:
-            counted.append(unread_count(user))
-        return counted[0]
 
-    return unread
+class _Unread:
+    def __init__(self, user):
+        self.user, self.counted = user, None
+
+    def by_kind(self):
+        if self.counted is None:
+            self.counted = unread_by_kind(self.user)
+        return self.counted
+
+    def __call__(self):
+        return sum(count for _kind, _label, count in self.by_kind())

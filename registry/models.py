@@ -16,6 +16,12 @@ class User(AbstractUser):
     # 2025 MoE revision (periodic password change): registry.middleware.PasswordAgeMiddleware sends a user
     # whose password is older than PASSWORD_MAX_AGE_DAYS to change it.
     password_changed_at = models.DateTimeField(_("password changed at"), default=timezone.now)
+    # issue 17: an optional e-mail digest of new notifications, per user (the inbox has them either way)
+    email_notifications = models.BooleanField(
+        _("e-mail me my new notifications"),
+        default=True,
+        help_text=_("A short e-mail listing new notifications' titles; it names no pupil."),
+    )
 
     class Meta:
         verbose_name = _("staff account")
@@ -269,7 +275,13 @@ class CalendarDay(models.Model):
 
 
 class Notification(models.Model):
-    """One reminder in a staff member's inbox (通知), e-mailed once when it is created.
+    """One reminder or event notice in a staff member's inbox (通知), e-mailed once when it is created (if the
+    recipient asked for e-mail).
+
+    Event notices (issue 17: a step waiting for you, your request decided, a roll check returned…) are keyed
+    by the event they tell of ("request-returned:<step>") and dated the day it happened, so the same rule
+    makes one notice per recipient per event however often the event is reported (registry.notifications.
+    dispatch).
 
     The rule "one reminder per item per day, never duplicated": `key` names the item it is about
     ("step-due:123", "suspension-ending:45", "unregistered:67", "deadline:2026-09-30") and `day` the date
@@ -281,9 +293,20 @@ class Notification(models.Model):
     say the same thing.
     """
 
+    class Kind(models.TextChoices):
+        """What a notification is about: the navigation counts unread ones per kind."""
+
+        REQUEST = "request", _("Requests")
+        ROLL_CHECK = "roll_check", _("Roll checks")
+        ACCESS = "access", _("Archive access")
+        DOCUMENT = "document", _("Prints and exports")
+        IMPORT = "import", _("Imports")
+        REMINDER = "reminder", _("Deadlines")
+
     recipient = models.ForeignKey(
         User, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
     )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.REMINDER)
     key = models.CharField(_("item"), max_length=100)
     day = models.DateField(_("day"))
     title = models.CharField(_("title"), max_length=200)

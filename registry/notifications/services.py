@@ -1,4 +1,4 @@
-"""The inbox (通知): delivering reminders exactly once, counting and marking them read.
+"""The inbox (通知): delivering reminders and event notices exactly once, counting and marking them read.
 
 Each app's reminder source says what to remind whom of; the collector (registry.notifications.reminders)
 hands unsaved Notification rows to `deliver`; this module stores the new ones and e-mails them. The e-mail
@@ -11,6 +11,8 @@ import uuid
 from itertools import groupby
 
 from django.conf import settings
+from django.db import transaction
+from django.db.models import Count
 from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -48,16 +50,19 @@ def deliver(candidates) -> list[Notification]:
 
 
 def send_digests(notifications):
-    """One e-mail per recipient with an address, listing their new notifications. A failing mail server is
+    """One e-mail per recipient with an address who asked for e-mail (User.email_notifications), listing
+    their new notifications. A failing mail server is
     logged, not raised: the reminders are in the inbox all the same."""
     messages = []
     inbox_url = settings.SITE_URL.rstrip("/") + reverse("notifications")
     with translation.override(settings.LANGUAGE_CODE):
         for recipient, group in groupby(notifications, key=lambda notification: notification.recipient):
-            if not recipient.email:
+            if not recipient.email or not recipient.email_notifications:
                 continue
             group = list(group)
-            subject = ngettext("Xueji: %(count)d new reminder", "Xueji: %(count)d new reminders", len(group)) % {
+            subject = ngettext(
+                "Xueji: %(count)d new notification", "Xueji: %(count)d new notifications", len(group)
+            ) % {
                 "count": len(group)
             }
             lines = [_("Hello %(name)s,") % {"name": recipient}, ""]
@@ -73,8 +78,16 @@ def send_digests(notifications):
         return 0
 
 
-def unread_count(user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+def unread_by_kind(user) -> list[tuple[str, str, int]]:
+    """The user's unread notifications counted per kind, in the kinds' order: (kind, label, count) for each
+    kind with any; one query."""
+    counts = dict(
+        Notification.objects.filter(recipient=user, read_at__isnull=True)
+        .values_list("kind")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return [(kind, label, counts[kind]) for kind, label in Notification.Kind.choices if counts.get(kind)]
 
 
 def mark_read(notification):
@@ -86,3 +99,10 @@ def mark_read(notification):
 
 def mark_all_read(user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def set_email_notifications(user, *, on: bool):
+    """The user's own choice of an e-mail digest of their new notifications (history names them)."""
+    with transaction.atomic():
+        user.email_notifications = on
+        user.save(update_fields=["email_notifications"])
