@@ -59,7 +59,7 @@ def notification_read_all(request):
 @login_required
 def notification_settings(request):
     """The user's own choice of an e-mail digest of new notifications (User.email_notifications)."""
-    form = NotificationSettingsForm(request.POST or None, instance=request.user)
+    form = NotificationSettingsForm(request.POST if request.method == "POST" else None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         set_email_notifications(request.user, on=form.cleaned_data["email_notifications"])
         messages.success(request, _("Your notification settings were saved."))
