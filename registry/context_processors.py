@@ -45,17 +45,21 @@ def navigation(request):
     matches = [url for _label, url in items if path == url or (url != "/" and path.startswith(url))]
     current = max(matches, key=len, default=None)
     nav = [{"label": label, "url": url, "active": url == current} for label, url in items]
-    return {"nav_items": nav, "user_grants": grants, "unread_notifications": _unread_counter(user)}
-
-
-def _unread_counter(user):
-    """The user's unread notifications for the layout's badges: `unread_notifications()` the total,
-    `unread_notifications.by_kind()` (kind, label, count) per kind. Counted once (one query), when a page
-    first shows them (templates call it: `{% with unread=unread_notifications %}`), never for pages that don't."""
-    return _Unread(user)
+    unread = _Unread(user)
+    return {
+        "nav_items": nav,
+        "user_grants": grants,
+        "unread_notifications": unread,
+        "unread_notifications_by_kind": unread.by_kind,
+    }
 
 
 class _Unread:
+    """The user's unread notifications for the layout's badges: `unread_notifications` the total,
+    `unread_notifications_by_kind` (kind, label, count) per kind with any. Counted once (one query), when a
+    page first shows them (templates call them: `{% with unread=unread_notifications %}`), never for pages
+    that don't."""
+
     def __init__(self, user):
         self.user, self.counted = user, None
 
