@@ -56,6 +56,23 @@ def registrations_imported(school, *, actor, filename, requests, row_numbers):
     )
 
 
+IMPORT_FINISHED = types.register(
+    "transfers.import.finished",
+    _("The import {target} finished: {created} pupils submitted, {errors} rows refused"),
+)
+
+
+def import_finished(job):
+    """A background import job ended (imported or refused): its uploader is told the outcome."""
+    return record(
+        IMPORT_FINISHED,
+        actor=job.created_by,
+        target=job,
+        data={"state": job.state, "created": job.created_count, "errors": len(job.errors)},
+        school=job.school_id,
+    )
+
+
 def withdrawn(request, *, actor, reason):
     return record(WITHDRAWN, actor=actor, target=request, data={"kind": request.kind, "reason": reason})
 

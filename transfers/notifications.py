@@ -3,24 +3,23 @@
 Rules: a step waiting for a party (the sending school, a town office) is told to the holders of that party's
 deciding capability there (`request.decide_as_school` at the school, `request.decide_as_authority` at the
 authority); a decision that answers the initiating school — returned with the reason, approved and in
-effect, withdrawn — is told to its registrars (`request.initiate` at the request's school). Titles name no
+effect — is told to its registrars (`request.initiate` at the request's school); a background import's
+outcome to its uploader. Titles name no
 pupil (they are e-mailed); the inbox's text does.
 """
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from registry.models import Notification, School
+from registry.models import Notification
 from registry.notifications.dispatch import Notice, notice_rule
 from transfers import events
-from transfers.models import ApprovalStep, ChangeRequest
+from transfers.models import ApprovalStep, ChangeRequest, ImportJob
 from transfers.services import current_step
 
 
 def _request_of(event):
-    return (
-        ChangeRequest.objects.select_related("student", "school", "initiated_by").filter(pk=event.target_id).first()
-    )
+    return ChangeRequest.objects.select_related("student", "school", "initiated_by").filter(pk=event.target_id).first()
 
 
 def _link(request):
@@ -101,28 +100,33 @@ def request_approved(event):
     return [_to_initiator(request, key=f"request-approved:{request.pk}", title=title, body=body)]
 
 
-@notice_rule(events.IMPORTED)
-def registrations_imported(event):
-    """The import's uploader learns it finished and how many pupils it submitted."""
-    if event.actor is None or event.target_type != "registry.school":
+@notice_rule(events.IMPORT_FINISHED)
+def import_finished(event):
+    """The uploader of a background import learns it ended, and how: pupils submitted, or rows refused."""
+    job = ImportJob.objects.select_related("school", "created_by").filter(pk=event.target_id).first()
+    if job is None:
         return []
-    school = School.objects.filter(pk=event.target_id).first()
-    if school is None:
-        return []
-    rows = event.data.get("rows", 0)
+    if job.state == ImportJob.State.IMPORTED:
+        title = _("Your import has finished")
+        body = _("%(file)s: %(rows)s new pupils were submitted for approval.") % {
+            "file": job.filename, "rows": job.created_count,
+        }  # fmt: skip
+    else:
+        title = _("Your import was not imported")
+        body = _("%(file)s: nothing was imported; %(errors)s problems are listed row by row.") % {
+            "file": job.filename, "errors": len(job.errors),
+        }  # fmt: skip
     return [
         Notice(
             kind=Notification.Kind.IMPORT,
-            key=f"import-finished:{event.pk}",
-            title=_("Your import has finished"),
-            body=_("%(file)s: %(rows)s new pupils were submitted for approval.")
-            % {"file": event.data.get("filename", ""), "rows": rows},
-            link=reverse("school_detail", args=[school.code]),
+            key=f"import-finished:{job.pk}",
+            title=title,
+            body=body,
+            link=reverse("import_job", args=[job.pk]),
             capability="request.initiate",
-            scope=school,
-            users=(event.actor,),
+            scope=job.school,
+            users=(job.created_by,),
             only_users=True,
             tell_actor=True,
         )
     ]
-

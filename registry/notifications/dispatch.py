@@ -35,9 +35,10 @@ from registry.scoping import can, role_holders
 @dataclass(frozen=True)
 class Notice:
     """One thing to tell: to every holder of `capability` at `scope` (a School or an Authority), and to each
-    of `users` who holds `capability` there (the initiator of a request) — only to those with `only_users`. The
-    actor is not told of their own act unless `tell_actor` (an import's uploader learns it finished). `title` names no pupil (it goes out
-    by e-mail); `body` may (it stays in the inbox); `link` is a page of this site about the object."""
+    of `users` who holds `capability` there (the initiator of a request) — only to those with `only_users`.
+    The actor is not told of their own act unless `tell_actor` (an import's uploader learns it finished).
+    `title` names no pupil (it goes out by e-mail); `body` may (it stays in the inbox); `link` is a page of
+    this site about the object."""
 
     kind: str
     key: str
@@ -87,9 +88,14 @@ def notify_of(event_pk) -> list[Notification]:
         notices = [notice for rule in _rules.get(event.action, []) for notice in rule(event)]
         candidates = [
             Notification(
-                recipient=user, kind=notice.kind, key=notice.key[:100], day=notice.day or day,
-                title=notice.title[:200], body=notice.body, link=notice.link,
-            )  # fmt: skip
+                recipient=user,
+                kind=notice.kind,
+                key=notice.key[:100],
+                day=notice.day or day,
+                title=notice.title[:200],
+                body=notice.body,
+                link=notice.link,
+            )
             for notice in notices
             for user in recipients(notice)
             if notice.tell_actor or user.pk != event.actor_id

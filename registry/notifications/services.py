@@ -11,9 +11,9 @@ import uuid
 from itertools import groupby
 
 from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.db.models import Count
-from django.core.mail import EmailMessage, get_connection
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -62,9 +62,7 @@ def send_digests(notifications):
             group = list(group)
             subject = ngettext(
                 "Xueji: %(count)d new notification", "Xueji: %(count)d new notifications", len(group)
-            ) % {
-                "count": len(group)
-            }
+            ) % {"count": len(group)}
             lines = [_("Hello %(name)s,") % {"name": recipient}, ""]
             lines += [f"- {notification.title}" for notification in group]
             lines += ["", _("Read them in your Xueji inbox: %(url)s") % {"url": inbox_url}]

@@ -17,6 +17,7 @@ from students.models import RollCheck
 from students.rollcheck.services import return_roll_check, set_headcounts, start_roll_check, submit_roll_check
 from tests.conftest import client_for
 from tests.factories import SemesterFactory, UserFactory
+from transfers.models import ImportJob
 from transfers.services import current_step, reject_step, resubmit_request
 
 
@@ -119,8 +120,8 @@ def test_a_returned_roll_check_keeps_the_reason_and_tells_the_registrar(
 def _kind_counts(response):
     """The per-kind badges of the navigation, as shown: {kind: count}."""
     page = response.content.decode()
-    strip = page.split('data-testid="unread-by-kind">', 1)[1].split("</span></span>", 1)[0] if "unread-by-kind" in page else ""
-    return {kind: int(count) for kind, count in re.findall(r'data-kind="(\w+)">[^<]*<span[^>]*>(\d+)<', strip)}
+    badges = page.split('data-testid="unread-by-kind">', 1)[1] if "unread-by-kind" in page else ""
+    return {kind: int(count) for kind, count in re.findall(r'data-kind="(\w+)">[^<]*<span[^>]*>(\d+)<', badges)}
 
 
 def test_the_navigation_counts_unread_notifications_per_kind(world, client, submitted_check,
@@ -163,3 +164,23 @@ def test_the_email_goes_only_to_those_who_asked_for_it(world, client, django_cap
     with django_capture_on_commit_callbacks(execute=True):
         reject_step(current_step(request), actor=world.users["officer"], reason="仍然不全")
     assert len(_notices(registrar)) == 2 and mail.outbox == []
+
+
+def test_an_import_tells_its_uploader_the_outcome_once(world, client, django_capture_on_commit_callbacks):
+    from tests.transfers.test_imports import filled_template, pupil_row, upload
+    from transfers.imports import run_import
+
+    client = client_for(client, world, "registrar")
+    job, _page = upload(client, world, filled_template([pupil_row(1, world.class_a)]),
+                        django_capture_on_commit_callbacks)  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        run_import(job.pk)  # a redelivered task
+    [notice] = _notices(world.users["registrar"], kind="import")
+    assert notice.link == reverse("import_job", args=[job.pk]) and "1" in notice.body
+    assert _notices(world.users["headteacher"], kind="import") == []
+
+    ImportJob.objects.all().delete()
+    refused, _page = upload(client, world, filled_template([], name="empty.xlsx"), django_capture_on_commit_callbacks)
+    assert refused.state == "refused"
+    [notice] = _notices(world.users["registrar"], kind="import", key=f"import-finished:{refused.pk}")
+    assert notice.title == "Your import was not imported" and "empty.xlsx" in notice.body
