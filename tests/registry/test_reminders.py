@@ -299,7 +299,7 @@ def test_the_mail_is_a_digest_naming_no_pupil_with_a_link_to_the_inbox(world, st
     second = _suspension(world.school_a, date(2026, 10, 2))
     send_daily_reminders(date(2026, 9, 16))
     (message,) = [message for message in mail.outbox if message.to == ["registrar@school.example"]]
-    assert message.subject == "Xueji: 3 new reminders"
+    assert message.subject == "Xueji: 3 new notifications"
     assert "https://xueji.example/notifications/" in message.body
     assert "A suspension ends on 2026-10-01" in message.body and "A suspension ends on 2026-10-02" in message.body
     assert first.student.name not in message.body and second.student.name not in message.body
