@@ -34,13 +34,19 @@ def resubmitted(request, *, actor):
 
 def step_approved(step, *, actor):
     return record(
-        STEP_APPROVED, actor=actor, target=step.request, data={"party": str(step.party), "comment": step.comment}
+        STEP_APPROVED,
+        actor=actor,
+        target=step.request,
+        data={"party": str(step.party), "comment": step.comment, "step": step.pk},
     )
 
 
 def step_rejected(step, *, actor):
     return record(
-        STEP_REJECTED, actor=actor, target=step.request, data={"party": str(step.party), "reason": step.comment}
+        STEP_REJECTED,
+        actor=actor,
+        target=step.request,
+        data={"party": str(step.party), "reason": step.comment, "step": step.pk},
     )
 
 

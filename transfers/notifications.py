@@ -4,8 +4,10 @@ Rules: a step waiting for a party (the sending school, a town office) is told to
 deciding capability there (`request.decide_as_school` at the school, `request.decide_as_authority` at the
 authority); a decision that answers the initiating school — returned with the reason, approved and in
 effect — is told to its registrars (`request.initiate` at the request's school); a background import's
-outcome to its uploader. Titles name no
-pupil (they are e-mailed); the inbox's text does.
+outcome to its uploader. Titles name no pupil (they are e-mailed); the inbox's text does.
+
+The step a notice is about is read from the event (its round, or the step decided), not from the request's
+state when the notice is worked out, so each event tells of its own step even if more happened since.
 """
 
 from django.urls import reverse
@@ -15,7 +17,6 @@ from registry.models import Notification
 from registry.notifications.dispatch import Notice, notice_rule
 from transfers import events
 from transfers.models import ApprovalStep, ChangeRequest, ImportJob
-from transfers.services import current_step
 
 
 def _request_of(event):
@@ -26,11 +27,8 @@ def _link(request):
     return reverse("request_detail", args=[request.pk])
 
 
-def _waiting(request):
-    """The notice for the step now waiting on its party, if any."""
-    step = current_step(request)
-    if step is None:
-        return []
+def _waiting(request, step):
+    """The notice that `step` waits on its party."""
     capability = "request.decide_as_authority" if step.authority_id else "request.decide_as_school"
     body = _("%(request)s from %(school)s waits for the decision of %(party)s.") % {
         "request": request, "school": request.school, "party": step.party,
@@ -65,11 +63,28 @@ def _to_initiator(request, *, key, title, body):
 
 @notice_rule(events.SUBMITTED)
 @notice_rule(events.RESUBMITTED)
-@notice_rule(events.STEP_APPROVED)
-def step_waiting(event):
-    """A submission, a resubmission or an approved step leaves the next step waiting on its party."""
+def first_step_waiting(event):
+    """A submission or a resubmission leaves the first step of its round waiting on its party."""
     request = _request_of(event)
-    return _waiting(request) if request is not None else []
+    if request is None:
+        return []
+    steps = request.steps.select_related("school", "authority").filter(round=event.data.get("round", request.round))
+    step = steps.order_by("position").first()
+    return _waiting(request, step) if step is not None else []
+
+
+@notice_rule(events.STEP_APPROVED)
+def next_step_waiting(event):
+    """An approved step leaves the next step of its round, if any, waiting on its party."""
+    request = _request_of(event)
+    decided = ApprovalStep.objects.filter(pk=event.data.get("step"), request_id=event.target_id).first()
+    if request is None or decided is None:
+        return []
+    step = (
+        request.steps.select_related("school", "authority")
+        .filter(round=decided.round, position__gt=decided.position).order_by("position").first()
+    )  # fmt: skip
+    return _waiting(request, step) if step is not None else []
 
 
 @notice_rule(events.STEP_REJECTED)
@@ -77,10 +92,7 @@ def request_returned(event):
     request = _request_of(event)
     if request is None:
         return []
-    step = (
-        request.steps.filter(decision=ApprovalStep.Decision.REJECTED).select_related("school", "authority")
-        .order_by("-round", "-position").first()
-    )  # fmt: skip
+    step = request.steps.select_related("school", "authority").filter(pk=event.data.get("step")).first()
     if step is None:
         return []
     body = _("%(request)s was returned for amendment by %(party)s. Reason: %(reason)s") % {

@@ -184,3 +184,20 @@ def test_an_import_tells_its_uploader_the_outcome_once(world, client, django_cap
     assert refused.state == "refused"
     [notice] = _notices(world.users["registrar"], kind="import", key=f"import-finished:{refused.pk}")
     assert notice.title == "Your import was not imported" and "empty.xlsx" in notice.body
+
+
+def test_a_transfer_tells_each_party_in_turn_and_the_school_that_asked(world, django_capture_on_commit_callbacks):
+    from tests.transfers.kinds_helpers import pupil_in, transfer_to_c
+
+    pupil = pupil_in(world.school_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        request = transfer_to_c(world, pupil)
+    steps = list(request.steps.order_by("position"))
+    # the sending school's registry head: its registrar and headteacher, either of whom decides
+    for head in (world.users["registrar"], world.users["headteacher"]):
+        assert [n.key for n in _notices(head)] == [f"step-waiting:{steps[0].pk}"]
+    assert [n.key for n in _notices(world.users["officer"])] == [f"step-waiting:{steps[1].pk}"]
+    assert [n.key for n in _notices(steps[2].decided_by)] == [f"step-waiting:{steps[2].pk}"]  # town 2
+    assert [n.key for n in _notices(request.initiated_by)] == [f"request-approved:{request.pk}"]
+    assert _notices(world.registrations["sibling"].initiated_by) == []
+    assert _notices(world.users["archivist"]) == []
