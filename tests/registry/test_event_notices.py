@@ -201,3 +201,21 @@ def test_a_transfer_tells_each_party_in_turn_and_the_school_that_asked(world, dj
     assert [n.key for n in _notices(request.initiated_by)] == [f"request-approved:{request.pk}"]
     assert _notices(world.registrations["sibling"].initiated_by) == []
     assert _notices(world.users["archivist"]) == []
+
+
+def test_a_roll_check_signed_received_and_reopened_is_told_to_the_next_party(
+    world, submitted_check, django_capture_on_commit_callbacks
+):
+    from students.rollcheck.services import receive_roll_check, reopen_roll_check, sign_roll_check
+
+    with django_capture_on_commit_callbacks(execute=True):
+        sign_roll_check(submitted_check, actor=world.users["headteacher"])
+    assert [n.title for n in _notices(world.users["officer"])] == ["A signed roll reconciliation waits to be received"]
+    with django_capture_on_commit_callbacks(execute=True):
+        receive_roll_check(submitted_check, actor=world.users["officer"])
+    with django_capture_on_commit_callbacks(execute=True):
+        reopen_roll_check(submitted_check, actor=world.users["officer"], reason="二班人数需复核")
+    told = [n.title for n in _notices(world.users["registrar"])]
+    assert told == ["Your roll reconciliation was reopened", "Your roll reconciliation was received"]
+    assert "二班人数需复核" in _notices(world.users["headteacher"])[0].body
+    assert _notices(world.registrations["sibling"].initiated_by) == []
