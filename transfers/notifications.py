@@ -142,3 +142,43 @@ def import_finished(event):
             tell_actor=True,
         )
     ]
+
+
+def _batch_waiting(event, request_ids, title):
+    """A batch submitted in one go (an import, a school's graduations): one notice for the whole batch to the
+    party of its requests' first step (the school's town office)."""
+    step = (
+        ApprovalStep.objects.select_related("school", "authority", "request__school")
+        .filter(request_id__in=request_ids[:1], round=1, position=1).first()
+    )  # fmt: skip
+    if step is None:
+        return []
+    return [
+        Notice(
+            kind=Notification.Kind.REQUEST,
+            key=f"batch-waiting:{event.pk}",
+            title=title,
+            body=_("%(count)s requests from %(school)s wait for the decision of %(party)s.")
+            % {
+                "count": len(request_ids),
+                "school": step.request.school,
+                "party": step.party,
+            },  # fmt: skip
+            link=reverse("approval_queue"),
+            capability="request.decide_as_authority" if step.authority_id else "request.decide_as_school",
+            scope=step.party,
+        )
+    ]
+
+
+@notice_rule(events.IMPORTED)
+def imported_registrations_waiting(event):
+    """An import submits many registrations at once (no event per request): the town office is told once."""
+    request_ids = [request_id for _row, _pupil, request_id in event.data.get("pupils", [])]
+    return _batch_waiting(event, request_ids, _("Imported new-student registrations wait for your decision"))
+
+
+@notice_rule(events.GRADUATIONS_SUBMITTED)
+def graduations_waiting(event):
+    request_ids = [request_id for _pupil, request_id in event.data.get("requests", [])]
+    return _batch_waiting(event, request_ids, _("A school's graduations wait for your decision"))

@@ -178,6 +178,8 @@ def test_an_import_tells_its_uploader_the_outcome_once(world, client, django_cap
     [notice] = _notices(world.users["registrar"], kind="import")
     assert notice.link == reverse("import_job", args=[job.pk]) and "1" in notice.body
     assert _notices(world.users["headteacher"], kind="import") == []
+    [waiting] = _notices(world.users["officer"])  # one notice for the batch, to the school's town office
+    assert waiting.title == "Imported new-student registrations wait for your decision" and "1 requests" in waiting.body
 
     ImportJob.objects.all().delete()
     refused, _page = upload(client, world, filled_template([], name="empty.xlsx"), django_capture_on_commit_callbacks)
