@@ -18,9 +18,9 @@ class User(AbstractUser):
     password_changed_at = models.DateTimeField(_("password changed at"), default=timezone.now)
     # issue 17: an optional e-mail digest of new notifications, per user (the inbox has them either way)
     email_notifications = models.BooleanField(
-        _("e-mail me my new notifications"),
+        _("e-mail me a morning digest of my new notifications"),
         default=True,
-        help_text=_("A short e-mail listing new notifications' titles; it names no pupil."),
+        help_text=_("One short e-mail each morning listing new notifications' titles; it names no pupil."),
     )
 
     class Meta:
@@ -275,8 +275,8 @@ class CalendarDay(models.Model):
 
 
 class Notification(models.Model):
-    """One reminder or event notice in a staff member's inbox (通知), e-mailed once when it is created (if the
-    recipient asked for e-mail).
+    """One reminder or event notice in a staff member's inbox (通知), e-mailed at most once, in the next
+    morning digest (if the recipient asked for e-mail; `emailed_at`).
 
     Event notices (issue 17: a step waiting for you, your request decided, a roll check returned…) are keyed
     by the event they tell of ("request-returned:<step>") and dated the day it happened, so the same rule
@@ -287,8 +287,8 @@ class Notification(models.Model):
     ("step-due:123", "suspension-ending:45", "unregistered:67", "deadline:2026-09-30") and `day` the date
     it reminds of, and (recipient, key, day) is unique in the database. Reminders are inserted with
     `bulk_create(ignore_conflicts=True)` stamped with the inserting run's `run` id, so a second run on the
-    same day (celery beat firing twice, a redelivered task, two workers at once) inserts nothing, and only
-    the rows carrying a run's own id are e-mailed by that run (registry.notifications.deliver). The texts are
+    same day (celery beat firing twice, a redelivered task, two workers at once) inserts nothing; the digest
+    claims rows whose `emailed_at` is empty, so none is mailed twice (registry.notifications.services). The texts are
     rendered when the row is created, in the site's language (LANGUAGE_CODE), so the inbox and the e-mail
     say the same thing.
     """
@@ -314,6 +314,7 @@ class Notification(models.Model):
     link = models.CharField(_("link"), max_length=300, blank=True, help_text=_("A page of this site."))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True, editable=False)
     run = models.UUIDField(_("run"), null=True, blank=True, editable=False, db_index=True)
 
     class Meta:

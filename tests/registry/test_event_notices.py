@@ -11,6 +11,7 @@ from django.utils import translation
 from audit.models import Event
 from registry.models import Notification
 from registry.notifications.dispatch import notify_of
+from registry.notifications.services import send_digests
 from registry.roles import Role
 from registry.services import grant_role
 from students.models import RollCheck
@@ -143,19 +144,26 @@ def test_the_navigation_counts_unread_notifications_per_kind(world, client, subm
     assert [n.kind for n in listed.context["notifications"]] == ["roll_check"]
 
 
-def test_the_email_goes_only_to_those_who_asked_for_it(world, client, django_capture_on_commit_callbacks):
+def test_the_morning_digest_mails_each_notice_once_to_those_who_asked(
+    world, client, django_capture_on_commit_callbacks
+):
     registrar = world.users["registrar"]
     registrar.email = "registrar@example.cn"
     registrar.save()
+    world.notifications["own"].delete()  # the world's old reminder
     _reject(world, django_capture_on_commit_callbacks, reason="材料不全")
-    assert [message.to for message in mail.outbox] == [["registrar@example.cn"]]
-    assert "材料不全" not in mail.outbox[0].body and world.registrations["own"].student.name not in mail.outbox[0].body
+    assert mail.outbox == []  # told in the inbox at once; mailed in the morning digest
+    assert send_digests() == 1 and send_digests() == 0  # each notice is mailed once
+    [message] = mail.outbox
+    assert message.to == ["registrar@example.cn"] and message.subject == "Xueji: 1 new notification"
+    assert "Your New-student registration request was returned" in message.body
+    assert "材料不全" not in message.body and world.registrations["own"].student.name not in message.body
 
-    response = client_for(client, world, "registrar").post(reverse("notification_settings"), {})
+    page = client_for(client, world, "registrar")
+    response = page.post(reverse("notification_settings"), {})  # the box unticked
     assert response.status_code == 302
     registrar.refresh_from_db()
     assert registrar.email_notifications is False
-    mail.outbox.clear()
     request = world.registrations["own"]
     request.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
@@ -163,7 +171,7 @@ def test_the_email_goes_only_to_those_who_asked_for_it(world, client, django_cap
     request.refresh_from_db()
     with django_capture_on_commit_callbacks(execute=True):
         reject_step(current_step(request), actor=world.users["officer"], reason="仍然不全")
-    assert len(_notices(registrar)) == 2 and mail.outbox == []
+    assert len(_notices(registrar)) == 2 and send_digests() == 0 and len(mail.outbox) == 1
 
 
 def test_an_import_tells_its_uploader_the_outcome_once(world, client, django_capture_on_commit_callbacks):
