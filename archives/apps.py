@@ -9,4 +9,7 @@ class ArchivesConfig(AppConfig):
     verbose_name = _("Archives")
 
     def ready(self):
-        from archives import receivers  # noqa: F401  (files approved requests into the archive)
+        from archives import (
+            notifications,  # noqa: F401  (who is told of access requests and prints)
+            receivers,  # noqa: F401  (files approved requests into the archive)
+        )

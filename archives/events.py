@@ -79,3 +79,34 @@ def print_downloaded(job, *, actor, request=None):
         request=request,
         pupil=job.archive.student_id if job.archive_id else None,
     )
+
+
+ACCESS_REQUESTED = types.register(
+    "archives.access.requested", _("{actor} of {school} asked to read the archive {target}: {reason}")
+)
+ACCESS_DECIDED = types.register(
+    "archives.access.decided", _("{actor} decided the access of {school} to {target}: {decision}")
+)
+
+
+def access_requested(access, *, actor):
+    """查阅登记: another school's staff asked the holding school to let them read an archive."""
+    return record(
+        ACCESS_REQUESTED,
+        actor=actor,
+        target=access.archive,
+        data={"access": access.pk, "school": str(access.requesting_school), "reason": access.reason},
+        other_school=access.requesting_school_id,
+    )
+
+
+def access_decided(access, *, actor):
+    """The holding school approved or refused a request to read one of its archives."""
+    return record(
+        ACCESS_DECIDED,
+        actor=actor,
+        target=access.archive,
+        data={"access": access.pk, "school": str(access.requesting_school), "decision": access.get_state_display(),
+              "state": access.state},
+        other_school=access.requesting_school_id,
+    )  # fmt: skip

@@ -193,6 +193,7 @@ def request_access(archive, *, actor, school, reason):
                                               reason=reason.strip())  # fmt: skip
         record(archive, user=actor, action=RegisterEntry.Action.ACCESS, why=reason.strip(),
                what=_("Access requested by %(school)s") % {"school": school})  # fmt: skip
+        events.access_requested(access, actor=actor)
     return access
 
 
@@ -213,4 +214,5 @@ def decide_access(access, *, actor, approve, days=ACCESS_DAYS):
         what = _("Access of %(school)s %(decision)s") % {"school": access.requesting_school,
                                                           "decision": access.get_state_display()}  # fmt: skip
         record(access.archive, user=actor, action=RegisterEntry.Action.ACCESS, what=what, why=access.reason)
+        events.access_decided(access, actor=actor)
     return access

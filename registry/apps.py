@@ -13,4 +13,5 @@ class RegistryConfig(AppConfig):
             events,  # noqa: F401  (registers the registry's audit event types)
             receivers,  # noqa: F401  (session clocks and two-factor state at login)
         )
+        from registry.notifications import dispatch  # noqa: F401  (event notices once their transaction commits)
         from registry.organisation import reminders  # noqa: F401  (the national deadlines' reminder source)

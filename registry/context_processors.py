@@ -4,7 +4,7 @@ from django.conf import settings
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from registry.notifications.services import unread_count
+from registry.notifications.services import unread_by_kind
 from registry.roles import holds
 from registry.scoping import can_anywhere, grants_of
 
@@ -48,24 +48,31 @@ def navigation(request):
     matches = [url for _label, url in items if path == url or (url != "/" and path.startswith(url))]
     current = max(matches, key=len, default=None)
     nav = [{"label": label, "url": url, "active": url == current} for label, url in items]
+    unread = _Unread(user)
     return {
         "nav_items": nav,
         "user_grants": grants,
-        "unread_notifications": _unread_counter(user),
+        "unread_notifications": unread,
+        "unread_notifications_by_kind": unread.by_kind,
         # the timeout warning (layout.html, static/js/app.js) and a form kept over a timeout (base.html)
         "session_idle_timeout": settings.SESSION_IDLE_TIMEOUT,
         "kept_form": getattr(request, "kept_form", None),
     }
 
 
-def _unread_counter(user):
-    """The user's count of unread notifications for the layout's badge: counted once (one query), when a page
-    first shows it (templates call it: `{% with unread=unread_notifications %}`), never for pages that don't."""
-    counted = []
+class _Unread:
+    """The user's unread notifications for the layout's badges: `unread_notifications` the total,
+    `unread_notifications_by_kind` (kind, label, count) per kind with any. Counted once (one query), when a
+    page first shows them (templates call them: `{% with unread=unread_notifications %}`), never for pages
+    that don't."""
 
-    def unread():
-        if not counted:
-            counted.append(unread_count(user))
-        return counted[0]
+    def __init__(self, user):
+        self.user, self.counted = user, None
 
-    return unread
+    def by_kind(self):
+        if self.counted is None:
+            self.counted = unread_by_kind(self.user)
+        return self.counted
+
+    def __call__(self):
+        return sum(count for _kind, _label, count in self.by_kind())

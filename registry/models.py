@@ -22,6 +22,12 @@ class User(AbstractUser):
     # A one-time password set by an administrator or officer (registry.accounts.staff): the middleware sends
     # the user to change it before anything else; choosing a password of their own clears it.
     must_change_password = models.BooleanField(_("must change password"), default=False)
+    # issue 17: an optional e-mail digest of new notifications, per user (the inbox has them either way)
+    email_notifications = models.BooleanField(
+        _("e-mail me a morning digest of my new notifications"),
+        default=True,
+        help_text=_("One short e-mail each morning listing new notifications' titles; it names no pupil."),
+    )
 
     class Meta:
         verbose_name = _("staff account")
@@ -276,21 +282,38 @@ class CalendarDay(models.Model):
 
 
 class Notification(models.Model):
-    """One reminder in a staff member's inbox (通知), e-mailed once when it is created.
+    """One reminder or event notice in a staff member's inbox (通知), e-mailed at most once, in the next
+    morning digest (if the recipient asked for e-mail; `emailed_at`).
+
+    Event notices (issue 17: a step waiting for you, your request decided, a roll check returned…) are keyed
+    by the event they tell of ("request-returned:<step>") and dated the day it happened, so the same rule
+    makes one notice per recipient per event however often the event is reported (registry.notifications.
+    dispatch).
 
     The rule "one reminder per item per day, never duplicated": `key` names the item it is about
     ("step-due:123", "suspension-ending:45", "unregistered:67", "deadline:2026-09-30") and `day` the date
     it reminds of, and (recipient, key, day) is unique in the database. Reminders are inserted with
     `bulk_create(ignore_conflicts=True)` stamped with the inserting run's `run` id, so a second run on the
-    same day (celery beat firing twice, a redelivered task, two workers at once) inserts nothing, and only
-    the rows carrying a run's own id are e-mailed by that run (registry.notifications.deliver). The texts are
+    same day (celery beat firing twice, a redelivered task, two workers at once) inserts nothing; the digest
+    claims rows whose `emailed_at` is empty, so none is mailed twice (registry.notifications.services). The texts are
     rendered when the row is created, in the site's language (LANGUAGE_CODE), so the inbox and the e-mail
     say the same thing.
     """
 
+    class Kind(models.TextChoices):
+        """What a notification is about: the navigation counts unread ones per kind."""
+
+        REQUEST = "request", _("Requests")
+        ROLL_CHECK = "roll_check", _("Roll checks")
+        ACCESS = "access", _("Archive access")
+        DOCUMENT = "document", _("Prints and exports")
+        IMPORT = "import", _("Imports")
+        REMINDER = "reminder", _("Deadlines")
+
     recipient = models.ForeignKey(
         User, verbose_name=_("recipient"), on_delete=models.CASCADE, related_name="notifications"
     )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.REMINDER)
     key = models.CharField(_("item"), max_length=100)
     day = models.DateField(_("day"))
     title = models.CharField(_("title"), max_length=200)
@@ -298,6 +321,7 @@ class Notification(models.Model):
     link = models.CharField(_("link"), max_length=300, blank=True, help_text=_("A page of this site."))
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+    emailed_at = models.DateTimeField(_("e-mailed at"), null=True, blank=True, editable=False)
     run = models.UUIDField(_("run"), null=True, blank=True, editable=False, db_index=True)
 
     class Meta:

@@ -26,6 +26,7 @@ urlpatterns = [
     path("notifications/", notification_views.notification_list, name="notifications"),
     path("notifications/<int:pk>/read/", notification_views.notification_read, name="notification_read"),
     path("notifications/read-all/", notification_views.notification_read_all, name="notifications_read_all"),
+    path("notifications/settings/", notification_views.notification_settings, name="notification_settings"),
     path("pupils/", include("students.urls")),
     path("", include("students.rollcheck.urls")),
     path("", include("transfers.urls")),

@@ -11,4 +11,7 @@ class StudentsConfig(AppConfig):
     def ready(self):
         from students import events  # noqa: F401  (register the pupils' audit event types)
         from students.rollcheck import events as roll_check_events  # noqa: F401
-        from students.rollcheck import reminders  # noqa: F401  (the roll check's reminder source)
+        from students.rollcheck import (
+            notifications,  # noqa: F401  (who is told of a roll check's steps)
+            reminders,  # noqa: F401  (the roll check's reminder source)
+        )

@@ -331,6 +331,28 @@ class RollDiscrepancy(models.Model):
         return f"{self.get_kind_display()} · {self.name}"
 
 
+class RollCheckReturn(models.Model):
+    """The headteacher sending a submitted reconciliation back to the registrar: who, when and why (issue 17:
+    the registrar must see why it came back; the page lists every return, oldest first)."""
+
+    reconciliation = models.ForeignKey(
+        RollCheck, verbose_name=_("reconciliation"), on_delete=models.PROTECT, related_name="returns"
+    )
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("returned by"), on_delete=models.PROTECT, related_name="+"
+    )
+    returned_at = models.DateTimeField(_("returned at"))
+    reason = models.CharField(_("reason for sending it back"), max_length=500)
+
+    class Meta:
+        verbose_name = _("return of a roll reconciliation")
+        verbose_name_plural = _("returns of roll reconciliations")
+        ordering = ["reconciliation", "returned_at", "pk"]
+
+    def __str__(self):
+        return f"{self.reconciliation} · {self.returned_at:%Y-%m-%d}"
+
+
 class RollCheckSignature(models.Model):
     """The headteacher's signature of a reconciliation: who, when, and the frozen snapshot of every class's
     list and counts with its SHA-256, so what was signed can be shown and printed later unchanged whatever

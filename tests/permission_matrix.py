@@ -443,6 +443,7 @@ MATRIX = {
     "notifications_read_all": Route(
         lambda w, s: reverse("notifications_read_all"), lambda role, scope: 302, method="post"
     ),
+    "notification_settings": Route(lambda w, s: reverse("notification_settings"), any_signed_in),
     "authority_detail": Route(lambda w, s: reverse("authority_detail", args=[_authority(w, s).pk]), authority_scoped),
     "roll_check_pdf": Route(lambda w, s: reverse("roll_check_pdf", args=[_signed_roll_check(w, s).pk]), school_scoped),
     "town_roll_checks": Route(

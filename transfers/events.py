@@ -34,13 +34,19 @@ def resubmitted(request, *, actor):
 
 def step_approved(step, *, actor):
     return record(
-        STEP_APPROVED, actor=actor, target=step.request, data={"party": str(step.party), "comment": step.comment}
+        STEP_APPROVED,
+        actor=actor,
+        target=step.request,
+        data={"party": str(step.party), "comment": step.comment, "step": step.pk},
     )
 
 
 def step_rejected(step, *, actor):
     return record(
-        STEP_REJECTED, actor=actor, target=step.request, data={"party": str(step.party), "reason": step.comment}
+        STEP_REJECTED,
+        actor=actor,
+        target=step.request,
+        data={"party": str(step.party), "reason": step.comment, "step": step.pk},
     )
 
 
@@ -53,6 +59,23 @@ def registrations_imported(school, *, actor, filename, requests, row_numbers):
     pupils = [[row, request.student_id, request.pk] for row, request in zip(row_numbers, requests, strict=True)]
     return record(
         IMPORTED, actor=actor, target=school, data={"rows": len(pupils), "filename": filename, "pupils": pupils}
+    )
+
+
+IMPORT_FINISHED = types.register(
+    "transfers.import.finished",
+    _("The import {target} finished: {created} pupils submitted, {errors} rows refused"),
+)
+
+
+def import_finished(job):
+    """A background import job ended (imported or refused): its uploader is told the outcome."""
+    return record(
+        IMPORT_FINISHED,
+        actor=job.created_by,
+        target=job,
+        data={"state": job.state, "created": job.created_count, "errors": len(job.errors)},
+        school=job.school_id,
     )
 
 

@@ -235,4 +235,6 @@ def run_import(job_pk):
     job.created_count = report.created if report else 0
     job.state = ImportJob.State.IMPORTED if job.created_count else ImportJob.State.REFUSED
     job.finished_at = timezone.now()
-    job.save(update_fields=["errors", "created_count", "state", "finished_at"])
+    with transaction.atomic():
+        job.save(update_fields=["errors", "created_count", "state", "finished_at"])
+        events.import_finished(job)

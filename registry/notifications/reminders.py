@@ -19,7 +19,7 @@ from django.conf import settings
 from django.utils import timezone, translation
 
 from registry.models import Notification
-from registry.notifications.services import deliver
+from registry.notifications.services import deliver, send_digests
 from registry.roles import AUTHORITY_ROLE_PERMISSIONS, Role
 from registry.scoping import role_holders
 
@@ -52,8 +52,9 @@ def reminder_source(source: ReminderSource) -> ReminderSource:
 
 
 def send_daily_reminders(today: date | None = None) -> dict:
-    """Create (and e-mail) today's reminders from every source; return how many were created and how many
-    people got one."""
+    """Create today's reminders from every source, then e-mail the morning digests (today's reminders and the
+    event notices since the last digest); return how many reminders were created, how many people got one,
+    and how many digests were mailed."""
     today = today or timezone.localdate()
     with translation.override(settings.LANGUAGE_CODE):
         reminders = [reminder for source in _sources for reminder in source(today)]
@@ -64,7 +65,12 @@ def send_daily_reminders(today: date | None = None) -> dict:
             for user in _recipients(r, holders)
         ]
     created = deliver(candidates)
-    return {"created": len(created), "recipients": len({notification.recipient_id for notification in created})}
+    mailed = send_digests()
+    return {
+        "created": len(created),
+        "recipients": len({notification.recipient_id for notification in created}),
+        "mailed": mailed,
+    }
 
 
 def _holders(reminders) -> dict:

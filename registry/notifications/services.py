@@ -1,9 +1,10 @@
-"""The inbox (通知): delivering reminders exactly once, counting and marking them read.
+"""The inbox (通知): delivering reminders and event notices exactly once, counting and marking them read.
 
 Each app's reminder source says what to remind whom of; the collector (registry.notifications.reminders)
-hands unsaved Notification rows to `deliver`; this module stores the new ones and e-mails them. The e-mail
-is a short digest that names no pupil (minors' data stays on the intranet, DOMAIN Confidentiality): it lists
-the reminders' titles and links to the inbox, where the full text is.
+and the event notices (registry.notifications.dispatch) hand unsaved Notification rows to `deliver`, which
+stores the new ones; each morning's run mails every user who asked for it one digest of what is new. The
+e-mail names no pupil (minors' data stays on the intranet, DOMAIN Confidentiality): it lists the titles and
+links to the inbox, where the full text is.
 """
 
 import logging
@@ -12,6 +13,8 @@ from itertools import groupby
 
 from django.conf import settings
 from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
@@ -23,13 +26,13 @@ logger = logging.getLogger(__name__)
 
 
 def deliver(candidates) -> list[Notification]:
-    """Store the candidates (unsaved Notification rows) that do not exist yet and e-mail those; return the
-    rows this call created.
+    """Store the candidates (unsaved Notification rows) that do not exist yet; return the rows this call
+    created.
 
     (recipient, key, day) is unique, so a candidate that exists already — from an earlier run the same
     day, or from a run racing this one — is skipped by the database (`ignore_conflicts`). The rows this
-    call inserted are told apart by its own `run` id, so each reminder is e-mailed by exactly the run that
-    created it: two queries, however many candidates.
+    call inserted are told apart by its own `run` id: two queries, however many candidates. Nothing is
+    e-mailed here: the morning digest (`send_digests`) mails what is new.
     """
     run = uuid.uuid4()
     rows, seen = [], set()
@@ -42,24 +45,30 @@ def deliver(candidates) -> list[Notification]:
     if not rows:
         return []
     Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=500)
-    created = list(Notification.objects.filter(run=run).select_related("recipient").order_by("recipient_id", "pk"))
-    send_digests(created)
-    return created
+    return list(Notification.objects.filter(run=run).select_related("recipient").order_by("recipient_id", "pk"))
 
 
-def send_digests(notifications):
-    """One e-mail per recipient with an address, listing their new notifications. A failing mail server is
-    logged, not raised: the reminders are in the inbox all the same."""
+def send_digests() -> int:
+    """E-mail each user who asked for it (User.email_notifications, with an address) one digest of their
+    unread notifications not mailed yet — the day's reminders and the event notices since the last digest
+    — and mark them mailed; return how many e-mails were sent.
+
+    Each notification is mailed at most once: the rows are claimed by one conditional update (`emailed_at`
+    still empty) stamped with this run's id, so two runs at once split them and never both mail one. A
+    failing mail server is logged, not raised: the notifications are in the inbox all the same."""
+    run = uuid.uuid4()
+    Notification.objects.filter(
+        emailed_at__isnull=True, read_at__isnull=True, recipient__email_notifications=True, recipient__is_active=True
+    ).exclude(recipient__email="").update(emailed_at=timezone.now(), run=run)
+    claimed = Notification.objects.filter(run=run).select_related("recipient").order_by("recipient_id", "pk")
     messages = []
     inbox_url = settings.SITE_URL.rstrip("/") + reverse("notifications")
     with translation.override(settings.LANGUAGE_CODE):
-        for recipient, group in groupby(notifications, key=lambda notification: notification.recipient):
-            if not recipient.email:
-                continue
+        for recipient, group in groupby(claimed, key=lambda notification: notification.recipient):
             group = list(group)
-            subject = ngettext("Xueji: %(count)d new reminder", "Xueji: %(count)d new reminders", len(group)) % {
-                "count": len(group)
-            }
+            subject = ngettext(
+                "Xueji: %(count)d new notification", "Xueji: %(count)d new notifications", len(group)
+            ) % {"count": len(group)}
             lines = [_("Hello %(name)s,") % {"name": recipient}, ""]
             lines += [f"- {notification.title}" for notification in group]
             lines += ["", _("Read them in your Xueji inbox: %(url)s") % {"url": inbox_url}]
@@ -68,13 +77,21 @@ def send_digests(notifications):
         return 0
     try:
         return get_connection().send_messages(messages) or 0
-    except Exception:  # the inbox keeps the reminders; a mail outage must not fail the run
-        logger.exception("Could not e-mail %d reminder digests", len(messages))
+    except Exception:  # the inbox keeps the notifications; a mail outage must not fail the run
+        logger.exception("Could not e-mail %d notification digests", len(messages))
         return 0
 
 
-def unread_count(user) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+def unread_by_kind(user) -> list[tuple[str, str, int]]:
+    """The user's unread notifications counted per kind, in the kinds' order: (kind, label, count) for each
+    kind with any; one query."""
+    counts = dict(
+        Notification.objects.filter(recipient=user, read_at__isnull=True)
+        .values_list("kind")
+        .annotate(count=Count("pk"))
+        .order_by()
+    )
+    return [(kind, label, counts[kind]) for kind, label in Notification.Kind.choices if counts.get(kind)]
 
 
 def mark_read(notification):
@@ -86,3 +103,10 @@ def mark_read(notification):
 
 def mark_all_read(user) -> int:
     return Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+
+
+def set_email_notifications(user, *, on: bool):
+    """The user's own choice of an e-mail digest of their new notifications (history names them)."""
+    with transaction.atomic():
+        user.email_notifications = on
+        user.save(update_fields=["email_notifications"])

@@ -19,7 +19,7 @@ from audit.history import acting_as
 from registry.scoping import can
 from students import events
 from students.identity import mask_national_number
-from students.models import RollCheck, RollCheckClass, RollCheckSignature, RollDiscrepancy
+from students.models import RollCheck, RollCheckClass, RollCheckReturn, RollCheckSignature, RollDiscrepancy
 from students.selectors import on_register
 
 
@@ -280,6 +280,9 @@ def return_roll_check(check, *, actor, reason):
         check = _locked(check, RollCheck.State.SUBMITTED)
         check.state = RollCheck.State.DRAFT
         check.save(update_fields=["state"])
+        RollCheckReturn.objects.create(
+            reconciliation=check, returned_by=actor, returned_at=timezone.now(), reason=reason.strip()
+        )
         events.roll_check_changed(check, actor=actor, step="returned", reason=reason.strip())
     return check
 

@@ -71,6 +71,7 @@ def roll_check(request, code, semester):
             explaining=editing or (is_headteacher and check.state == RollCheck.State.SUBMITTED),
             signature=services.current_signature(check),
             earlier_signatures=check.signatures.filter(superseded_at__isnull=False).select_related("signed_by"),
+            returns=list(check.returns.select_related("returned_by")),
             registered=sum(roll.registered for roll in rolls),
             present=sum(roll.present or 0 for roll in rolls),
             unexplained=sum(

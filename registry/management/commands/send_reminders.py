@@ -8,11 +8,12 @@ from registry.notifications.reminders import send_daily_reminders
 
 
 class Command(BaseCommand):
-    help = "Create and e-mail today's deadline reminders (safe to run more than once a day)."
+    help = "Create today's deadline reminders and e-mail the morning digests (safe to run more than once a day)."
 
     def add_arguments(self, parser):
         parser.add_argument("--date", type=date.fromisoformat, help="The day to remind for (default: today).")
 
     def handle(self, *args, date=None, **options):
         result = send_daily_reminders(date)
-        self.stdout.write(f"{result['created']} reminders created for {result['recipients']} people.")
+        created, people, mailed = result["created"], result["recipients"], result["mailed"]
+        self.stdout.write(f"{created} reminders created for {people} people; {mailed} digests mailed.")
