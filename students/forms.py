@@ -1,5 +1,7 @@
 from django import forms
 from django.db.models import Q
+from django.db.models.functions import Reverse
+from django.db.models.lookups import StartsWith
 from django.utils.translation import gettext_lazy as _
 
 from students.identity import normalise_id_number
@@ -46,7 +48,8 @@ class PupilFilterForm(forms.Form):
         if len(number) == 19 and number[0] in "GJL":
             return Q(student__national_number=number)
         if number[:-1].isdigit() and (number[-1].isdigit() or number[-1] == "X"):
-            return Q(student__id_number__endswith=number)
+            # the tail as the head of the reversed number: a range scan of students_student_id_tail
+            return Q(StartsWith(Reverse("student__id_number"), number[::-1]))
         if query.isascii() and query.isalpha():
             key = "|" + query.lower()
             return Q(student__name_pinyin__contains=key) | Q(student__name_initials__contains=key)
