@@ -25,16 +25,22 @@ def _events(action, user=None):
     return list(events.values_list("actor_name", flat=True))
 
 
+def _in_english(client, user):
+    """Signed in with the English interface chosen: the rules' messages are matched by their msgids."""
+    user.language = "en"
+    user.save(update_fields=["language"])
+    client.force_login(user)
+    return user
+
+
 @pytest.fixture
 def officer(client, world):
-    client.force_login(world.users["officer"])
-    return world.users["officer"]
+    return _in_english(client, world.users["officer"])
 
 
 @pytest.fixture
 def admin(client, world):
-    client.force_login(world.users["administrator"])
-    return world.users["administrator"]
+    return _in_english(client, world.users["administrator"])
 
 
 # --- the officer's reach ----------------------------------------------------------------------------------
