@@ -112,6 +112,7 @@ class EnrolmentSpell(models.Model):
         TRANSFER_IN = "transfer_in", _("Transfer in")
         RESUMPTION = "resumption", _("Resumption")
         PROMOTION = "promotion", _("Promotion")
+        CLASS_CHANGE = "class_change", _("Class change")
 
     class ExitReason(models.TextChoices):
         TRANSFERRED_OUT = "transferred_out", _("Transferred out")
