@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.conf import settings
+from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -144,4 +145,45 @@ def test_a_bulk_move_above_the_cap_is_refused_in_the_preview_and_moves_nobody(cl
     assert "Move these pupils" not in preview.text
     client.post(url, {**data, "step": "confirm"})
     assert EnrolmentSpell.objects.filter(school_class=two, ended_on__isnull=True).count() == 1
+    assert not ChangeRequest.objects.filter(kind="class_change").exists()
+
+
+def test_the_grade_1_intake_is_dealt_evenly_to_the_classes(client, world):
+    one = SchoolClassFactory(school=world.school_a, grade=1, number=1)
+    two = SchoolClassFactory(school=world.school_a, grade=1, number=2)
+    for sex, name in [("1", "甲"), ("1", "乙"), ("2", "丙"), ("2", "丁")]:
+        EnrolmentSpellFactory(school_class=one, student__sex=sex, student__name=name)
+    client = client_for(client, world, "registrar")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = reverse("intake_classes", args=[world.school_a.code])
+    assert 'data-testid="intake-preview"' in client.get(url).text
+    assert EnrolmentSpell.objects.filter(school_class=two).count() == 0  # the preview moves nobody
+    client.post(url, {"reason": "新生分班"})
+    grade_1 = EnrolmentSpell.objects.filter(school__pk=world.school_a.pk, grade=1, ended_on__isnull=True)
+    sizes = sorted(grade_1.values("school_class").annotate(n=Count("pk")).values_list("n", flat=True))
+    assert sizes == [1, 2, 2]  # the world's class, one and two: five pupils dealt evenly to three classes
+    sexes = {number: {s.student.sex for s in grade_1.filter(school_class__number=number)} for number in (1, 2)}
+    assert sexes[one.number] and len(sexes[one.number] | sexes[two.number]) == 2  # boys and girls spread
+    moved = EnrolmentSpell.objects.filter(entry_reason="class_change", student__change_requests__kind="class_change")
+    assert ChangeRequest.objects.filter(kind="class_change", payload__reason="新生分班").count() == moved.count() >= 2
+
+
+def test_an_intake_too_large_for_its_classes_is_refused_naming_the_cap(client, world):
+    one = SchoolClassFactory(school=world.school_a, grade=1, number=1)
+    for _ in range(4):
+        EnrolmentSpellFactory(school_class=one)
+    world.school_a.class_size_cap = 2
+    world.school_a.save()
+    client = client_for(client, world, "registrar")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = reverse("intake_classes", args=[world.school_a.code])
+    page = client.get(url).text
+    pupils = EnrolmentSpell.objects.filter(school__pk=world.school_a.pk, grade=1, ended_on__isnull=True).count()
+    classes = world.school_a.classes.filter(grade=1).count()
+    assert pupils > 2 * classes
+    refusal = (
+        f"{pupils} grade 1 pupils do not fit in {classes} classes of at most 2 pupils (the class-size cap of 甲小学)"
+    )
+    assert refusal in page
+    client.post(url, {"reason": "新生分班"})
     assert not ChangeRequest.objects.filter(kind="class_change").exists()

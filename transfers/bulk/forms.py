@@ -37,3 +37,9 @@ class ClassMoveForm(forms.Form):
         self.fields["school_class"].queryset = (
             from_class.school.classes.filter(grade=from_class.grade).exclude(pk=from_class.pk).order_by("number")
         )
+
+
+class IntakeForm(forms.Form):
+    """分班 of the grade-1 intake: why (recorded with every class change)."""
+
+    reason = forms.CharField(label=_("Reason"), max_length=300, initial=_("Placement of the new intake"))

@@ -1,6 +1,6 @@
 """Pages of the school-year changes: graduation (preview, submit; the town office approves them together),
-promotion (preview, then promote) and class changes in bulk (preview, then move). Thin: the rules live in
-transfers.bulk.services and transfers.bulk.class_moves."""
+promotion (preview, then promote), class changes in bulk and the grade-1 intake's classes (preview, then
+move). Thin: the rules live in transfers.bulk.services and transfers.bulk.class_moves."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -14,7 +14,7 @@ from registry.scoping import can, schools_visible_to
 from transfers import services
 from transfers.bulk import class_moves as class_moves_service
 from transfers.bulk import services as bulk
-from transfers.bulk.forms import ClassChoiceForm, ClassMoveForm
+from transfers.bulk.forms import ClassChoiceForm, ClassMoveForm, IntakeForm
 from transfers.kinds import ChangeRefused
 
 
@@ -111,3 +111,23 @@ def class_moves(request, code):
                 return redirect(f"{reverse('class_moves', args=[code])}?from_class={to_class.pk}")
     context = {"school": school, "chooser": chooser, "from_class": from_class, "form": form, "preview": preview}
     return render(request, "transfers/class_moves.html", context)
+
+
+@login_required
+def intake_classes(request, code):
+    """分班: the grade-1 intake dealt evenly to the grade-1 classes — the plan first, then confirm with the
+    reason; every pupil whose class changes gets a class change."""
+    school = _school(request, code)
+    if not services.can_initiate(request.user, school):
+        raise PermissionDenied
+    form = IntakeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            moved = class_moves_service.assign_intake(school, reason=form.cleaned_data["reason"], actor=request.user)
+        except ChangeRefused as refusal:
+            form.add_error(None, str(refusal))
+        else:
+            messages.success(request, _("%(count)s pupils were placed in their classes.") % {"count": len(moved)})
+            return redirect("intake_classes", code)
+    plan = class_moves_service.intake_plan(school)
+    return render(request, "transfers/intake_classes.html", {"school": school, "form": form, "plan": plan})
