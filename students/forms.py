@@ -1,8 +1,9 @@
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils.translation import gettext_lazy as _
 
 from students.identity import normalise_id_number
+from students.school_numbers.selectors import current_school_numbers
 
 
 class PupilFilterForm(forms.Form):
@@ -11,6 +12,7 @@ class PupilFilterForm(forms.Form):
 
     q = forms.CharField(
         label=_("Name, pinyin or initials, national number, or last digits of the ID number"),
+        help_text=_("A school number (学号) finds its pupil too."),
         required=False,
         max_length=50,
     )
@@ -46,7 +48,7 @@ class PupilFilterForm(forms.Form):
         if len(number) == 19 and number[0] in "GJL":
             return Q(student__national_number=number)
         if number[:-1].isdigit() and (number[-1].isdigit() or number[-1] == "X"):
-            return Q(student__id_number__endswith=number)
+            return Q(student__id_number__endswith=number) | Q(Exists(current_school_numbers().filter(number=number)))
         if query.isascii() and query.isalpha():
             key = "|" + query.lower()
             return Q(student__name_pinyin__contains=key) | Q(student__name_initials__contains=key)

@@ -1,0 +1,15 @@
+"""Reading school numbers beside a list of enrolment spells: the number the pupil holds at the spell's school."""
+
+from django.db.models import OuterRef, Subquery
+
+from students.models import SchoolNumber
+
+
+def current_school_numbers():
+    """The current numbers of an outer spell's pupil at the spell's school (for Exists/Subquery)."""
+    return SchoolNumber.objects.filter(student=OuterRef("student"), school=OuterRef("school"), retired_on__isnull=True)
+
+
+def with_school_numbers(spells):
+    """`spells` with `school_number`: the pupil's current number at the spell's school ("" when none)."""
+    return spells.annotate(school_number=Subquery(current_school_numbers().values("number")[:1]))
