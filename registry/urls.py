@@ -27,6 +27,7 @@ urlpatterns = [
     path("notifications/read-all/", notification_views.notification_read_all, name="notifications_read_all"),
     path("pupils/", include("students.urls")),
     path("", include("students.rollcheck.urls")),
+    path("", include("students.school_numbers.urls")),
     path("", include("transfers.urls")),
     path("statistics/", include("reports.statistics.urls")),
     path("", include("archives.printing.urls")),

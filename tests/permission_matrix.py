@@ -331,6 +331,9 @@ MATRIX = {
     ),
     "promotion": Route(lambda w, s: reverse("promotion", args=[_school(w, s).code]), needs("request.initiate")),
     "class_moves": Route(lambda w, s: reverse("class_moves", args=[_school(w, s).code]), needs("request.initiate")),
+    "school_number_format": Route(
+        lambda w, s: reverse("school_number_format", args=[_school(w, s).code]), needs("school_number.configure")
+    ),
     "intake_classes": Route(
         lambda w, s: reverse("intake_classes", args=[_school(w, s).code]), needs("request.initiate")
     ),

@@ -7,6 +7,7 @@ database keeps unique per school. The number is built from the school's format (
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from audit.history import acting_as
 from registry.models import School
 from students.models import SchoolNumber, SchoolNumberFormat
 
@@ -70,6 +71,22 @@ def next_number(spell, *, day):
         _("%(school)s has used every seat number of %(prefix)s; widen the seat part of its school number format.")
         % {"school": spell.school, "prefix": prefix}
     )
+
+
+def set_format(school, *, parts, internal_code, actor):
+    """The school's registrar sets how its numbers are built; numbers already given stay as they are."""
+    parse_parts(parts)
+    with transaction.atomic(), acting_as(actor, reason="students.school_number.format"):
+        number_format, _created = SchoolNumberFormat.objects.select_for_update().get_or_create(school=school)
+        number_format.parts, number_format.internal_code = " ".join(parts.split()), internal_code.strip()
+        number_format.save()
+    return number_format
+
+
+def example_number(number_format, *, year):
+    """What a number in this format looks like: grade 3, class 3, seat 15, entering in `year`."""
+    values = {"year": year, "code": number_format.internal_code, "grade": 3, "class": 3}
+    return _number(parse_parts(number_format.parts), values, 15)
 
 
 def keep_school_numbers(student, *, day):

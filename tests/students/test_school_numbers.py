@@ -6,6 +6,7 @@ from datetime import date
 from io import BytesIO
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
@@ -107,3 +108,21 @@ def test_the_number_is_shown_and_found_in_the_pupil_list(client, world):
     exported = load_workbook(BytesIO(client.get(reverse("pupil_export"), {"q": "20250702"}).content)).active
     rows = [[cell.value for cell in row] for row in exported.iter_rows()]
     assert rows[-1][0] == other.name and rows[-1][-1] == "20250702"
+
+
+def test_the_registrar_sets_the_format_and_a_wrong_one_is_refused_where_it_was_typed(client, world):
+    client = client_for(client, world, "registrar")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = reverse("school_number_format", args=[world.school_a.code])
+    assert 'data-testid="school-number-example">20' in client.get(url).text  # the default: year + class + seat
+    refused = client.post(url, {"parts": "year:4 class:2", "internal_code": ""})
+    assert "exactly one seat part" in refused.text and 'value="year:4 class:2"' in refused.text
+    assert not SchoolNumberFormat.objects.filter(school=world.school_a).exists()
+    client.post(url, {"parts": "code:2 year:4 seat:3", "internal_code": "5"})
+    saved = SchoolNumberFormat.objects.get(school=world.school_a)
+    assert (saved.parts, saved.internal_code) == ("code:2 year:4 seat:3", "5")
+    assert saved.history.first().history_user == world.users["registrar"]
+    pupil = EnrolmentSpellFactory(
+        school_class=SchoolClassFactory(school=world.school_a, grade=1), student__entry_date=date(2026, 9, 1)
+    ).student
+    assert keep_school_numbers(pupil, day=TODAY).number == "052026001"
