@@ -126,3 +126,14 @@ def test_the_registrar_sets_the_format_and_a_wrong_one_is_refused_where_it_was_t
         school_class=SchoolClassFactory(school=world.school_a, grade=1), student__entry_date=date(2026, 9, 1)
     ).student
     assert keep_school_numbers(pupil, day=TODAY).number == "052026001"
+
+
+def test_the_pupils_page_shows_the_numbers_at_each_school(client, world):
+    pupil = EnrolmentSpellFactory(
+        school_class=SchoolClassFactory(school=world.school_a, grade=3, number=2), student__entry_date=date(2024, 9, 1)
+    ).student
+    keep_school_numbers(pupil, day=TODAY)
+    client = client_for(client, world, "registrar")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("pupil_detail", args=[pupil.pk])).text
+    assert "School number · 甲小学" in page and "20240201" in page
