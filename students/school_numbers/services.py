@@ -5,11 +5,12 @@ is unique within its school and never handed out again: retired numbers stay in 
 database keeps unique per school. The number is built from the school's format (SchoolNumberFormat)."""
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext as _
 
 from audit.history import acting_as
 from registry.models import School
-from students.models import SchoolNumber, SchoolNumberFormat
+from students.models import EnrolmentSpell, SchoolNumber, SchoolNumberFormat
 
 PART_NAMES = ("year", "code", "grade", "class", "seat")
 
@@ -111,6 +112,15 @@ def keep_school_numbers(student, *, day):
         )
 
 
-def current_number(student, school):
-    found = SchoolNumber.objects.filter(student=student, school=school, retired_on__isnull=True).first()
-    return found.number if found else ""
+def number_the_register(*, day):
+    """Give every pupil on a register who has no number at their school one (pupils entered before school
+    numbers existed), in the order of school, class and name, so seats follow the class list. The count."""
+    spells = (
+        EnrolmentSpell.objects.filter(ended_on__isnull=True)
+        .exclude(Exists(SchoolNumber.objects.filter(student=OuterRef("student"), school=OuterRef("school"),
+                                                    retired_on__isnull=True)))
+        .order_by("school", "grade", "school_class__number", "student__name", "pk")
+        .select_related("student")
+    )  # fmt: skip
+    with acting_as(None, reason="students.school_number.assigned"):
+        return sum(1 for spell in spells if keep_school_numbers(spell.student, day=day) is not None)

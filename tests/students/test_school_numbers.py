@@ -3,14 +3,16 @@ gives a new number at the new school while the old school's stays in its history
 during suspension and class changes and is never handed out again once retired."""
 
 from datetime import date
-from io import BytesIO
+from io import BytesIO, StringIO
 
 import pytest
 from django.conf import settings
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone, translation
 from openpyxl import load_workbook
 
+from audit.history import SYSTEM_USERNAME
 from students.models import SchoolNumber, SchoolNumberFormat
 from students.school_numbers.services import SchoolNumberRefused, keep_school_numbers, parse_parts
 from tests.conftest import client_for
@@ -137,3 +139,17 @@ def test_the_pupils_page_shows_the_numbers_at_each_school(client, world):
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
     page = client.get(reverse("pupil_detail", args=[pupil.pk])).text
     assert "School number · 甲小学" in page and "20240201" in page
+
+
+def test_pupils_entered_before_school_numbers_get_theirs_in_class_list_order(world):
+    school_class = SchoolClassFactory(school=world.school_a, grade=4, number=1)
+    for name in ("王五", "李四", "张三"):
+        EnrolmentSpellFactory(school_class=school_class, student__name=name, student__entry_date=date(2023, 9, 1))
+    call_command("assign_school_numbers", stdout=StringIO())
+    numbers = SchoolNumber.objects.filter(school=world.school_a, student__spells__school_class=school_class)
+    assert sorted(numbers.values_list("student__name", "number")) == sorted(
+        zip(sorted(["王五", "李四", "张三"]), ["20230101", "20230102", "20230103"], strict=True)
+    )
+    assert numbers.first().history.first().history_user.username == SYSTEM_USERNAME
+    call_command("assign_school_numbers", stdout=StringIO())  # a second run gives nobody a second number
+    assert numbers.count() == 3
