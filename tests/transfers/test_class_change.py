@@ -115,6 +115,8 @@ def test_the_registrar_moves_one_pupil_from_the_pupils_page(client, world, class
     moved = client.post(url, {"school_class": two.pk, "reason": "家长申请"}, follow=True)
     assert f"Class change of {pupils[0].name} was recorded." in moved.text
     assert "Grade 3 Class 1 → Grade 3 Class 2" in moved.text and "家长申请" in moved.text
+    timeline = client.get(reverse("pupil_detail", args=[pupils[0].pk])).text
+    assert f"{world.school_a.name} submitted the request: Class change" in timeline
 
 
 def test_a_bulk_move_with_preview(client, world, classes):
