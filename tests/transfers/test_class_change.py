@@ -15,8 +15,9 @@ from reports.statistics import figures as statistics
 from reports.statistics import tables as statistics_tables
 from students.models import EnrolmentSpell
 from students.rollcheck.services import class_rolls, start_roll_check
-from tests.conftest import client_for
+from tests.conftest import ROLES, client_for
 from tests.factories import EnrolmentSpellFactory, SchoolClassFactory, SemesterFactory
+from tests.permission_matrix import SCOPES, needs
 from transfers.kinds import ChangeRefused
 from transfers.models import ChangeRequest
 from transfers.services import submit_request
@@ -189,3 +190,13 @@ def test_an_intake_too_large_for_its_classes_is_refused_naming_the_cap(client, w
     assert refusal in page
     client.post(url, {"reason": "新生分班"})
     assert not ChangeRequest.objects.filter(kind="class_change").exists()
+
+
+@pytest.mark.parametrize("scope", SCOPES)
+@pytest.mark.parametrize("role", ROLES)
+def test_the_class_change_page_follows_the_permission_matrix(client, world, role, scope):
+    """The matrix declares change_new with one kind; the class change's page answers the same way: the
+    registrar of the pupil's school 200, anyone else who sees the school 403, everyone else 404."""
+    url = reverse("change_new", args=[world.pupils[scope].pk, "class_change"])
+    response = client_for(client, world, role).get(url)
+    assert response.status_code == needs("request.initiate")(role, scope), f"{role} ({scope} scope) {url}"
