@@ -28,6 +28,8 @@ _REASONS = {
     "registry.demo": _("demo data"),
     "registry.benchmark": _("benchmark data"),
     "students.roll_check.started": _("roll reconciliation started"),
+    "students.school_number.format": _("school number format"),
+    "students.school_number.assigned": _("school numbers given to the pupils on the register"),
     "students.roll_check.headcount": _("headcount"),
     "students.roll_check.absent": _("registered but absent"),
     "students.roll_check.unregistered": _("present but unregistered"),

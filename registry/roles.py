@@ -65,6 +65,8 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     # the semester roll reconciliation (校制度 学期会审): the registrar prepares, the headteacher signs,
     # the town office receives or reopens
     "rollcheck.prepare": frozenset({Role.REGISTRAR}),
+    # the format of the school's own pupil numbers (学号办法): the school's registrar
+    "school_number.configure": frozenset({Role.REGISTRAR}),
     "rollcheck.sign": frozenset({Role.HEADTEACHER}),
     "rollcheck.receive": frozenset({Role.OFFICER}),
     # the archive (镇制度 六): documents, paper location, loans, the paper hand-over — its named keeper or the

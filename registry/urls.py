@@ -29,6 +29,7 @@ urlpatterns = [
     path("notifications/settings/", notification_views.notification_settings, name="notification_settings"),
     path("pupils/", include("students.urls")),
     path("", include("students.rollcheck.urls")),
+    path("", include("students.school_numbers.urls")),
     path("", include("transfers.urls")),
     path("statistics/", include("reports.statistics.urls")),
     path("", include("archives.printing.urls")),

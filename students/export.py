@@ -20,7 +20,7 @@ def pupil_list_workbook(spells, *, scope, exported_by) -> tuple[bytes, int]:
     sheet.append([])
     sheet.append(
         [_("full name"), _("sex"), _("birth date"), _("ID number"), _("national student number"),
-         _("school"), _("grade"), _("class")]
+         _("school"), _("grade"), _("class"), _("school number")]
     )  # fmt: skip
     rows = 0
     for spell in spells.iterator(chunk_size=2000):
@@ -35,6 +35,7 @@ def pupil_list_workbook(spells, *, scope, exported_by) -> tuple[bytes, int]:
                 spell.school.name,
                 spell.grade,
                 str(spell.school_class) if spell.school_class else "",
+                getattr(spell, "school_number", None) or "",  # annotated by with_school_numbers
             ]
         )
         rows += 1

@@ -1,10 +1,11 @@
 from django import forms
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.db.models.functions import Reverse
 from django.db.models.lookups import StartsWith
 from django.utils.translation import gettext_lazy as _
 
 from students.identity import normalise_id_number
+from students.school_numbers.selectors import current_school_numbers
 
 
 class PupilFilterForm(forms.Form):
@@ -13,6 +14,7 @@ class PupilFilterForm(forms.Form):
 
     q = forms.CharField(
         label=_("Name, pinyin or initials, national number, or last digits of the ID number"),
+        help_text=_("A school number (学号) finds its pupil too."),
         required=False,
         max_length=50,
     )
@@ -48,8 +50,11 @@ class PupilFilterForm(forms.Form):
         if len(number) == 19 and number[0] in "GJL":
             return Q(student__national_number=number)
         if number[:-1].isdigit() and (number[-1].isdigit() or number[-1] == "X"):
-            # the tail as the head of the reversed number: a range scan of students_student_id_tail
-            return Q(StartsWith(Reverse("student__id_number"), number[::-1]))
+            # the tail as the head of the reversed number (a range scan of students_student_id_tail), or a
+            # school number
+            return Q(StartsWith(Reverse("student__id_number"), number[::-1])) | Q(
+                Exists(current_school_numbers().filter(number=number))
+            )
         if query.isascii() and query.isalpha():
             key = "|" + query.lower()
             return Q(student__name_pinyin__contains=key) | Q(student__name_initials__contains=key)

@@ -16,6 +16,7 @@ from students.identity import mask_id_number, mask_national_number, mask_phone
 from students.models import Guardian, Student
 from students.paging import CappedPaginator
 from students.record_parts import pupil_page_parts
+from students.school_numbers.selectors import school_numbers_of, with_school_numbers
 from students.selectors import as_left, open_spells_visible_to, students_visible_to
 from students.status import status_of
 
@@ -25,7 +26,7 @@ def _filtered_spells(request):
         raise PermissionDenied
     form = PupilFilterForm(request.GET or None, schools=schools_visible_to(request.user))
     spells = form.filter_qs(
-        open_spells_visible_to(request.user)
+        with_school_numbers(open_spells_visible_to(request.user))
         .select_related("student", "school", "school_class")
         .order_by("school__code", "grade", "school_class__number", "student__name", "pk")
     )
@@ -70,6 +71,7 @@ def _pupil_page(request, pk, *, reveal_form=None, revealed=False):
     current = next((spell for spell in spells if spell.ended_on is None), None)
     parts, part_entries = pupil_page_parts(student.pk, as_of=left[0] if left else None)
     context = {
+        "school_numbers": school_numbers_of(student.pk, as_of=left[0] if left else None),
         "timeline": merge_timelines(
             history_timeline(
                 history,

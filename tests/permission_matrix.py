@@ -354,6 +354,13 @@ MATRIX = {
         method="post",
     ),
     "promotion": Route(lambda w, s: reverse("promotion", args=[_school(w, s).code]), needs("request.initiate")),
+    "class_moves": Route(lambda w, s: reverse("class_moves", args=[_school(w, s).code]), needs("request.initiate")),
+    "school_number_format": Route(
+        lambda w, s: reverse("school_number_format", args=[_school(w, s).code]), needs("school_number.configure")
+    ),
+    "intake_classes": Route(
+        lambda w, s: reverse("intake_classes", args=[_school(w, s).code]), needs("request.initiate")
+    ),
     "withdraw_request": Route(
         lambda w, s: reverse("withdraw_request", args=[w.registrations[s].pk]),
         needs("request.initiate", granted=302),

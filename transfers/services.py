@@ -98,6 +98,8 @@ def submit_request(*, kind, student, school, payload, actor, counterpart_school=
         _open_round(request)
         events.submitted(request, actor=actor)
         change_kind.on_submitted(request, actor=actor)
+        if not request.steps.exists():
+            _complete(request, change_kind, actor=actor)
     return request
 
 
@@ -183,14 +185,21 @@ def approve_step(step, *, actor, comment=""):
                 following.save(update_fields=["due_on"])
                 return request
             kind.validate(request, attached=_attached(request, ()))
-            request.state = ChangeRequest.State.APPROVED
-            request.closed_at = timezone.now()
-            request.save(update_fields=["state", "closed_at"])
-            kind.apply(request, actor=actor)
-            events.request_approved(request, actor=actor)
-            signals.request_approved.send(sender=ChangeRequest, request=request, actor=actor)
-            kind.on_approved(request, actor=actor)
+            _complete(request, kind, actor=actor)
     return request
+
+
+def _complete(request, kind, *, actor):
+    """The request is approved: the kind's effect, its event, its signal and its hook, in the caller's
+    transaction. After the last step of a chain — or at once on submission for a kind whose chain is empty
+    (a change the school decides itself, such as a class change)."""
+    request.state = ChangeRequest.State.APPROVED
+    request.closed_at = timezone.now()
+    request.save(update_fields=["state", "closed_at"])
+    kind.apply(request, actor=actor)
+    events.request_approved(request, actor=actor)
+    signals.request_approved.send(sender=ChangeRequest, request=request, actor=actor)
+    kind.on_approved(request, actor=actor)
 
 
 def reject_step(step, *, actor, reason):

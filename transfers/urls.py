@@ -34,4 +34,6 @@ urlpatterns = [
     path("schools/<str:code>/graduation/", bulk_views.graduation, name="graduation"),
     path("schools/<str:code>/graduation/approve/", bulk_views.graduation_approve, name="graduation_approve"),
     path("schools/<str:code>/promotion/", bulk_views.promotion, name="promotion"),
+    path("schools/<str:code>/class-changes/", bulk_views.class_moves, name="class_moves"),
+    path("schools/<str:code>/class-changes/intake/", bulk_views.intake_classes, name="intake_classes"),
 ]

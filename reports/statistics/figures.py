@@ -102,6 +102,11 @@ class KindFigures:
     def label(self):
         return ChangeRequest.Kind(self.kind).label
 
+    @property
+    def change_type_code(self):
+        """The kind's change-type code (JY/T 1001 学籍异动类别码), "" when the standard has none."""
+        return ChangeRequest.Kind(self.kind).change_type_code
+
 
 @dataclass
 class Figures:

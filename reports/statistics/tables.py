@@ -162,14 +162,16 @@ def tables(figures, *, town) -> dict:
     changes = figures.changes_total
     add(Table(
         "changes", _("Status changes of the semester by kind and outcome"),
-        [(_("Kind"), False), (_("Requests submitted"), True), (ChangeRequest.State.APPROVED.label, True),
+        [(_("Kind"), False), (_("Change-type code"), False),
+         (_("Requests submitted"), True), (ChangeRequest.State.APPROVED.label, True),
          (_("Under review or returned"), True), (ChangeRequest.State.WITHDRAWN.label, True),
          (_("Average days to approval"), True), (_("Steps decided"), True),
          (_("Decided after the due date"), True), (_("Waiting past the due date"), True)],
-        [Row([str(f.label), f.submitted, f.approved, f.open, f.withdrawn, _days(f.average_days), f.steps_decided,
+        [Row([str(f.label), f.change_type_code,
+              f.submitted, f.approved, f.open, f.withdrawn, _days(f.average_days), f.steps_decided,
               f.steps_late, f.steps_waiting_late], flagged=bool(f.steps_late or f.steps_waiting_late))
          for f in figures.changes],
-        total=[_("Total"), changes.submitted, changes.approved, changes.open, changes.withdrawn,
+        total=[_("Total"), "", changes.submitted, changes.approved, changes.open, changes.withdrawn,
                _days(changes.average_days), changes.steps_decided, changes.steps_late, changes.steps_waiting_late],
         flag_label=_("Overdue"),
         note=_("Requests submitted in the semester up to the chosen date, with their outcome by the end of that "

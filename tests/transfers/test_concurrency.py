@@ -45,3 +45,39 @@ def test_ten_simultaneous_approvals_make_one_decision(world):
     assert ApprovalStep.history.filter(id=step.pk, decision="approved").count() == 1
     request.student.refresh_from_db()
     assert request.student.spells.count() == 1
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_simultaneous_class_changes_into_a_class_with_one_place_left_move_one_pupil(world):
+    """The class-size cap holds under concurrent clicks: each class change locks its school while it counts."""
+    from tests.factories import EnrolmentSpellFactory, SchoolClassFactory
+    from transfers.services import submit_request
+
+    world.school_a.class_size_cap = 2
+    world.school_a.save()
+    source = SchoolClassFactory(school=world.school_a, grade=3, number=1)
+    target = SchoolClassFactory(school=world.school_a, grade=3, number=2)
+    EnrolmentSpellFactory(school_class=target)
+    pupils = [EnrolmentSpellFactory(school_class=source).student for _ in range(5)]
+    barrier = threading.Barrier(len(pupils))
+    outcomes = []
+
+    def move(pupil):
+        try:
+            barrier.wait()
+            submit_request(kind="class_change", student=pupil, school=world.school_a, actor=world.users["registrar"],
+                           payload={"school_class": target.pk, "reason": "调班"})  # fmt: skip
+            outcomes.append("moved")
+        except ChangeRefused:
+            outcomes.append("refused")
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=move, args=(pupil,)) for pupil in pupils]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["moved"] + ["refused"] * 4
+    assert target.spells.filter(ended_on__isnull=True).count() == 2

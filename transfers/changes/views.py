@@ -55,14 +55,17 @@ def change_new(request, pk, kind):
     if request.method == "POST" and form.is_valid():
         change_request = _submit(request, form, kind=kind.code, student=student, school=spell.school)
         if change_request is not None:
-            messages.success(request, _("%(kind)s of %(name)s was submitted to the town office.")
-                             % {"kind": change_request.get_kind_display(), "name": student.name})  # fmt: skip
+            if change_request.state == change_request.State.APPROVED:  # a kind the school decides itself
+                message = _("%(kind)s of %(name)s was recorded.")
+            else:
+                message = _("%(kind)s of %(name)s was submitted to the town office.")
+            messages.success(request, message % {"kind": change_request.get_kind_display(), "name": student.name})
             return redirect("request_detail", change_request.pk)
     return render(
         request,
         "transfers/change_form.html",
         {"form": form, "kind_label": kind.label, "student": student, "spell": spell, "school": spell.school,
-         "cancel_url": reverse("pupil_detail", args=[student.pk])},
+         "direct": kind.decided_by_school, "cancel_url": reverse("pupil_detail", args=[student.pk])},
     )  # fmt: skip
 
 

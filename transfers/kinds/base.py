@@ -76,7 +76,9 @@ class ChangeKind:
     `required_evidence`: the Evidence kinds that must be attached; `starts_from`: where a registrar starts it
     ("pupil": the pupil's page; "incoming": the school's page, finding a pupil of another school;
     "new_pupil": the school's page, entering a new pupil; None: by a bulk page only); `form_class` with
-    `form_kwargs`; `details_template`: the request page's details block; `creates_pupil`: the request
+    `form_kwargs`; `details_template`: the request page's details block; `change_type_code`: the kind's
+    change-type code (学籍异动类别码, JY/T 1001; "" when the standard has none); `decided_by_school`: the
+    school decides it alone — its chain is empty and the engine applies it on submission; `creates_pupil`: the request
     carries its own new pupil, whose record its deciders see; `hands_over_archive`: on approval the archive
     moves from `counterpart_school` to `school`."""
 
@@ -89,6 +91,8 @@ class ChangeKind:
     starts_from = None
     form_class = None
     details_template = "transfers/kinds/details.html"
+    change_type_code = ""
+    decided_by_school = False
     creates_pupil = False
     hands_over_archive = False
     menu_style = "primary"

@@ -40,6 +40,7 @@ class Death(ChangeKind):
     death stays in the request."""
 
     code = "death"
+    change_type_code = "51"
     label = gettext_lazy("Death")
     position = 80
     deadline_working_days = 10

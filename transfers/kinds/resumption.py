@@ -54,6 +54,7 @@ class Resumption(ChangeKind):
     or grade differs, the spell closes (placed) and a new one opens in the chosen class."""
 
     code = "resumption"
+    change_type_code = "12"
     label = gettext_lazy("Resumption")
     position = 60
     deadline_working_days = 10

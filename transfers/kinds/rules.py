@@ -59,12 +59,20 @@ def school_class(class_id, school):
     return found
 
 
-def refuse_full_class(school_class, *, exclude_student=None):
-    """班额: a class may not exceed its school's cap."""
+def refuse_full_class(school_class, *, exclude_student=None, arriving=1):
+    """班额: a class may not exceed its school's cap (with `arriving` pupils joining it at once)."""
     pupils = EnrolmentSpell.objects.filter(school_class=school_class, ended_on__isnull=True)
     if exclude_student is not None:
         pupils = pupils.exclude(student=exclude_student)
-    if pupils.count() >= school_class.school.class_size_cap:
+    present = pupils.count()
+    if arriving > 1 and present + arriving > school_class.school.class_size_cap:
+        raise ChangeRefused(
+            _("%(class)s has %(present)s pupils; %(arriving)s more would exceed %(cap)s, the class-size cap of "
+              "%(school)s.")
+            % {"class": school_class, "present": present, "arriving": arriving,
+               "cap": school_class.school.class_size_cap, "school": school_class.school}
+        )  # fmt: skip
+    if present >= school_class.school.class_size_cap:
         raise ChangeRefused(
             _("%(class)s already has %(cap)s pupils, the class-size cap of %(school)s; choose another class.")
             % {"class": school_class, "cap": school_class.school.class_size_cap, "school": school_class.school}

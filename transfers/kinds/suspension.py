@@ -83,6 +83,7 @@ class SuspensionKind(ChangeKind):
     enrolment spell stays open — the record is kept."""
 
     code = "suspension"
+    change_type_code = "11"
     label = gettext_lazy("Suspension")
     position = 50
     deadline_working_days = 10

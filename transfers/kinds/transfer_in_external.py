@@ -92,6 +92,7 @@ class TransferInExternal(ChangeKind):
     approves. Effect: the pupil keeps that national number and is enrolled in the chosen class."""
 
     code = "transfer_in_external"
+    change_type_code = "22"
     label = _("Transfer in from outside the system")
     position = 30
     deadline_working_days = 10

@@ -50,6 +50,7 @@ class TransferOutExternal(PrintsSlip, ChangeKind):
     Effect: the spell closes (transferred out), the destination kept in the request."""
 
     code = "transfer_out_external"
+    change_type_code = "21"
     label = gettext_lazy("Transfer out of the system")
     position = 40
     deadline_working_days = 10

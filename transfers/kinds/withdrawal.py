@@ -48,6 +48,7 @@ class Withdrawal(ChangeKind):
     it. Effect: the spell closes (withdrawn) — the record is cancelled."""
 
     code = "withdrawal"
+    change_type_code = "31"
     label = gettext_lazy("Withdrawal")
     position = 70
     deadline_working_days = 10

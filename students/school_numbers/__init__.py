@@ -1,0 +1,1 @@
+"""学号: each school's own number for its pupils (seed 004, DOMAIN School numbers)."""

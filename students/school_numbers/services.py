@@ -1,0 +1,126 @@
+"""School numbers (学号, seed 004; DOMAIN School numbers): a pupil gets a number at a school when they come
+onto its register (a registration approved, a transfer in completed), keeps it through suspension and class
+changes, and it is retired when they leave that school (transfer out, withdrawal, graduation, death). A number
+is unique within its school and never handed out again: retired numbers stay in the table, which the
+database keeps unique per school. The number is built from the school's format (SchoolNumberFormat)."""
+
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.utils.translation import gettext as _
+
+from audit.history import acting_as
+from registry.models import School
+from students.models import EnrolmentSpell, SchoolNumber, SchoolNumberFormat
+
+PART_NAMES = ("year", "code", "grade", "class", "seat")
+
+
+class SchoolNumberRefused(Exception):
+    """No number can be made (the format is wrong, or its seat numbers are used up); the message says why."""
+
+
+def parse_parts(spec):
+    """[(part, width)] from a format such as "year:4 class:2 seat:2"; the seat part is required (it is what
+    makes each number unique)."""
+    parts = []
+    for item in spec.split():
+        name, _colon, width = item.partition(":")
+        if name not in PART_NAMES or not width.isdigit() or not 1 <= int(width) <= 10:
+            raise SchoolNumberRefused(
+                _("“%(part)s” is not a part of a school number; use year, code, grade, class or seat with a width, "
+                  "e.g. year:4.") % {"part": item}
+            )  # fmt: skip
+        parts.append((name, int(width)))
+    if [name for name, _width in parts].count("seat") != 1:
+        raise SchoolNumberRefused(_("A school number format needs exactly one seat part (e.g. seat:2)."))
+    return parts
+
+
+def format_of(school):
+    """The school's format, or the default (入学年份(4) + 班级号(2) + 座号(2)) when it has set none."""
+    return SchoolNumberFormat.objects.filter(school=school).first() or SchoolNumberFormat(school=school)
+
+
+def _number(parts, values, seat):
+    """The parts filled in, each to its width: zero-padded, and a value wider than its part keeps its last
+    digits (the seat search below still keeps every number unique)."""
+    return "".join(str(seat if name == "seat" else values[name]).zfill(width)[-width:] for name, width in parts)
+
+
+def next_number(spell, *, day):
+    """The next free number for the pupil of `spell` at its school: the parts filled in, with the lowest seat
+    number whose result was never used at the school (retired numbers included)."""
+    number_format = format_of(spell.school)
+    parts = parse_parts(number_format.parts)
+    entry = spell.student.entry_date
+    values = {
+        "year": (entry or day).year,
+        "code": number_format.internal_code,
+        "grade": spell.grade,
+        "class": spell.school_class.number if spell.school_class else 0,
+    }
+    seat_width = dict(parts)["seat"]
+    prefix = _number(parts[: [name for name, _width in parts].index("seat")], values, 0)
+    taken = set(
+        SchoolNumber.objects.filter(school=spell.school, number__startswith=prefix).values_list("number", flat=True)
+    )
+    for seat in range(1, 10**seat_width):
+        number = _number(parts, values, seat)
+        if number not in taken:
+            return number
+    raise SchoolNumberRefused(
+        _("%(school)s has used every seat number of %(prefix)s; widen the seat part of its school number format.")
+        % {"school": spell.school, "prefix": prefix}
+    )
+
+
+def set_format(school, *, parts, internal_code, actor):
+    """The school's registrar sets how its numbers are built; numbers already given stay as they are."""
+    parse_parts(parts)
+    with transaction.atomic(), acting_as(actor, reason="students.school_number.format"):
+        number_format, _created = SchoolNumberFormat.objects.select_for_update().get_or_create(school=school)
+        number_format.parts, number_format.internal_code = " ".join(parts.split()), internal_code.strip()
+        number_format.save()
+    return number_format
+
+
+def example_number(number_format, *, year):
+    """What a number in this format looks like: grade 3, class 3, seat 15, entering in `year`."""
+    values = {"year": year, "code": number_format.internal_code, "grade": 3, "class": 3}
+    return _number(parse_parts(number_format.parts), values, 15)
+
+
+def keep_school_numbers(student, *, day):
+    """Bring the pupil's numbers in line with their register: retire the current number at any school whose
+    register they left, and give them a number at the school whose register they are on, if they have none."""
+    spell = student.spells.select_related("school", "school_class").filter(ended_on__isnull=True).first()
+    with transaction.atomic():
+        current = SchoolNumber.objects.filter(student=student, retired_on__isnull=True)
+        if spell is not None:
+            current = current.exclude(school=spell.school)
+        for number in current:
+            number.retired_on = day
+            number.save(update_fields=["retired_on"])
+        if (
+            spell is None
+            or SchoolNumber.objects.filter(student=student, school=spell.school, retired_on__isnull=True).exists()
+        ):
+            return None
+        School.objects.select_for_update().get(pk=spell.school_id)  # one number at a time per school
+        return SchoolNumber.objects.create(
+            school=spell.school, student=student, number=next_number(spell, day=day), assigned_on=day
+        )
+
+
+def number_the_register(*, day):
+    """Give every pupil on a register who has no number at their school one (pupils entered before school
+    numbers existed), in the order of school, class and name, so seats follow the class list. The count."""
+    spells = (
+        EnrolmentSpell.objects.filter(ended_on__isnull=True)
+        .exclude(Exists(SchoolNumber.objects.filter(student=OuterRef("student"), school=OuterRef("school"),
+                                                    retired_on__isnull=True)))
+        .order_by("school", "grade", "school_class__number", "student__name", "pk")
+        .select_related("student")
+    )  # fmt: skip
+    with acting_as(None, reason="students.school_number.assigned"):
+        return sum(1 for spell in spells if keep_school_numbers(spell.student, day=day) is not None)
