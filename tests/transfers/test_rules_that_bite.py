@@ -9,7 +9,13 @@ from django.utils import timezone, translation
 
 from registry.roles import Role
 from registry.services import grant_role
-from tests.factories import EnrolmentSpellFactory, SchoolClassFactory, SemesterFactory, TransferWindowFactory, UserFactory
+from tests.factories import (
+    EnrolmentSpellFactory,
+    SchoolClassFactory,
+    SemesterFactory,
+    TransferWindowFactory,
+    UserFactory,
+)
 from tests.transfers.kinds_helpers import approve_all, pupil_in
 from transfers.kinds import ChangeRefused
 from transfers.models import ApprovalStep, ChangeRequest
