@@ -137,3 +137,28 @@ def test_an_approved_transfer_cannot_be_withdrawn(two_towns):
     request.refresh_from_db()
     assert request.state == ChangeRequest.State.APPROVED
     assert world.pupil.spells.get(ended_on__isnull=True).school == world.school_c
+
+
+def test_a_decision_on_a_withdrawn_request_says_it_was_withdrawn(two_towns):
+    world = two_towns
+    request = approve_all(_transfer(world), world.users["registrar"], world.users["officer"])
+    waiting = current_step(request)
+    withdraw_request(request, actor=world.users["registrar_c"], reason="家长决定不转学")
+    with pytest.raises(ChangeRefused, match=r"^This request is already closed \(Withdrawn by the school\)\.$"):
+        approve_step(waiting, actor=world.users["officer2"])
+    with pytest.raises(ChangeRefused, match=r"^This request is already closed \(Withdrawn by the school\)\.$"):
+        reject_step(waiting, actor=world.users["officer2"], reason="不同意")
+    waiting.refresh_from_db()
+    assert waiting.decision == ApprovalStep.Decision.PENDING
+    assert world.pupil.spells.get().school == world.school_a
+
+
+def test_a_later_step_of_a_returned_request_awaits_no_decision(two_towns):
+    world = two_towns
+    request = _transfer(world)
+    first, town_step = request.steps.order_by("position")[:2]
+    reject_step(first, actor=world.users["registrar"], reason="家长未提交申请")
+    with pytest.raises(ChangeRefused, match="returned to the school for amendment"):
+        approve_step(town_step, actor=world.users["officer"])
+    town_step.refresh_from_db()
+    assert town_step.decision == ApprovalStep.Decision.PENDING
