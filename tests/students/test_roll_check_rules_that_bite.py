@@ -4,6 +4,7 @@ snapshot's hash is over canonical JSON, so a database that reorders keys (Postgr
 from datetime import date
 
 import pytest
+from django.urls import reverse
 from django.utils import translation
 
 from students.models import RollCheckSignature
@@ -17,6 +18,7 @@ from students.rollcheck.services import (
     start_roll_check,
     submit_roll_check,
 )
+from tests.conftest import client_for
 from tests.factories import EnrolmentSpellFactory, SemesterFactory
 
 
@@ -64,3 +66,16 @@ def test_the_stored_snapshot_read_back_from_jsonb_still_matches_its_hash(submitt
     stored = RollCheckSignature.objects.get(pk=signed.pk)
     assert list(stored.snapshot) != list(signed.snapshot)  # jsonb gave the keys back in its own order
     assert snapshot_hash(stored.snapshot) == stored.snapshot_hash
+
+
+def test_the_page_says_so_when_the_stored_snapshot_no_longer_matches_its_hash(client, submitted, world):
+    check, child = submitted
+    explain(child, actor=world.users["headteacher"], reason="借读", action="guest_study")
+    signed = sign_roll_check(check, actor=world.users["headteacher"])
+    page = reverse("roll_check", args=[world.school_a.code, check.semester_id])
+    browser = client_for(client, world, "headteacher")
+    assert 'data-testid="snapshot-altered"' not in browser.get(page).content.decode()
+    RollCheckSignature.objects.filter(pk=signed.pk).update(snapshot={**signed.snapshot, "present": 2})
+    html = browser.get(page).content.decode()
+    assert 'data-testid="snapshot-altered"' in html
+    assert 'role="alert"' in html
