@@ -227,12 +227,13 @@ def test_mask_short_and_odd_values(value, masked):
 
 def test_ethnicity_table():
     assert len(Ethnicity) == 58
-    assert Ethnicity("01").label == "汉族"
-    assert Ethnicity("56").label == "基诺族"
+    with translation.override("zh-hans"):  # the national names (the English catalogue translates them)
+        assert Ethnicity("01").label == "汉族"
+        assert Ethnicity("56").label == "基诺族"
+        assert Ethnicity.FOREIGN_ORIGIN.label == "外国血统中国籍人士"
     assert Ethnicity.HAN == "01"
     assert Ethnicity.JINO == "56"
     assert [member.value for member in Ethnicity] == [f"{n:02d}" for n in range(1, 57)] + ["97", "98"]
-    assert Ethnicity.FOREIGN_ORIGIN.label == "外国血统中国籍人士"
 
 
 def test_sex_codes_match_identity():
