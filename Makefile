@@ -15,7 +15,7 @@ UV_COMPILE := $(VENV)/bin/uv pip compile pyproject.toml --generate-hashes --pyth
 TEST_WORKERS ?= auto
 
 .PHONY: run test test-fast setup system-packages test-system-packages migrate demo lint messages clean audit \
-	check-deploy check-lock lock upgrade prod-stack-journey bench
+	check-deploy check-lock lock upgrade prod-stack-journey bench mutation
 
 run: setup migrate demo
 	$(VENV)/bin/honcho start
@@ -91,6 +91,13 @@ check-deploy: setup
 # the DATABASE_URL one unless named: make bench BENCH_ARGS="--database-url postgres://…"); non-zero on a missed goal.
 bench: setup
 	$(PY) -m bench.run $(BENCH_ARGS)
+
+# Mutation testing of the rule modules with mutmut ([tool.mutmut] in pyproject.toml; docs/mutation.md); not in CI:
+# slow. Works in ./mutants. MUTANTS narrows it ("students.identity*"); run with DATABASE_URL=postgres://… for the
+# rules that touch the database (row locks, jsonb).
+mutation: setup
+	$(VENV)/bin/mutmut run $(MUTANTS)
+	$(VENV)/bin/mutmut results
 
 # Regenerate the translation catalogues after changing UI strings (needs Debian's gettext).
 messages: setup

@@ -156,6 +156,19 @@ def _refuse_missing_evidence(request):
         )
 
 
+def _refuse_unless_pending(request, step):
+    """A request no longer awaiting decisions: who decided this step, or, when nobody did (the request was
+    withdrawn, or returned at another step), what became of the request."""
+    if request.state == ChangeRequest.State.PENDING:
+        return
+    step.refresh_from_db()
+    if step.decision != ApprovalStep.Decision.PENDING:
+        raise AlreadyDecided(step)
+    if request.state == ChangeRequest.State.RETURNED:
+        raise ChangeRefused(_("This request was returned to the school for amendment; it awaits no decision now."))
+    raise ChangeRefused(_("This request is already closed (%(state)s).") % {"state": request.get_state_display()})
+
+
 def _decide(request, step, *, actor, decision, comment):
     if not can_decide(actor, step):
         raise PermissionDenied
@@ -173,9 +186,7 @@ def approve_step(step, *, actor, comment=""):
     with transaction.atomic():
         request = ChangeRequest.objects.select_for_update().get(pk=step.request_id)
         with acting_as(actor, reason="transfers.request.approved", request=request.pk):
-            if request.state != ChangeRequest.State.PENDING:
-                step.refresh_from_db()
-                raise AlreadyDecided(step)
+            _refuse_unless_pending(request, step)
             _decide(request, step, actor=actor, decision=ApprovalStep.Decision.APPROVED, comment=comment)
             events.step_approved(step, actor=actor)
             kind = KINDS[request.kind]
@@ -209,9 +220,7 @@ def reject_step(step, *, actor, reason):
     with transaction.atomic():
         request = ChangeRequest.objects.select_for_update().get(pk=step.request_id)
         with acting_as(actor, reason="transfers.request.rejected", request=request.pk):
-            if request.state != ChangeRequest.State.PENDING:
-                step.refresh_from_db()
-                raise AlreadyDecided(step)
+            _refuse_unless_pending(request, step)
             _decide(request, step, actor=actor, decision=ApprovalStep.Decision.REJECTED, comment=reason.strip())
             request.state = ChangeRequest.State.RETURNED
             request.save(update_fields=["state"])

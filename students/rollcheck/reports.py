@@ -17,6 +17,7 @@ from openpyxl import Workbook
 
 from registry import pdf
 from students.models import RollCheck, RollCheckClass, RollCheckSignature, RollDiscrepancy
+from students.rollcheck.services import snapshot_intact
 from students.selectors import on_register
 
 PDF_TEMPLATE = "students/roll_check_pdf.html"
@@ -241,6 +242,7 @@ def signed_pdf_context(signature, *, printed_by):
             "unregistered": sum(len(entry["unregistered"]) for entry in classes),
         },
         "signature": signature,
+        "snapshot_intact": snapshot_intact(signature),
         "signer": str(signature.signed_by),
         "printed_by": str(printed_by),
         "printed_at": timezone.now(),

@@ -244,6 +244,8 @@ def snapshot_of(check):
 
 
 def snapshot_hash(snapshot):
+    """SHA-256 of the snapshot as canonical JSON (keys sorted, no spaces): the same however the database
+    stores and returns the keys (PostgreSQL jsonb reorders them)."""
     canonical = json.dumps(snapshot, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
@@ -314,6 +316,12 @@ def reopen_roll_check(check, *, actor, reason):
         check.save(update_fields=["state", "received_at"])
         events.roll_check_changed(check, actor=actor, step="reopened", reason=reason.strip())
     return check
+
+
+def snapshot_intact(signature) -> bool:
+    """Whether the stored snapshot still hashes to the hash recorded at signing: checked each time a signed
+    reconciliation is shown or printed, so a snapshot edited in the database afterwards is said to be."""
+    return snapshot_hash(signature.snapshot) == signature.snapshot_hash
 
 
 def current_signature(check):

@@ -57,6 +57,7 @@ def roll_check(request, code, semester):
         return redirect("roll_check", code, semester.pk)
     context = {"school": school, "semester": semester, "check": check}
     if check is not None:
+        signature = services.current_signature(check)
         editing = is_registrar and check.state == RollCheck.State.DRAFT
         rolls = services.class_rolls(check, with_pupils=editing)
         for roll in rolls:
@@ -69,7 +70,8 @@ def roll_check(request, code, semester):
             rolls=rolls,
             editing=editing,
             explaining=editing or (is_headteacher and check.state == RollCheck.State.SUBMITTED),
-            signature=services.current_signature(check),
+            signature=signature,
+            snapshot_intact=signature is None or services.snapshot_intact(signature),
             earlier_signatures=check.signatures.filter(superseded_at__isnull=False).select_related("signed_by"),
             returns=list(check.returns.select_related("returned_by")),
             registered=sum(roll.registered for roll in rolls),

@@ -184,3 +184,11 @@ def test_an_audit_write_does_not_wait_for_another_open_transaction_that_wrote_ev
     assert Seal.objects.count() == 4
     assert Seal.objects.get(position=1).event.actor_name == "visitor"  # committed first, chained first
     call_command("verify_audit")
+
+
+def test_verify_audit_detects_the_last_sealed_event_edited(three_events):
+    """The newest event is as protected as the others: its content is checked against its digest too."""
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_event SET data = %s WHERE id = %s", ['{"n": 9}', three_events[-1].pk])
+    with pytest.raises(CommandError, match=f"#{three_events[-1].pk}: .*edited"):
+        call_command("verify_audit")

@@ -12,6 +12,7 @@ from students.identity import (
     check_digit,
     make_id_number,
     mask_id_number,
+    mask_national_number,
     normalise_id_number,
     parse_id_number,
 )
@@ -50,7 +51,7 @@ def test_textbook_example_is_valid():
 def test_check_digit_matches_the_standard():
     assert check_digit("11010519491231002") == "X"
     assert check_digit("32010220180305123") == with_check("32010220180305123")[-1]
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="needs exactly 17 ASCII digits"):
         check_digit("1234")
     with pytest.raises(ValueError):
         check_digit("1101051949123100X")
@@ -85,18 +86,25 @@ def test_make_id_number_adjusts_only_the_parity():
 
 
 @pytest.mark.parametrize(
-    "args",
+    ("args", "message"),
     [
-        ("32010", date(2018, 3, 5), 1, "1"),
-        ("32010A", date(2018, 3, 5), 1, "1"),
-        ("320102", date(2018, 3, 5), 1000, "1"),
-        ("320102", date(2018, 3, 5), -1, "1"),
-        ("320102", date(2018, 3, 5), 1, "3"),
+        (("32010", date(2018, 3, 5), 1, "1"), "region must be 6 ASCII digits"),
+        (("32010A", date(2018, 3, 5), 1, "1"), "region must be 6 ASCII digits"),
+        (("320102", date(2018, 3, 5), 1000, "1"), "sequence must be between 0 and 999"),
+        (("320102", date(2018, 3, 5), -1, "1"), "sequence must be between 0 and 999"),
+        (("320102", date(2018, 3, 5), 1, "3"), 'sex must be "1" or "2"'),
     ],
 )
-def test_make_id_number_refuses_bad_input(args):
-    with pytest.raises(ValueError):
+def test_make_id_number_refuses_bad_input(args, message):
+    with pytest.raises(ValueError, match=message):
         make_id_number(*args)
+
+
+def test_a_national_number_is_masked_like_the_id_number_inside_it():
+    assert mask_national_number("G11010519491231002X") == "G1101**********002X"
+    assert mask_national_number("1234567890123456789") == "*" * 15 + "6789"  # 19 characters, no letter first
+    assert mask_national_number("G123") == "**23"  # a letter first, but not 19 characters
+    assert mask_national_number(None) == mask_national_number("") == ""
 
 
 # --- normalisation -------------------------------------------------------------------------------------------

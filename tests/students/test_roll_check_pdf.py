@@ -15,7 +15,7 @@ from django.utils.translation import gettext
 from pypdf import PdfReader
 
 from audit.models import Event
-from students.models import EnrolmentSpell, RollDiscrepancy, Student
+from students.models import EnrolmentSpell, RollCheckSignature, RollDiscrepancy, Student
 from students.rollcheck.reports import signed_pdf_document
 from students.rollcheck.services import (
     add_unregistered,
@@ -223,3 +223,19 @@ def test_many_classes_run_over_pages_with_numbers(world, signed):
     reader = PdfReader(BytesIO(document.write_pdf()))
     pages = len(reader.pages)
     assert f"{pages} / {pages}" in reader.pages[-1].extract_text()
+
+
+ALTERED = (
+    "The stored snapshot no longer matches the hash recorded when it was signed: it has been changed since. What is "
+    "shown below is not what the headteacher signed; tell the administrator."
+)
+
+
+def test_a_snapshot_edited_in_the_database_is_flagged_on_the_paper(client, world, signed):
+    check, signature = signed
+    warning = "".join(_site_language(ALTERED).split())
+    text, _pages = _text(_download(client, world, "headteacher", check).content)
+    assert warning not in "".join(text.split())
+    RollCheckSignature.objects.filter(pk=signature.pk).update(snapshot={**signature.snapshot, "present": 5})
+    text, _pages = _text(_download(client, world, "headteacher", check).content)
+    assert warning in "".join(text.split())

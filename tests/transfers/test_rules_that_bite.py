@@ -1,0 +1,164 @@
+"""Rules of the change engine that single planted bugs slipped past (issue 22): a decided step of a
+three-step transfer stays decided, the final approval checks the kind's rules again, the graduating years
+of both primary and junior school, a transfer window's closing day, and a closed request stays closed."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone, translation
+
+from registry.roles import Role
+from registry.services import grant_role
+from tests.factories import (
+    EnrolmentSpellFactory,
+    SchoolClassFactory,
+    SemesterFactory,
+    TransferWindowFactory,
+    UserFactory,
+)
+from tests.transfers.kinds_helpers import approve_all, pupil_in
+from transfers.kinds import ChangeRefused
+from transfers.models import ApprovalStep, ChangeRequest
+from transfers.services import AlreadyDecided, approve_step, current_step, reject_step, submit_request, withdraw_request
+
+TRANSFER = ChangeRequest.Kind.TRANSFER
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The rules' messages are matched in English (the msgids)."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def two_towns(world):
+    """A grade-3 pupil of school A (town 1), a grade-3 class at school C (town 2), officer2 for town 2: a
+    transfer from A to C has three steps (school A, town 1, town 2)."""
+    officer2 = UserFactory(username="officer2")
+    grant_role(officer2, Role.OFFICER, world.town2, actor=world.users["administrator"])
+    world.users["officer2"] = officer2
+    world.users["registrar_c"] = UserFactory(username="registrar_other")  # school C's registrar, from `world`
+    world.pupil = pupil_in(world.school_a, grade=3)
+    world.receiving_class = SchoolClassFactory(school=world.school_c, grade=3)
+    return world
+
+
+def _transfer(world, school_class=None, payload=None):
+    school_class = school_class or world.receiving_class
+    return submit_request(
+        kind=TRANSFER, student=world.pupil, school=school_class.school, counterpart_school=world.school_a,
+        payload={"school_class": school_class.pk, "grade": school_class.grade, "reason": "随父母迁居",
+                 **(payload or {})},
+        actor=world.users["registrar_c"],
+    )  # fmt: skip
+
+
+def test_an_approved_step_of_a_three_step_transfer_cannot_then_be_rejected_or_approved_again(two_towns):
+    world = two_towns
+    request = _transfer(world)
+    assert request.steps.count() == 3
+    first = current_step(request)
+    approve_step(first, actor=world.users["registrar"])
+    # the headteacher of school A still has the page with the first step open and rejects it
+    with pytest.raises(AlreadyDecided, match=f"{world.users['registrar']} already decided this step"):
+        reject_step(ApprovalStep.objects.get(pk=first.pk), actor=world.users["headteacher"], reason="资料不全")
+    with pytest.raises(AlreadyDecided):
+        approve_step(ApprovalStep.objects.get(pk=first.pk), actor=world.users["headteacher"])
+    first.refresh_from_db()
+    request.refresh_from_db()
+    assert (first.decision, first.decided_by) == (ApprovalStep.Decision.APPROVED, world.users["registrar"])
+    assert request.state == ChangeRequest.State.PENDING
+    assert current_step(request).authority == world.town1
+    assert ApprovalStep.history.filter(id=first.pk).exclude(decision=ApprovalStep.Decision.PENDING).count() == 1
+
+
+def test_the_final_approval_refuses_a_class_filled_since_the_submission(two_towns):
+    world = two_towns
+    world.school_c.class_size_cap = 2
+    world.school_c.save()
+    EnrolmentSpellFactory(school_class=world.receiving_class)
+    request = approve_all(_transfer(world), world.users["registrar"], world.users["officer"])  # one place left
+    EnrolmentSpellFactory(school_class=world.receiving_class)  # someone else took it meanwhile
+    with pytest.raises(ChangeRefused, match="class-size cap"):
+        approve_step(current_step(request), actor=world.users["officer2"])
+    request.refresh_from_db()
+    assert request.state == ChangeRequest.State.PENDING
+    assert current_step(request).authority == world.town2
+    assert world.pupil.spells.get().school == world.school_a
+    assert world.receiving_class.spells.filter(ended_on__isnull=True).count() == 2
+
+
+@pytest.mark.parametrize("grade", [6, 9])
+def test_neither_primary_grade_6_nor_junior_grade_9_can_transfer(two_towns, grade):
+    world = two_towns
+    world.pupil = pupil_in(world.school_a, grade=grade)
+    with pytest.raises(ChangeRefused, match=f"Grade {grade} is a graduating year"):
+        _transfer(world, school_class=SchoolClassFactory(school=world.school_c, grade=grade))
+    assert not ChangeRequest.objects.filter(kind=TRANSFER).exists()
+
+
+@pytest.mark.parametrize("grade", [5, 8])
+def test_the_year_before_a_graduating_year_can_transfer(two_towns, grade):
+    world = two_towns
+    world.pupil = pupil_in(world.school_a, grade=grade)
+    request = _transfer(world, school_class=SchoolClassFactory(school=world.school_c, grade=grade))
+    assert request.state == ChangeRequest.State.PENDING
+
+
+def _window(opens_days, closes_days):
+    """The semester around today with one transfer window, its days counted from today."""
+    today = timezone.localdate()
+    semester = SemesterFactory(school_year=today.year - 1, starts_on=today - timedelta(days=60),
+                               ends_on=today + timedelta(days=60))  # fmt: skip
+    TransferWindowFactory(semester=semester, opens_on=today + timedelta(days=opens_days),
+                          closes_on=today + timedelta(days=closes_days))  # fmt: skip
+
+
+@pytest.mark.parametrize(("opens", "closes"), [(-10, 0), (0, 10)], ids=["closing_day", "opening_day"])
+def test_a_transfer_windows_first_and_last_days_are_inside_it(two_towns, opens, closes):
+    _window(opens, closes)
+    request = _transfer(two_towns)  # no exception reason needed
+    assert request.state == ChangeRequest.State.PENDING
+
+
+def test_the_day_after_a_window_closes_is_outside_it(two_towns):
+    _window(-10, -1)
+    with pytest.raises(ChangeRefused, match="outside the semester's transfer windows"):
+        _transfer(two_towns)
+
+
+def test_an_approved_transfer_cannot_be_withdrawn(two_towns):
+    world = two_towns
+    request = approve_all(_transfer(world), world.users["registrar"], world.users["officer"], world.users["officer2"])
+    assert request.state == ChangeRequest.State.APPROVED
+    with pytest.raises(ChangeRefused, match="already closed"):
+        withdraw_request(request, actor=world.users["registrar_c"], reason="家长改变主意")
+    request.refresh_from_db()
+    assert request.state == ChangeRequest.State.APPROVED
+    assert world.pupil.spells.get(ended_on__isnull=True).school == world.school_c
+
+
+def test_a_decision_on_a_withdrawn_request_says_it_was_withdrawn(two_towns):
+    world = two_towns
+    request = approve_all(_transfer(world), world.users["registrar"], world.users["officer"])
+    waiting = current_step(request)
+    withdraw_request(request, actor=world.users["registrar_c"], reason="家长决定不转学")
+    with pytest.raises(ChangeRefused, match=r"^This request is already closed \(Withdrawn by the school\)\.$"):
+        approve_step(waiting, actor=world.users["officer2"])
+    with pytest.raises(ChangeRefused, match=r"^This request is already closed \(Withdrawn by the school\)\.$"):
+        reject_step(waiting, actor=world.users["officer2"], reason="不同意")
+    waiting.refresh_from_db()
+    assert waiting.decision == ApprovalStep.Decision.PENDING
+    assert world.pupil.spells.get().school == world.school_a
+
+
+def test_a_later_step_of_a_returned_request_awaits_no_decision(two_towns):
+    world = two_towns
+    request = _transfer(world)
+    first, town_step = request.steps.order_by("position")[:2]
+    reject_step(first, actor=world.users["registrar"], reason="家长未提交申请")
+    with pytest.raises(ChangeRefused, match="returned to the school for amendment"):
+        approve_step(town_step, actor=world.users["officer"])
+    town_step.refresh_from_db()
+    assert town_step.decision == ApprovalStep.Decision.PENDING
