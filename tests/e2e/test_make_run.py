@@ -71,7 +71,8 @@ def make_run(tmp_path_factory):
     for command in (["migrate", "--noinput"], ["demo"]):
         subprocess.run([sys.executable, "manage.py", *command], cwd=base, env=env, check=True, capture_output=True)
     with sqlite3.connect(database) as db:
-        assert db.execute("SELECT COUNT(*) FROM registry_notification").fetchone() == (0,)
+        # the demo's own submissions have told their town offices (event notices); no reminder has been sent yet
+        assert db.execute("SELECT COUNT(*) FROM registry_notification WHERE kind = 'reminder'").fetchone() == (0,)
     log = folder / "honcho.log"
     with open(log, "w") as out:
         process = subprocess.Popen(
@@ -131,7 +132,7 @@ def test_a_reminder_due_today_reaches_the_inbox_without_a_command(page, make_run
     deadline = time.monotonic() + 120
     while True:
         page.goto(f"{make_run['url']}/notifications/")
-        if page.get_by_test_id("notification").count():
+        if page.get_by_test_id("notification").filter(has_text="仍未注册").count():
             break
         assert time.monotonic() < deadline, make_run["log"].read_text()[-3000:]
         page.wait_for_timeout(1000)
