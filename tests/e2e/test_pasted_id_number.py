@@ -10,6 +10,7 @@ from playwright.sync_api import expect
 
 from students.identity import make_id_number
 from students.models import Student
+from tests.e2e.new_pupil import fill_new_pupil
 
 pytestmark = pytest.mark.e2e
 
@@ -26,28 +27,9 @@ def test_a_pasted_id_number_with_spaces_and_full_width_digits_is_accepted(page, 
     page.get_by_label("密码").fill(settings.DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
     page.get_by_role("link", name="录入新生").click()
-    id_input = page.get_by_label("身份证件号").first
-    id_input.fill(PASTED)
-    expect(id_input).to_have_value(PASTED)  # nothing cut by the browser
-    page.get_by_label("姓名").first.fill("林小雨")
-    page.get_by_label("性别").select_option(label="男")
-    page.get_by_label("出生日期").fill(BIRTH.isoformat())
-    for label, value in [
-        ("出生地", "江苏省常州市"),
-        ("籍贯", "江苏省常州市"),
-        ("户口所在地", "江苏省常州市东湖镇"),
-        ("家庭住址", "东湖镇幸福路 8 号"),
-        ("联系电话", "13812345678"),
-        ("入学日期", "2026-09-01"),
-    ]:
-        page.get_by_label(label, exact=True).first.fill(value)
-    page.get_by_label("户口性质").select_option(label="农业")
-    page.get_by_label("班级").select_option(label="1年级(1)班")
-    guardians = [("林大山", "父亲", "13900003333"), ("王梅", "母亲", "13900004444")]
-    for index, (name, relation, phone) in enumerate(guardians):
-        page.locator(f"#id_guardians-{index}-name").fill(name)
-        page.locator(f"#id_guardians-{index}-relation").select_option(label=relation)
-        page.locator(f"#id_guardians-{index}-phone").fill(phone)
+    fill_new_pupil(page, name="林小雨", sex="男", id_number=PASTED, birth=BIRTH,
+                   guardians=[("林大山", "父亲", "13900003333"), ("王梅", "母亲", "13900004444")])  # fmt: skip
+    expect(page.get_by_label("身份证件号").first).to_have_value(PASTED)  # nothing cut by the browser
     page.get_by_role("button", name="提交审核").click()
     expect(page.get_by_test_id("request-state")).to_have_text("审核中")
     assert Student.objects.get(name="林小雨").id_number == GOOD_ID

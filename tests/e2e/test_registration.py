@@ -9,6 +9,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from students.identity import check_digit, make_id_number
+from tests.e2e.new_pupil import fill_new_pupil
 
 pytestmark = pytest.mark.e2e
 
@@ -28,27 +29,8 @@ def test_registrar_registers_and_officer_approves(page, live_server, transaction
     call_command("demo")
     log_in(page, live_server, "registrar1")
     page.get_by_role("link", name="录入新生").click()
-    page.get_by_label("姓名").first.fill("周子轩")
-    page.get_by_label("性别").select_option(label="男")
-    page.get_by_label("身份证件号").first.fill(WRONG_ID)
-    page.get_by_label("出生日期").fill(BIRTH.isoformat())
-    for label, value in [
-        ("出生地", "安徽省示范县"),
-        ("籍贯", "安徽省示范县"),
-        ("户口所在地", "安徽省示范县东湖镇"),
-        ("家庭住址", "东湖镇幸福路 20 号"),
-        ("联系电话", "13812345670"),
-        ("入学日期", "2026-09-01"),
-    ]:
-        page.get_by_label(label, exact=True).first.fill(value)
-    page.get_by_label("户口性质").select_option(label="农业")
-    page.get_by_label("班级").select_option(label="1年级(1)班")
-    for index, (name, relation, phone) in enumerate(
-        [("周大伟", "父亲", "13900001111"), ("李芳", "母亲", "13900002222")]
-    ):
-        page.locator(f"#id_guardians-{index}-name").fill(name)
-        page.locator(f"#id_guardians-{index}-relation").select_option(label=relation)
-        page.locator(f"#id_guardians-{index}-phone").fill(phone)
+    fill_new_pupil(page, name="周子轩", sex="男", id_number=WRONG_ID, birth=BIRTH,
+                   guardians=[("周大伟", "父亲", "13900001111"), ("李芳", "母亲", "13900002222")])  # fmt: skip
     page.get_by_role("button", name="提交审核").click()
 
     expect(page.locator("#id_id_number_error")).to_have_text(f"校验位应为 {GOOD_ID[-1]}，而不是 {WRONG_ID[-1]}。")
