@@ -1,8 +1,10 @@
 """Reads of change requests, always scoped; and the duplicate checks of registration (一生一籍)."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, F, OuterRef, Q
+from django.shortcuts import get_object_or_404
 
-from registry.scoping import officer_authorities, schools_visible_to, schools_where
+from registry.scoping import can, officer_authorities, schools_visible_to, schools_where
 from students.models import EnrolmentSpell, Student
 from students.pinyin import folded
 from transfers.models import ApprovalStep, ChangeRequest
@@ -91,3 +93,12 @@ def pupil_for_transfer(number, *, receiving_school):
         .first()
     )
     return (student, spell) if spell is not None else (None, None)
+
+
+def initiating_school(user, code):
+    """The school `code` where `user` starts requests: 404 outside the user's scope, 403 without the right to
+    initiate there (the pages a registrar starts from)."""
+    school = get_object_or_404(schools_visible_to(user), code=code)
+    if not can(user, "request.initiate", school):
+        raise PermissionDenied
+    return school

@@ -24,7 +24,7 @@ from transfers.imports import import_progress, start_import_job
 from transfers.kinds import KINDS, ChangeRefused, kind_of
 from transfers.models import ApprovalStep, ChangeRequest, Evidence, ImportJob
 from transfers.registration import amend_registration, register_pupil
-from transfers.selectors import possible_duplicates, requests_awaiting, requests_visible_to
+from transfers.selectors import initiating_school, possible_duplicates, requests_awaiting, requests_visible_to
 from transfers.timeline import request_timeline, requests_for_timeline
 
 
@@ -48,7 +48,7 @@ def transfer_in_external_new(request, code):
 
 
 def _new_pupil(request, code, kind):
-    school = _registrar_school(request, code)
+    school = initiating_school(request.user, code)
     form = kind.form_class(request.POST or None, request.FILES or None, **kind.form_kwargs(school=school))
     formset = GuardianFormSet(request.POST or None, prefix="guardians")
     if request.method == "POST" and form.is_valid() and formset.is_valid():
@@ -69,22 +69,15 @@ def _new_pupil(request, code, kind):
     return _registration_page(request, school, form, formset)
 
 
-def _registrar_school(request, code):
-    school = get_object_or_404(schools_visible_to(request.user), code=code)
-    if not services.can_initiate(request.user, school):
-        raise PermissionDenied
-    return school
-
-
 @login_required
 def registration_template(request, code):
-    _registrar_school(request, code)
+    initiating_school(request.user, code)
     return xlsx_response(build_template(), "xinsheng-daoru-muban.xlsx")
 
 
 @login_required
 def registration_import(request, code):
-    school = _registrar_school(request, code)
+    school = initiating_school(request.user, code)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         job = start_import_job(school, form.cleaned_data["file"], actor=request.user)
@@ -95,7 +88,7 @@ def registration_import(request, code):
 @login_required
 def import_job(request, pk):
     job = get_object_or_404(ImportJob.objects.select_related("school"), pk=pk)
-    _registrar_school(request, job.school.code)
+    initiating_school(request.user, job.school.code)
     done, total = import_progress(job)
     context = {"job": job, "school": job.school, "done": done, "total": total,
                "percent": int(100 * done / total) if total else 0}  # fmt: skip

@@ -13,13 +13,12 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from registry.scoping import schools_visible_to
 from students.selectors import students_visible_to
 from transfers import services
 from transfers.forms import LookupForm, WithdrawRequestForm
 from transfers.kinds import KINDS, ChangeRefused
 from transfers.kinds.rules import open_spell
-from transfers.selectors import pupil_for_transfer, requests_visible_to
+from transfers.selectors import initiating_school, pupil_for_transfer, requests_visible_to
 
 
 def _kind(code, starts_from):
@@ -109,19 +108,12 @@ def amend_change(request, change_request, kind):
     )  # fmt: skip
 
 
-def _registrar_school(request, code):
-    school = get_object_or_404(schools_visible_to(request.user), code=code)
-    if not services.can_initiate(request.user, school):
-        raise PermissionDenied
-    return school
-
-
 @login_required
 def incoming_new(request, code, kind):
     """Transfer in (转入) or guest study (借读) of a pupil on another school's register: find the pupil by
     ID number or national number — seeing only name, school and grade — then fill in the request."""
     kind = _kind(kind, "incoming")
-    school = _registrar_school(request, code)
+    school = initiating_school(request.user, code)
     lookup = LookupForm(request.POST or None)  # POST: the number stays out of addresses and logs
     student = spell = form = None
     if lookup.is_valid():

@@ -91,7 +91,7 @@ def refuse_grade_change(spell, school_class):
 def in_transfer_window(day: date) -> bool:
     """Inside a transfer window of the semester containing `day`; between semesters (the holidays, when
     schools normally take transfers) counts as inside."""
-    semester = Semester.objects.filter(starts_on__lte=day, ends_on__gte=day).first()
+    semester = Semester.containing(day)
     if semester is None:
         return True
     return TransferWindow.objects.filter(semester=semester, opens_on__lte=day, closes_on__gte=day).exists()

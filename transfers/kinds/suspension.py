@@ -117,7 +117,7 @@ class SuspensionKind(ChangeKind):
                 _("Consecutive suspension is normally at most two years; give the reason for an exception.")
             )
         if spell.grade in rules.GRADUATING_GRADES:
-            semester = Semester.objects.filter(starts_on__lte=starts_on, ends_on__gte=starts_on).first()
+            semester = Semester.containing(starts_on)
             if semester is not None and semester.term == Semester.Term.SPRING:
                 raise ChangeRefused(_("A pupil cannot be suspended in the graduating semester."))
         if not payload.reason.strip():
