@@ -4,7 +4,6 @@ Every search and every export is itself an audit event."""
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -13,6 +12,7 @@ from audit import events, types
 from audit.export import events_workbook
 from audit.forms import EventFilterForm
 from audit.selectors import events_in_scope
+from registry.downloads import xlsx_response
 from registry.models import Authority, School
 from registry.scoping import can_anywhere, officer_authorities
 
@@ -57,6 +57,4 @@ def audit_export(request):
         return render(request, "audit/search.html", {"form": form, "page": None, "rows": [], "scope": scope})
     content, rows = events_workbook(found, scope=scope, filters=form.described(), exported_by=request.user)
     events.audit_exported(actor=request.user, filters=form.described(), rows=rows, request=request)
-    response = HttpResponse(content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = f'attachment; filename="audit-{timezone.localdate():%Y%m%d}.xlsx"'
-    return response
+    return xlsx_response(content, f"audit-{timezone.localdate():%Y%m%d}.xlsx")
