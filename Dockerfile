@@ -6,6 +6,8 @@ RUN npm ci --no-audit --no-fund --loglevel=error \
     && mkdir -p /assets/vendor/bootstrap /assets/vendor/htmx /assets/vendor/echarts \
     && cp node_modules/bootstrap/dist/css/bootstrap.min.css \
           node_modules/bootstrap/dist/css/bootstrap.min.css.map \
+          node_modules/bootstrap/dist/js/bootstrap.bundle.min.js \
+          node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map \
           /assets/vendor/bootstrap/ \
     && cp node_modules/htmx.org/dist/htmx.min.js /assets/vendor/htmx/ \
     && cp node_modules/echarts/dist/echarts.min.js /assets/vendor/echarts/

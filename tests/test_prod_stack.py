@@ -3,6 +3,7 @@ and environment from the file and changes only the containers' addresses (CI run
 
 import importlib.machinery
 import importlib.util
+import re
 from pathlib import Path
 
 from django.conf import settings
@@ -35,3 +36,13 @@ def test_the_journey_runs_docker_composes_commands_against_this_machine(tmp_path
         assert env["CELERY_BROKER_URL"] == "redis://127.0.0.1:6379/8"
         assert env["CACHE_URL"] == "redis://127.0.0.1:6379/9"
         assert env["MEDIA_ROOT"] == str(tmp_path / "media") and len(env["SECRET_KEY"]) >= 50
+
+
+def test_the_image_and_make_setup_copy_the_same_front_end_files():
+    """The Dockerfile and the Makefile copy the same npm files into static/vendor (a file only one of them copies
+    is missing in production, or breaks collectstatic's manifest there: a .js without its .map)."""
+    root = Path(__file__).resolve().parent.parent
+    copied = [set(re.findall(r"node_modules/(\S+\.(?:js|css|map))", (root / name).read_text())) for name in
+              ("Makefile", "Dockerfile")]  # fmt: skip
+    assert copied[0] == copied[1]
+    assert "bootstrap/dist/js/bootstrap.bundle.min.js.map" in copied[0]
