@@ -43,9 +43,10 @@ def is_formula(cell) -> bool:
     return getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value.lstrip().startswith("="))
 
 
-def _map_header(header_cells) -> dict[str, int]:
-    """``Column.key`` → 0-based position in the row, refusing a file without every required column."""
-    by_header = {header_key(column.header): column for column in COLUMNS}
+def map_header(header_cells, columns=COLUMNS) -> dict[str, int]:
+    """``Column.key`` → 0-based position in the row of `columns` (a template's), refusing a file with a column
+    twice or without every required column."""
+    by_header = {header_key(column.header): column for column in columns}
     positions: dict[str, int] = {}
     for position, cell in enumerate(header_cells):
         column = by_header.get(header_key(cell.value))
@@ -56,7 +57,7 @@ def _map_header(header_cells) -> dict[str, int]:
                 _("The column %(header)s appears more than once; keep only one.") % {"header": column.header}
             )
         positions[column.key] = position
-    missing = [column.header for column in COLUMNS if column.required and column.key not in positions]
+    missing = [column.header for column in columns if column.required and column.key not in positions]
     if missing:
         raise SpreadsheetRefused(
             _("Required columns are missing from the first row: %(columns)s. Start from the import template.")
@@ -150,7 +151,7 @@ def read_rows(workbook) -> list[RowResult]:
     else:  # an ordinary worksheet creates every cell it is asked for: keep to its real size
         last_row, last_column = sheet.max_row, sheet.max_column
     header = next(parsed(sheet.iter_rows(min_row=1, max_row=1, max_col=last_column)), ())
-    positions = _map_header(header)
+    positions = map_header(header)
     results: list[RowResult] = []
     # Not bounded by the sheet's declared size, which may be wrong: every row is read, at most MAX_ROWS kept.
     rows = sheet.iter_rows(min_row=2, max_row=max(last_row, 2), max_col=max(positions.values()) + 1)

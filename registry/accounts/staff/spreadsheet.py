@@ -23,7 +23,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from registry.roles import Role
 from students.spreadsheet import open_workbook
-from students.spreadsheet.cells import CellError, header_key, is_empty, shown, to_choice, to_text
+from students.spreadsheet.cells import CellError, is_empty, shown, to_choice, to_text
 from students.spreadsheet.columns import (
     EXCEL_MAX_COLUMN,
     EXCEL_MAX_ROW,
@@ -32,7 +32,7 @@ from students.spreadsheet.columns import (
     SpreadsheetRefused,
     chinese_label,
 )
-from students.spreadsheet.rows import RowResult, is_formula, parsed
+from students.spreadsheet.rows import RowResult, is_formula, map_header, parsed
 
 SHEET_TITLE = "教职工"
 
@@ -79,27 +79,6 @@ def build_template() -> bytes:
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-def _map_header(header_cells) -> dict[str, int]:
-    by_header = {header_key(column.header): column for column in COLUMNS}
-    positions: dict[str, int] = {}
-    for position, cell in enumerate(header_cells):
-        column = by_header.get(header_key(cell.value))
-        if column is None:
-            continue
-        if column.key in positions:
-            raise SpreadsheetRefused(
-                _("The column %(header)s appears more than once; keep only one.") % {"header": column.header}
-            )
-        positions[column.key] = position
-    missing = [column.header for column in COLUMNS if column.required and column.key not in positions]
-    if missing:
-        raise SpreadsheetRefused(
-            _("Required columns are missing from the first row: %(columns)s. Start from the import template.")
-            % {"columns": "、".join(missing)}
-        )
-    return positions
 
 
 def _read_row(row_number, cells, positions) -> RowResult:
@@ -190,7 +169,7 @@ def read_staff(fileobj, *, schools, authorities) -> list[RowResult]:
             if candidate.title == SHEET_TITLE:
                 sheet = candidate
         header = next(parsed(sheet.iter_rows(min_row=1, max_row=1, max_col=EXCEL_MAX_COLUMN)), ())
-        positions = _map_header(header)
+        positions = map_header(header, COLUMNS)
         results = []
         # As the pupil reader: every row is read whatever size the sheet declares, at most MAX_ROWS kept.
         rows = sheet.iter_rows(min_row=2, max_row=EXCEL_MAX_ROW, max_col=max(positions.values()) + 1)
