@@ -1,0 +1,17 @@
+"""The students app's models, a module each: the pupil and their record (pupil), the semester roll
+reconciliation (rollcheck), school numbers (numbers)."""
+
+from students.models.numbers import SchoolNumber, SchoolNumberFormat
+from students.models.pupil import EnrolmentSpell, Guardian, GuestStudy, Student, Suspension
+from students.models.rollcheck import (
+    RollCheck,
+    RollCheckClass,
+    RollCheckReturn,
+    RollCheckSignature,
+    RollDiscrepancy,
+)
+
+__all__ = [
+    "EnrolmentSpell", "GuestStudy", "Guardian", "RollCheck", "RollCheckClass", "RollCheckReturn",
+    "RollCheckSignature", "RollDiscrepancy", "SchoolNumber", "SchoolNumberFormat", "Student", "Suspension",
+]  # fmt: skip
