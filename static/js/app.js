@@ -4,7 +4,10 @@
    - Session timeout (layout.html, registry.session_keeping): a warning before the idle timeout whose
      "continue working" button sends one small request that keeps the session open; once the time is up the
      warning says that the form will be kept over the new login.
-   - A form kept over a timeout comes back as JSON (#xj-kept-form) and is filled in again here. */
+   - A form kept over a timeout comes back as JSON (#xj-kept-form) and is filled in again here.
+   - Confirmation (registry.confirmation): a submit button (or form) with data-xj-confirm="what will happen"
+     opens the layout's dialog; confirming adds confirmed=1 (and the button's own name/value) and submits.
+     Without JavaScript the server answers the same POST with a confirmation page. */
 (function () {
   "use strict";
 
@@ -82,9 +85,58 @@
     });
   }
 
+
+  function confirmBeforeSubmit() {
+    var dialog = document.querySelector("[data-xj-confirm-dialog]");
+    if (!dialog || typeof dialog.showModal !== "function") return;
+    var text = dialog.querySelector("[data-xj-confirm-text]");
+    var ok = dialog.querySelector("[data-xj-confirm-ok]");
+    var irreversible = dialog.querySelector("[data-xj-confirm-irreversible]");
+    var pending = null;
+
+    document.addEventListener("submit", function (event) {
+      var form = event.target;
+      var submitter = event.submitter;
+      var what = (submitter && submitter.dataset.xjConfirm) || form.dataset.xjConfirm;
+      if (!what || form.querySelector("input[name='confirmed'][value='1']")) return;
+      event.preventDefault();
+      pending = { form: form, submitter: submitter };
+      text.textContent = what;
+      ok.textContent = (submitter && submitter.dataset.xjConfirmAction) || form.dataset.xjConfirmAction || ok.dataset.defaultLabel;
+      irreversible.hidden = ((submitter && submitter.dataset.xjReversible) || form.dataset.xjReversible) === "true";
+      dialog.showModal();
+      ok.focus();
+    });
+
+    function addHidden(form, name, value) {
+      var input = document.createElement("input");
+      input.type = "hidden";
+      input.name = name;
+      input.value = value;
+      form.appendChild(input);
+    }
+
+    ok.addEventListener("click", function () {
+      if (!pending) return;
+      var form = pending.form;
+      var submitter = pending.submitter;
+      if (submitter && submitter.name) addHidden(form, submitter.name, submitter.value);
+      if (submitter && submitter.getAttribute("formaction")) form.action = submitter.getAttribute("formaction");
+      addHidden(form, "confirmed", "1");
+      dialog.close();
+      pending = null;
+      form.submit();
+    });
+    dialog.querySelector("[data-xj-confirm-cancel]").addEventListener("click", function () {
+      pending = null;
+      dialog.close();
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     restoreKeptForm();
     focusErrorSummary();
     watchSession();
+    confirmBeforeSubmit();
   });
 })();
