@@ -195,6 +195,23 @@ def test_a_value_changed_meanwhile_is_refused_not_overwritten(world, pupil):
     assert pupil.native_place == "安徽省合肥市"
 
 
+def test_the_page_tells_who_saves_second_the_new_value_and_lets_them_save_again(client, world, pupil):
+    client = client_for(client, world, "registrar")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    url = reverse("information_change", args=[pupil.pk]) + "?only=direct"
+    form = client.get(url).context["form"]
+    data = {key: field.initial for key, field in form.fields.items() if field.initial not in (None, False)}
+    edit_directly(pupil, actor=world.users["registrar"], changes={"native_place": "安徽省合肥市"}, reason="先保存")
+    refused = client.post(url, {**data, "native_place": "安徽省芜湖市", "reason": "后保存"})
+    assert refused.status_code == 200 and "it is now “安徽省合肥市”" in refused.text
+    pupil.refresh_from_db()
+    assert pupil.native_place == "安徽省合肥市"
+    again = refused.context["form"].data.copy()
+    assert client.post(url, again).status_code == 302  # told, the user saves deliberately
+    pupil.refresh_from_db()
+    assert pupil.native_place == "安徽省芜湖市"
+
+
 @pytest.mark.postgresql
 @pytest.mark.django_db(transaction=True)
 def test_simultaneous_saves_of_one_pupil_lose_nothing_and_overwrite_nothing():

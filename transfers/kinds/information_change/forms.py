@@ -205,6 +205,16 @@ class InformationChangeForm(ChangeForm):
                 ops.append({"action": "add", "changes": new})
         return ops
 
+    def refresh_seen(self):
+        """After a save refused because a value changed meanwhile: remember the values as saved now, so that the
+        user, told the new value, can save again deliberately."""
+        self.student.refresh_from_db()
+        seen = {name: fingerprint(getattr(self.student, name)) for name in self.pupil_names}
+        for guardian in Guardian.objects.filter(pk__in=[row.pk for row in self.guardian_rows]):
+            seen.update({key: fingerprint(getattr(guardian, name)) for key, name in self._guardian_keys(guardian)})
+        self.data = self.data.copy()
+        self.data["seen"] = json.dumps(seen, separators=(",", ":"))
+
     def expected(self):
         """{key: Seen fingerprint} of the values the page showed."""
         try:
