@@ -9,6 +9,7 @@ fingerprints (`seen`), so a save can refuse a field someone else changed meanwhi
 import json
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -36,8 +37,7 @@ MODES = ("direct", "approval")
 
 def _form_field(model, name, *, required):
     model_field = model._meta.get_field(name)
-    field = model_field.formfield(widget=DATE_INPUT) if model_field.get_internal_type() == "DateField" else None
-    field = field or model_field.formfield()
+    field = model_field.formfield(**({"widget": DATE_INPUT} if isinstance(model_field, models.DateField) else {}))
     field.required = required and field.required
     return field
 
@@ -163,7 +163,6 @@ class InformationChangeForm(ChangeForm):
         touched = set(self.changes())
         for op in self.guardians():
             touched |= {guardian_item(name) for name in op.get("changes", {})} if op["action"] == "edit" else {MEMBERS}
-        self.touched = touched
         needs_proof = touched & self.approval
         if needs_proof and not data.get("identity_proof") and "identity_proof" in self.fields and not self.amending:
             self.add_error("identity_proof", _("Attach the proof of the new details: these changes go to the town "
