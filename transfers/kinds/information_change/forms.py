@@ -67,7 +67,6 @@ class InformationChangeForm(ChangeForm):
         self.only = "approval" if approval_only else (only if only in MODES else None)
         self.guardian_rows = list(student.guardians.all()) if family else []
         self.pupil_names = [name for name in fields if self._shown(name)]
-        self.family = family and any(self._shown(guardian_item(name)) for name in GUARDIAN_FIELDS)
         self.members = family and self._shown(MEMBERS)
         self._build(asked, prefill or {})
         self.order_fields([*self._keys(), "reason", "identity_proof", "seen"])
