@@ -62,7 +62,7 @@ def information_change(request, pk):
         else:
             return _done(request, student, outcome)
     context = {
-        "form": form, "student": student, "spell": spell, "school": spell.school, "only": form.only,
+        "form": form, "student": student, "spell": spell, "school": spell.school, "mode": form.only,
         "removes_directly": form.members and MEMBERS not in form.approval, "confirmed": is_confirmed(request),
     }  # fmt: skip
     return render(request, "transfers/information_change.html", context)
