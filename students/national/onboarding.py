@@ -346,24 +346,29 @@ def run_dry_run(job_pk):
     job.save(update_fields=["report", "state", "finished_at"])
 
 
+def _finish(job, report, created):
+    job.report, job.created_count, job.finished_at = report, created, timezone.now()
+    job.state = OnboardingJob.State.IMPORTED if created else OnboardingJob.State.REFUSED
+    job.save(update_fields=["report", "created_count", "state", "finished_at"])
+
+
 def run_import(job_pk):
-    """The import of one job, in the worker. Idempotent: a job already imported (or not queued) is left alone."""
+    """The import of one job, in the worker. Idempotent: the job's outcome is saved in the import's own
+    transaction, so a redelivered task finds the job imported (or, if the worker died before the commit, runs
+    the whole import again); a job not waiting to be imported is left alone."""
     job = OnboardingJob.objects.select_related("school", "imported_by").filter(pk=job_pk).first()
-    if job is None or job.state != OnboardingJob.State.IMPORTING or job.created_count:
+    if job is None or job.state != OnboardingJob.State.IMPORTING:
         return
     try:
-        result = import_roster(
-            job.school, _rows_of(job), actor=job.imported_by, job=job, progress=_set_progress(job.pk)
-        )
-        job.report = result.to_json()
-        job.created_count = 0 if result.errors else len(result.new)
+        rows = _rows_of(job)
+        with transaction.atomic():
+            result = import_roster(job.school, rows, actor=job.imported_by, job=job, progress=_set_progress(job.pk))
+            _finish(job, result.to_json(), 0 if result.errors else len(result.new))
     except SpreadsheetRefused as refused:
-        job.report = {**job.report, "refusal": str(refused)}
+        _finish(job, {**job.report, "refusal": str(refused)}, 0)
     except IntegrityError:
-        job.report = {**job.report, "refusal": _(
+        refusal = _(
             "Another pupil with one of these numbers was saved while the file was being imported; nothing was "
             "imported. Upload the file again for a new dry run."
-        )}  # fmt: skip
-    job.state = OnboardingJob.State.IMPORTED if job.created_count else OnboardingJob.State.REFUSED
-    job.finished_at = timezone.now()
-    job.save(update_fields=["report", "created_count", "state", "finished_at"])
+        )
+        _finish(job, {**job.report, "refusal": refusal}, 0)

@@ -147,3 +147,30 @@ def test_a_file_that_is_no_workbook_is_refused_at_once_and_not_kept(world, offic
 def test_only_officers_and_administrators_onboard(world):
     with pytest.raises(onboarding.PermissionDenied):
         onboarding.start_dry_run(world.school_a, SimpleUploadedFile("r.xlsx", b"x"), actor=world.users["registrar"])
+
+
+def test_the_national_systems_xls_is_onboarded(world, officer, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = _upload(world, officer, xls(_roster()), name="学生信息.xls")
+    job.refresh_from_db()
+    assert job.state == OnboardingJob.State.CHECKED and job.report["new"] == 6, job.report
+
+
+def test_a_file_over_the_size_limit_is_refused_before_it_is_read(world, officer, monkeypatch):
+    from students.spreadsheet import columns
+
+    monkeypatch.setattr(columns, "MAX_UPLOAD_BYTES", 1000)
+    job = _upload(world, officer, xls(_roster()), name="big.xls")
+    assert job.state == OnboardingJob.State.REFUSED and "larger than" in job.report["refusal"]
+
+
+def test_a_redelivered_import_task_imports_nothing_twice(world, officer, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = _upload(world, officer, xlsx(_roster()))
+    job.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        onboarding.start_import(job, actor=officer)
+    onboarding.run_import(job.pk)  # the same task delivered again
+    job.refresh_from_db()
+    assert job.state == OnboardingJob.State.IMPORTED and job.created_count == 6
+    assert Student.objects.filter(name__startswith="建档生").count() == 6
