@@ -180,12 +180,12 @@ def main(argv=None):
     if created != total:
         raise RuntimeError(f"onboarded {created} pupils, not {total}")
     goal = GOAL_SECONDS_PER_100K * total / 100_000
-    verdict = "PASS" if elapsed <= goal else "FAIL"
+    verdict = "not judged (a smoke run)" if args.tiny else "PASS" if elapsed <= goal else "FAIL"
     print(f"bare read of the files: {read:.1f} s")
     print(f"onboarding (dry run + import) of {total:,} pupils: {elapsed:.1f} s ({total / elapsed:,.0f} pupils/s)")
     print(f"ratio onboarding / bare read: {elapsed / read:.1f}×; goal ≤ {goal:.0f} s {verdict}; "
           f"load {os.getloadavg()[0]:.2f}")  # fmt: skip
-    return 0 if verdict == "PASS" else 1
+    return 1 if verdict == "FAIL" else 0
 
 
 if __name__ == "__main__":
