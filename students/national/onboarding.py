@@ -133,12 +133,21 @@ def new_pupil(values):
     return student, guardians
 
 
+def _same(key, given, stored):
+    if key == "entry_date":  # the template keeps the month (入学年月)
+        return (given.year, given.month) == (stored.year, stored.month)
+    return given == stored
+
+
 def _differences(row, stored, guardians, spell, school):
-    """[column, stored, in the file] for every field where the row and the stored pupil differ."""
+    """[column, stored, in the file] for every field where the row gives a value that differs from the stored
+    pupil's (an optional cell left empty says nothing)."""
     given, given_guardians = new_pupil(row.values)
     found = []
     for key in STUDENT_KEYS:
-        if getattr(given, key) != getattr(stored, key):
+        if row.values.get(key) is None and not COLUMNS_BY_KEY[key].required:
+            continue
+        if not _same(key, getattr(given, key), getattr(stored, key)):
             found.append(
                 [COLUMNS_BY_KEY[key].header, _shown(key, getattr(stored, key)), _shown(key, getattr(given, key))]
             )

@@ -95,6 +95,9 @@ def test_a_row_that_differs_from_the_stored_pupil_is_reported_not_overwritten(
     with django_capture_on_commit_callbacks(execute=True):
         onboarding.start_import(first, actor=officer)
     roster[0]["home_address"] = "新地址1号"
+    roster[1]["former_name"] = ""  # an optional cell left empty says nothing
+    mid_month = roster[1]["entry_date"].replace(day=15)  # the template keeps the month only
+    Student.objects.filter(name="建档生1").update(former_name="小明", entry_date=mid_month)
     with django_capture_on_commit_callbacks(execute=True):
         job = _upload(world, officer, xlsx(roster))
     job.refresh_from_db()
