@@ -27,6 +27,7 @@ _REASONS = {
     "archives.access.decided": _("archive access decided"),
     "registry.demo": _("demo data"),
     "registry.benchmark": _("benchmark data"),
+    "students.onboarding": _("onboarded from the national system's file {file} (job #{job})"),
     "students.roll_check.started": _("roll reconciliation started"),
     "students.school_number.format": _("school number format"),
     "students.school_number.assigned": _("school numbers given to the pupils on the register"),

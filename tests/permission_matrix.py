@@ -152,6 +152,17 @@ def _staff_member(world, scope):
     )
 
 
+def _onboarding_job(world, scope):
+    """An onboarding job of the scope's school (建档导入), checked and waiting for its import."""
+    from students.models import OnboardingJob
+
+    job, _created = OnboardingJob.objects.get_or_create(
+        school=_school(world, scope), filename="roster.xlsx",
+        defaults={"created_by": world.users["administrator"], "state": "checked", "report": {"new": 1}},
+    )  # fmt: skip
+    return job
+
+
 def manages_staff(granted=200):
     """A staff account's page: those holding "staff.manage" who reach the account's school (its town's
     officers, administrators) get `granted`, others holding it 404, anyone without it 403."""
@@ -557,6 +568,21 @@ MATRIX = {
         lambda role, scope: 200,
     ),
     "import_job": Route(lambda w, s: reverse("import_job", args=[w.import_jobs[s].pk]), needs("request.initiate")),
+    "onboarding_upload": Route(
+        lambda w, s: reverse("onboarding_upload", args=[_school(w, s).code]), needs("pupil.onboard")
+    ),
+    "onboarding_job": Route(
+        lambda w, s: reverse("onboarding_job", args=[_onboarding_job(w, s).pk]), needs("pupil.onboard")
+    ),
+    # unconfirmed: the confirmation page (200), nothing queued
+    "onboarding_import": Route(
+        lambda w, s: reverse("onboarding_import", args=[_onboarding_job(w, s).pk]),
+        needs("pupil.onboard"),
+        method="post",
+    ),
+    "national_export": Route(
+        lambda w, s: reverse("national_export", args=[_school(w, s).code]), needs("pupil.export_national")
+    ),
     "approval_queue": Route(lambda w, s: reverse("approval_queue"), any_role),
     "request_detail": Route(lambda w, s: reverse("request_detail", args=[w.registrations[s].pk]), school_scoped),
     "registration_amend": Route(
