@@ -574,11 +574,11 @@ MATRIX = {
     "onboarding_job": Route(
         lambda w, s: reverse("onboarding_job", args=[_onboarding_job(w, s).pk]), needs("pupil.onboard")
     ),
-    # unconfirmed: the confirmation page (200), nothing queued
     "onboarding_import": Route(
         lambda w, s: reverse("onboarding_import", args=[_onboarding_job(w, s).pk]),
-        needs("pupil.onboard"),
+        needs("pupil.onboard", granted=302),
         method="post",
+        irreversible=(Irreversible("import", "officer"),),
     ),
     "national_export": Route(
         lambda w, s: reverse("national_export", args=[_school(w, s).code]), needs("pupil.export_national")
