@@ -27,6 +27,8 @@ _REASONS = {
     "archives.access.decided": _("archive access decided"),
     "registry.demo": _("demo data"),
     "registry.benchmark": _("benchmark data"),
+    "students.problem.kept": _("problem record kept with evidence"),
+    "students.pupil.removed": _("removed as entered in error"),
     "students.roll_check.started": _("roll reconciliation started"),
     "students.school_number.format": _("school number format"),
     "students.school_number.assigned": _("school numbers given to the pupils on the register"),

@@ -30,6 +30,7 @@ urlpatterns = [
     path("pupils/", include("students.urls")),
     path("", include("students.rollcheck.urls")),
     path("", include("students.school_numbers.urls")),
+    path("", include("students.problems.urls")),
     path("", include("transfers.urls")),
     path("statistics/", include("reports.statistics.urls")),
     path("", include("archives.printing.urls")),

@@ -1,0 +1,309 @@
+"""Finding problem records (问题学籍) with set-based queries, so the county's 100,000 pupils are never walked
+one by one in Python: each check is one or two statements (GROUP BY, a CASE over the ID number's digits)
+that return only the flagged rows; Python then reads those few rows to say what is wrong.
+
+The kinds (DOMAIN National-system details, duplicate types; issue 15): the same ID number on two records
+(an ID number, or the one inside a `G` national number); the same name, sex and birth date where one of the
+records has no ID number; both such records on the registers of two schools; an ID number that breaks
+GB 11643 (students.identity: region, birth date, check digit) or disagrees with the record's birth date or
+sex; a required field of the national template empty (DOMAIN Code tables, ★); a `G` national number that is
+not `G` + the ID number. Only pupils on a register (an open enrolment spell) are listed, at that school;
+the duplicate checks compare them with every record in the county.
+"""
+
+import hashlib
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.db.models import Case, CharField, Count, F, IntegerField, Q, Value, When
+from django.db.models.functions import Cast, ExtractDay, ExtractMonth, ExtractYear, Mod, Substr
+from django.utils.translation import gettext as _
+
+from students import codes
+from students.identity import CHECK_CHARACTERS, PROVINCE_CODES, WEIGHTS, parse_id_number
+from students.models import EnrolmentSpell, Guardian, ProblemKind, Student
+
+# The template's required fields (★) that the record holds as text, with the label each is shown by.
+REQUIRED_TEXT_FIELDS = (
+    "name", "birthplace", "native_place", "ethnicity", "nationality", "id_type", "overseas_status",
+    "household_place", "household_type", "home_address", "phone", "health", "entry_method", "boarding",
+)  # fmt: skip
+TWO_FAMILY_MEMBERS = 2
+
+
+@dataclass
+class Problem:
+    """One problem of one pupil on a register: what kind, at which school, what is wrong (`detail`), the
+    schools of the other records it concerns, and the fingerprint that a kept problem is keyed by."""
+
+    kind: str
+    student_id: int
+    school_id: int
+    detail: str
+    fingerprint: str
+    other_schools: list = field(default_factory=list)
+
+    @property
+    def kind_label(self):
+        return ProblemKind(self.kind).label
+
+
+def fingerprint(*parts) -> str:
+    """A short key of the values that make a problem what it is."""
+    return hashlib.sha256("|".join(str(part) for part in parts).encode()).hexdigest()[:32]
+
+
+def find_problems(school_ids, *, kinds=None, student_ids=None) -> list[Problem]:
+    """Every problem of the pupils on the registers of `school_ids` (of `kinds`, default all; only of
+    `student_ids` when given), ordered by school, kind and pupil."""
+    kinds = set(kinds or ProblemKind.values)
+    register = EnrolmentSpell.objects.filter(ended_on__isnull=True, school_id__in=school_ids)
+    if student_ids is not None:
+        register = register.filter(student_id__in=student_ids)
+    found = []
+    if kinds & {ProblemKind.SAME_ID_NUMBER, ProblemKind.SAME_PERSON, ProblemKind.TWO_SCHOOLS}:
+        found += _duplicates(register, kinds)
+    if ProblemKind.INVALID_ID_NUMBER in kinds:
+        found += _invalid_id_numbers(register)
+    if ProblemKind.MISSING_FIELDS in kinds:
+        found += _missing_fields(register)
+    if ProblemKind.NATIONAL_NUMBER in kinds:
+        found += _national_number_mismatches(register)
+    order = list(ProblemKind.values)
+    found.sort(key=lambda problem: (problem.school_id, order.index(problem.kind), problem.student_id))
+    return found
+
+
+# Duplicates --------------------------------------------------------------------------------------------
+
+
+def _id_number_groups():
+    """{ID number: {student ids}} for every ID number held by two or more records not removed, counting the
+    ID number inside each `G` national number."""
+    table = connection.ops.quote_name(Student._meta.db_table)
+    sql = f"""
+        WITH keys AS (
+            SELECT id AS student_id, UPPER(id_number) AS k FROM {table}
+             WHERE id_number <> '' AND removed_at IS NULL
+            UNION
+            SELECT id, SUBSTR(national_number, 2) FROM {table}
+             WHERE national_number LIKE %s AND removed_at IS NULL
+        )
+        SELECT k, student_id FROM keys
+         WHERE k IN (SELECT k FROM keys GROUP BY k HAVING COUNT(DISTINCT student_id) > 1)
+    """  # noqa: S608 (the table name is the model's)
+    groups = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ["G%"])
+        for key, student_id in cursor.fetchall():
+            groups.setdefault(key, set()).add(student_id)
+    return groups
+
+
+def _same_person_groups():
+    """{(name, sex, birth date): {student ids}} for every such triple held by two or more records not
+    removed, at least one of them without an ID number (names compared in simplified characters)."""
+    table = connection.ops.quote_name(Student._meta.db_table)
+    sql = f"""
+        SELECT g.n, s.sex, s.birth_date, s.id FROM {table} s JOIN (
+            SELECT COALESCE(NULLIF(name_folded, ''), name) AS n, sex, birth_date FROM {table}
+             WHERE removed_at IS NULL
+             GROUP BY COALESCE(NULLIF(name_folded, ''), name), sex, birth_date
+            HAVING COUNT(*) > 1 AND SUM(CASE WHEN id_number = '' THEN 1 ELSE 0 END) > 0
+        ) g ON g.n = COALESCE(NULLIF(s.name_folded, ''), s.name) AND g.sex = s.sex AND g.birth_date = s.birth_date
+         WHERE s.removed_at IS NULL
+    """  # noqa: S608 (the table name is the model's)
+    groups = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+        for person_name, sex, birth_date, student_id in cursor.fetchall():
+            groups.setdefault((person_name, sex, str(birth_date)), set()).add(student_id)
+    return groups
+
+
+def _duplicates(register, kinds):
+    id_groups = _id_number_groups() if kinds & {ProblemKind.SAME_ID_NUMBER, ProblemKind.TWO_SCHOOLS} else {}
+    person_groups = _same_person_groups() if kinds & {ProblemKind.SAME_PERSON, ProblemKind.TWO_SCHOOLS} else {}
+    members = set().union(*id_groups.values(), *person_groups.values())
+    if not members:
+        return []
+    schools = dict(
+        EnrolmentSpell.objects.filter(ended_on__isnull=True, student_id__in=members).values_list(
+            "student_id", "school__name"
+        )
+    )
+    listed = dict(register.filter(student_id__in=members).values_list("student_id", "school_id"))
+    found = []
+    groups = [(ProblemKind.SAME_ID_NUMBER, key, ids) for key, ids in id_groups.items()]
+    groups += [(ProblemKind.SAME_PERSON, key, ids) for key, ids in person_groups.items()]
+    for kind, key, ids in groups:
+        ordered = sorted(ids)
+        on_registers = {schools[pk] for pk in ordered if pk in schools}
+        for pk in ordered:
+            if pk not in listed:
+                continue
+            others = [schools.get(other, _("not on a register")) for other in ordered if other != pk]
+            if kind in kinds:
+                detail = (
+                    _("Another record holds the same ID number.")
+                    if kind == ProblemKind.SAME_ID_NUMBER
+                    else _("Another record has the same name, sex and birth date, and one of them has no ID number.")
+                )
+                found.append(Problem(kind, pk, listed[pk], detail, fingerprint(kind, key, *ordered), others))
+            if ProblemKind.TWO_SCHOOLS in kinds and len(on_registers) > 1:
+                detail = _("The same pupil is on the registers of %(count)d schools.") % {"count": len(on_registers)}
+                found.append(
+                    Problem(ProblemKind.TWO_SCHOOLS, pk, listed[pk], detail, fingerprint("two", *ordered), others)
+                )
+    return _unique(found)
+
+
+def _unique(problems):
+    """One problem per pupil, kind and fingerprint (a pupil in two groups of the same key is listed once)."""
+    seen, kept = set(), []
+    for problem in problems:
+        key = (problem.student_id, problem.kind, problem.fingerprint)
+        if key not in seen:
+            seen.add(key)
+            kept.append(problem)
+    return kept
+
+
+# ID numbers --------------------------------------------------------------------------------------------
+
+SHAPE = r"^[0-9]{17}[0-9X]$"
+
+
+def _digit(position):
+    return Cast(Substr("student__id_number", position, 1), IntegerField())
+
+
+def _number(position, length):
+    return Cast(Substr("student__id_number", position, length), IntegerField())
+
+
+def id_number_fault():
+    """The first rule a pupil's resident ID number breaks, as an SQL expression: "shape", "region",
+    "birth_date" (not the record's), "sex" (not the record's), "check_digit", or "" when it is sound. A CASE
+    evaluates its branches in order, so the digits are read as numbers only once the shape is right."""
+    total = sum(_digit(position) * weight for position, weight in enumerate(WEIGHTS, start=1))
+    expected = Substr(Value(CHECK_CHARACTERS), Mod(total, 11) + 1, 1)
+    return Case(
+        When(~Q(student__id_number__regex=SHAPE), then=Value("shape")),
+        When(~Q(province__in=sorted(PROVINCE_CODES)), then=Value("region")),
+        When(
+            ~Q(id_year=ExtractYear("student__birth_date"))
+            | ~Q(id_month=ExtractMonth("student__birth_date"))
+            | ~Q(id_day=ExtractDay("student__birth_date")),
+            then=Value("birth_date"),
+        ),
+        When(
+            Q(id_sex_digit=1, student__sex=codes.Sex.FEMALE) | Q(id_sex_digit=0, student__sex=codes.Sex.MALE),
+            then=Value("sex"),
+        ),
+        When(~Q(check_character=expected), then=Value("check_digit")),
+        default=Value(""),
+        output_field=CharField(),
+    )
+
+
+def _invalid_id_numbers(register):
+    shaped = Q(student__id_number__regex=SHAPE)
+    rows = (
+        register.filter(student__id_type=codes.IdType.RESIDENT)
+        .exclude(student__id_number="")
+        .alias(
+            province=Substr("student__id_number", 1, 2),
+            id_year=Case(When(shaped, then=_number(7, 4)), output_field=IntegerField()),
+            id_month=Case(When(shaped, then=_number(11, 2)), output_field=IntegerField()),
+            id_day=Case(When(shaped, then=_number(13, 2)), output_field=IntegerField()),
+            id_sex_digit=Case(When(shaped, then=Mod(_digit(17), 2)), output_field=IntegerField()),
+            check_character=Substr("student__id_number", 18, 1),
+        )
+        .annotate(fault=id_number_fault())
+        .exclude(fault="")
+        .values_list("student_id", "school_id", "student__id_number", "student__birth_date", "student__sex", "fault")
+    )
+    found = []
+    for student_id, school_id, number, birth_date, sex, fault in rows:
+        detail = _id_number_message(number, birth_date, sex, fault)
+        found.append(
+            Problem(ProblemKind.INVALID_ID_NUMBER, student_id, school_id, detail, fingerprint(number, birth_date, sex))
+        )
+    return found
+
+
+def _id_number_message(number, birth_date, sex, fault):
+    """What is wrong with the number, in students.identity's words where it is a GB 11643 rule."""
+    try:
+        parse_id_number(number)
+    except ValidationError as error:
+        return error.messages[0]
+    if fault == "birth_date":
+        return _("The birth date in the ID number, %(number_date)s, is not the record's, %(record_date)s.") % {
+            "number_date": f"{number[6:10]}-{number[10:12]}-{number[12:14]}",
+            "record_date": birth_date.isoformat(),
+        }
+    return _("The sex in the ID number is not the record's (%(sex)s).") % {"sex": codes.Sex(sex).label}
+
+
+# Required fields ---------------------------------------------------------------------------------------
+
+
+def _missing_fields(register):
+    with_family = Guardian.objects.values("student_id").annotate(n=Count("pk")).filter(n__gte=TWO_FAMILY_MEMBERS)
+    empty = Q()
+    for name in REQUIRED_TEXT_FIELDS:
+        empty |= Q(**{f"student__{name}": ""})
+    empty |= Q(student__id_number="") & ~Q(student__id_type=codes.IdType.OTHER)
+    empty |= Q(school_class__isnull=True)
+    empty |= ~Q(student_id__in=with_family.values("student_id"))
+    rows = register.filter(empty).select_related("student")
+    counts = dict(
+        Guardian.objects.filter(student_id__in=rows.values("student_id"))
+        .values("student_id")
+        .annotate(n=Count("pk"))
+        .values_list("student_id", "n")
+    )
+    found = []
+    for spell in rows:
+        student = spell.student
+        missing = [Student._meta.get_field(name) for name in REQUIRED_TEXT_FIELDS if not getattr(student, name)]
+        labels = [str(field.verbose_name) for field in missing]
+        names = [field.name for field in missing]
+        if not student.id_number and student.id_type != codes.IdType.OTHER:
+            labels.append(str(Student._meta.get_field("id_number").verbose_name))
+            names.append("id_number")
+        if spell.school_class_id is None:
+            labels.append(_("class"))
+            names.append("class")
+        if counts.get(student.pk, 0) < TWO_FAMILY_MEMBERS:
+            labels.append(_("two family members"))
+            names.append("family")
+        detail = _("Missing: %(fields)s.") % {"fields": "、".join(labels)}
+        found.append(Problem(ProblemKind.MISSING_FIELDS, student.pk, spell.school_id, detail, fingerprint(*names)))
+    return found
+
+
+# National numbers --------------------------------------------------------------------------------------
+
+
+def _national_number_mismatches(register):
+    rows = (
+        register.filter(student__national_number__startswith="G")
+        .alias(inside=Substr("student__national_number", 2))
+        .exclude(inside=F("student__id_number"))
+        .values_list("student_id", "school_id", "student__national_number", "student__id_number")
+    )
+    found = []
+    for student_id, school_id, national_number, id_number in rows:
+        detail = (
+            _("The national number is G + an ID number that is not the record's.")
+            if id_number
+            else _("The national number is G + an ID number but the record has none.")
+        )
+        found.append(
+            Problem(ProblemKind.NATIONAL_NUMBER, student_id, school_id, detail, fingerprint(national_number, id_number))
+        )
+    return found
