@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from django.core.exceptions import ValidationError
 from django.db import connection
 from django.db.models import Case, CharField, Count, F, IntegerField, Q, Value, When
-from django.db.models.functions import Cast, ExtractDay, ExtractMonth, ExtractYear, Mod, Substr
+from django.db.models.functions import Cast, Mod, Replace, Substr
 from django.utils.translation import gettext as _
 
 from students import codes
@@ -80,15 +80,25 @@ def find_problems(school_ids, *, kinds=None, student_ids=None) -> list[Problem]:
 
 def _id_number_groups():
     """{ID number: {student ids}} for every ID number held by two or more records not removed, counting the
-    ID number inside each `G` national number."""
+    ID number inside each `G` national number.
+
+    The database already holds one record per stored ID number (`one_record_per_id_number`), so a duplicate
+    needs a number stored in another spelling (a lower-case x) or a `G` number that is not its record's own
+    ID number: those few keys are found first, then the records holding them through the unique index —
+    never a GROUP BY over the county."""
     table = connection.ops.quote_name(Student._meta.db_table)
     sql = f"""
-        WITH keys AS (
+        WITH odd AS (
             SELECT id AS student_id, UPPER(id_number) AS k FROM {table}
-             WHERE id_number <> '' AND removed_at IS NULL
-            UNION
+             WHERE removed_at IS NULL AND id_number <> UPPER(id_number)
+            UNION ALL
             SELECT id, SUBSTR(national_number, 2) FROM {table}
-             WHERE national_number LIKE %s AND removed_at IS NULL
+             WHERE removed_at IS NULL AND national_number LIKE %s AND SUBSTR(national_number, 2) <> id_number
+        ), keys AS (
+            SELECT student_id, k FROM odd
+            UNION
+            SELECT id, id_number FROM {table}
+             WHERE removed_at IS NULL AND id_number <> '' AND id_number IN (SELECT k FROM odd)
         )
         SELECT k, student_id FROM keys
          WHERE k IN (SELECT k FROM keys GROUP BY k HAVING COUNT(DISTINCT student_id) > 1)
@@ -102,23 +112,22 @@ def _id_number_groups():
 
 
 def _same_person_groups():
-    """{(name, sex, birth date): {student ids}} for every such triple held by two or more records not
-    removed, at least one of them without an ID number (names compared in simplified characters)."""
+    """{(name, sex, birth date): {student ids}} for the records not removed that share a name (in simplified
+    characters), sex and birth date with a record without an ID number. Starts from the few records without
+    one, so the county is read once, never grouped."""
     table = connection.ops.quote_name(Student._meta.db_table)
+    name = "COALESCE(NULLIF({0}.name_folded, ''), {0}.name)"
     sql = f"""
-        SELECT g.n, s.sex, s.birth_date, s.id FROM {table} s JOIN (
-            SELECT COALESCE(NULLIF(name_folded, ''), name) AS n, sex, birth_date FROM {table}
-             WHERE removed_at IS NULL
-             GROUP BY COALESCE(NULLIF(name_folded, ''), name), sex, birth_date
-            HAVING COUNT(*) > 1 AND SUM(CASE WHEN id_number = '' THEN 1 ELSE 0 END) > 0
-        ) g ON g.n = COALESCE(NULLIF(s.name_folded, ''), s.name) AND g.sex = s.sex AND g.birth_date = s.birth_date
-         WHERE s.removed_at IS NULL
+        SELECT {name.format("n")}, n.sex, n.birth_date, n.id, s.id FROM {table} n
+          JOIN {table} s ON {name.format("s")} = {name.format("n")} AND s.sex = n.sex
+                        AND s.birth_date = n.birth_date AND s.id <> n.id AND s.removed_at IS NULL
+         WHERE n.id_number = '' AND n.removed_at IS NULL
     """  # noqa: S608 (the table name is the model's)
     groups = {}
     with connection.cursor() as cursor:
         cursor.execute(sql)
-        for person_name, sex, birth_date, student_id in cursor.fetchall():
-            groups.setdefault((person_name, sex, str(birth_date)), set()).add(student_id)
+        for person_name, sex, birth_date, first, second in cursor.fetchall():
+            groups.setdefault((person_name, sex, str(birth_date)), set()).update((first, second))
     return groups
 
 
@@ -179,25 +188,17 @@ def _digit(position):
     return Cast(Substr("student__id_number", position, 1), IntegerField())
 
 
-def _number(position, length):
-    return Cast(Substr("student__id_number", position, length), IntegerField())
-
-
 def id_number_fault():
     """The first rule a pupil's resident ID number breaks, as an SQL expression: "shape", "region",
     "birth_date" (not the record's), "sex" (not the record's), "check_digit", or "" when it is sound. A CASE
-    evaluates its branches in order, so the digits are read as numbers only once the shape is right."""
+    evaluates its branches in order, so the digits are read as numbers only once the shape is right; the
+    record's birth date is compared as text (an ISO date without its dashes)."""
     total = sum(_digit(position) * weight for position, weight in enumerate(WEIGHTS, start=1))
     expected = Substr(Value(CHECK_CHARACTERS), Mod(total, 11) + 1, 1)
     return Case(
         When(~Q(student__id_number__regex=SHAPE), then=Value("shape")),
         When(~Q(province__in=sorted(PROVINCE_CODES)), then=Value("region")),
-        When(
-            ~Q(id_year=ExtractYear("student__birth_date"))
-            | ~Q(id_month=ExtractMonth("student__birth_date"))
-            | ~Q(id_day=ExtractDay("student__birth_date")),
-            then=Value("birth_date"),
-        ),
+        When(~Q(id_birth_date=Replace(Cast("student__birth_date", CharField()), Value("-"))), then=Value("birth_date")),
         When(
             Q(id_sex_digit=1, student__sex=codes.Sex.FEMALE) | Q(id_sex_digit=0, student__sex=codes.Sex.MALE),
             then=Value("sex"),
@@ -209,16 +210,13 @@ def id_number_fault():
 
 
 def _invalid_id_numbers(register):
-    shaped = Q(student__id_number__regex=SHAPE)
     rows = (
         register.filter(student__id_type=codes.IdType.RESIDENT)
         .exclude(student__id_number="")
         .alias(
             province=Substr("student__id_number", 1, 2),
-            id_year=Case(When(shaped, then=_number(7, 4)), output_field=IntegerField()),
-            id_month=Case(When(shaped, then=_number(11, 2)), output_field=IntegerField()),
-            id_day=Case(When(shaped, then=_number(13, 2)), output_field=IntegerField()),
-            id_sex_digit=Case(When(shaped, then=Mod(_digit(17), 2)), output_field=IntegerField()),
+            id_birth_date=Substr("student__id_number", 7, 8),
+            id_sex_digit=Mod(_digit(17), 2),
             check_character=Substr("student__id_number", 18, 1),
         )
         .annotate(fault=id_number_fault())
@@ -259,9 +257,11 @@ def _missing_fields(register):
     empty |= Q(student__id_number="") & ~Q(student__id_type=codes.IdType.OTHER)
     empty |= Q(school_class__isnull=True)
     empty |= ~Q(student_id__in=with_family.values("student_id"))
-    rows = register.filter(empty).select_related("student")
+    rows = list(register.filter(empty).select_related("student"))
+    if not rows:
+        return []
     counts = dict(
-        Guardian.objects.filter(student_id__in=rows.values("student_id"))
+        Guardian.objects.filter(student_id__in=[spell.student_id for spell in rows])
         .values("student_id")
         .annotate(n=Count("pk"))
         .values_list("student_id", "n")

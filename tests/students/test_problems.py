@@ -272,3 +272,11 @@ def test_the_checks_run_a_fixed_number_of_queries_however_many_problems(world, s
         problems = find_problems(schools)
     assert len(problems) > 20
     assert len(many) == len(few)
+
+
+def test_the_same_id_number_in_another_spelling_is_found(world):
+    number = next(n for n in (_id(sequence) for sequence in range(1, 999, 2)) if n.endswith("X"))
+    first = _pupil(world.school_a, id_number=number)
+    second = _pupil(world.school_a, id_number=number[:-1] + "x", national_number=None)
+    found = _found(find_problems([world.school_a.pk], kinds=[ProblemKind.SAME_ID_NUMBER]))
+    assert found == {(ProblemKind.SAME_ID_NUMBER, first.pk), (ProblemKind.SAME_ID_NUMBER, second.pk)}
