@@ -18,9 +18,8 @@ from students.problems.detection import find_problems
 from students.selectors import on_register, open_spells_visible_to, students_visible_to
 from tests.conftest import PDF, client_for
 from tests.factories import EnrolmentSpellFactory, GuardianFactory, SchoolClassFactory, StudentFactory
-from tests.transfers.kinds_helpers import approve_all, evidence
-from transfers.models import ChangeRequest, Evidence
-from transfers.services import submit_request
+from tests.transfers.kinds_helpers import approve_all
+from transfers.information.services import change_information
 
 BIRTH = date(2019, 3, 8)
 
@@ -181,17 +180,16 @@ def test_keep_needs_a_real_document_and_a_reason(client, world, seeded):
     assert not ProblemAcknowledgement.objects.exists()
 
 
-def test_correct_opens_the_key_information_change_and_the_corrected_record_is_no_longer_listed(client, world, seeded):
+def test_correct_opens_the_information_change_and_the_corrected_record_is_no_longer_listed(client, world, seeded):
     pupil = seeded["check"]
     page = _page(client, world, "officer").content.decode()
-    assert reverse("change_new", args=[pupil.pk, "key_change"]) in page
+    assert reverse("information_change", args=[pupil.pk]) + "?next=" in page
     right = _id(17)
-    request = submit_request(
-        kind=ChangeRequest.Kind.KEY_CHANGE, student=pupil, school=world.school_a, actor=world.users["registrar"],
-        payload={"changes": {"id_number": right}, "previous": {"id_number": pupil.id_number}, "reason": "户口簿更正"},
-        evidence=evidence(Evidence.Kind.IDENTITY_PROOF),
+    outcome = change_information(
+        pupil, actor=world.users["registrar"], changes={"id_number": right}, reason="户口簿更正",
+        evidence=SimpleUploadedFile("proof.pdf", PDF, content_type="application/pdf"),
     )  # fmt: skip
-    approve_all(request, world.users["officer"])
+    approve_all(outcome.request, world.users["officer"])
     pupil.refresh_from_db()
     assert pupil.id_number == right
     assert pupil.history.latest().history_user == world.users["officer"]
