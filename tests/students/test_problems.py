@@ -11,6 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audit.models import Event
+from registry.models import School
+from reports.statistics.figures import figures
 from students import codes
 from students.identity import make_id_number
 from students.models import EnrolmentSpell, ProblemAcknowledgement, ProblemKind, Student
@@ -217,6 +219,7 @@ def test_remove_takes_the_pupil_off_every_register_list_and_count_but_keeps_the_
     pupil, school = seeded["g_holder"], world.school_b
     admin = client_for(client, world, "administrator")
     before = on_register(school, date.today()).count()
+    counted = figures(School.objects.filter(pk=school.pk), date.today())
     response = admin.post(reverse("problem_remove", args=[pupil.pk]), {"reason": "重复录入", "confirmed": "1"})
     assert response.status_code == 302
     # kept in the database, its history and the audit log
@@ -234,6 +237,9 @@ def test_remove_takes_the_pupil_off_every_register_list_and_count_but_keeps_the_
     assert EnrolmentSpell.all_spells.filter(student=pupil).count() == 1
     # off every register, list and count
     assert on_register(school, date.today()).count() == before - 1
+    now = figures(School.objects.filter(pk=school.pk), date.today())
+    assert now.total.pupils == counted.total.pupils - 1
+    assert sum(row["pupils"] for row in now.classes) == sum(row["pupils"] for row in counted.classes) - 1
     admin_user = world.users["administrator"]
     assert not students_visible_to(admin_user).filter(pk=pupil.pk).exists()
     assert not open_spells_visible_to(admin_user).filter(student_id=pupil.pk).exists()
