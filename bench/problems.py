@@ -38,34 +38,34 @@ def main(argv=None):
     database.setup(options.database_url)
     from django.db import transaction
 
-    from bench import measure
+    from bench import county, measure
 
     results = []
     try:
         with transaction.atomic():
-            results = _run(max(options.repeat, measure.REPEAT))
+            results = run(county.ensure_county(), repeat=max(options.repeat, measure.REPEAT))
             raise Rollback
     except Rollback:
         print("(the seeded problems were rolled back)")
     return 1 if measure.table(results, print) else 0
 
 
-def _run(repeat):
+def run(the_county, *, repeat, out=print):
+    """Seed the problems, then measure and judge the three pages (the caller rolls the seeding back)."""
     from django.contrib.auth import get_user_model
     from django.db import connection
     from django.test import Client
     from django.urls import reverse
 
-    from bench import county, measure
+    from bench import measure
     from registry.models import School
     from students.problems.selectors import open_problems
 
-    the_county = county.ensure_county()
     with connection.cursor() as cursor:
         for sql in SEED:
             cursor.execute(sql)
     found = open_problems(list(School.objects.values_list("pk", flat=True)))
-    print(f"{len(found)} problems in the county; {measure.load()}")
+    out(f"{len(found)} problems in the county; {measure.load()}")
     admin, officer = Client(HTTP_HOST="localhost"), Client(HTTP_HOST="localhost")
     admin.force_login(get_user_model().objects.get(username="bench_admin"))
     officer.force_login(the_county.officer)
@@ -76,7 +76,7 @@ def _run(repeat):
     ]
     for result in results:
         result.judge(ratio=3)
-    print(measure.load())
+    out(measure.load())
     return results
 
 
