@@ -137,22 +137,23 @@ def _duplicates(register, kinds):
     members = set().union(*id_groups.values(), *person_groups.values())
     if not members:
         return []
-    schools = dict(
-        EnrolmentSpell.objects.filter(ended_on__isnull=True, student_id__in=members).values_list(
-            "student_id", "school__name"
-        )
-    )
+    registered = EnrolmentSpell.objects.filter(ended_on__isnull=True, student_id__in=members)
+    schools = {
+        pk: (school, name) for pk, school, name in registered.values_list("student_id", "school", "school__name")
+    }
     listed = dict(register.filter(student_id__in=members).values_list("student_id", "school_id"))
     found = []
     groups = [(ProblemKind.SAME_ID_NUMBER, key, ids) for key, ids in id_groups.items()]
     groups += [(ProblemKind.SAME_PERSON, key, ids) for key, ids in person_groups.items()]
     for kind, key, ids in groups:
         ordered = sorted(ids)
-        on_registers = {schools[pk] for pk in ordered if pk in schools}
+        on_registers = {schools[pk][0] for pk in ordered if pk in schools}
         for pk in ordered:
             if pk not in listed:
                 continue
-            others = [schools.get(other, _("not on a register")) for other in ordered if other != pk]
+            others = [
+                schools[other][1] if other in schools else _("not on a register") for other in ordered if other != pk
+            ]
             if kind in kinds:
                 detail = (
                     _("Another record holds the same ID number.")
@@ -169,10 +170,13 @@ def _duplicates(register, kinds):
 
 
 def _unique(problems):
-    """One problem per pupil, kind and fingerprint (a pupil in two groups of the same key is listed once)."""
+    """One problem per pupil, kind and fingerprint, and one "on two registers" per pupil (found through the ID
+    number first, else through the name)."""
     seen, kept = set(), []
     for problem in problems:
-        key = (problem.student_id, problem.kind, problem.fingerprint)
+        key = (problem.student_id, problem.kind)
+        if problem.kind != ProblemKind.TWO_SCHOOLS:
+            key += (problem.fingerprint,)
         if key not in seen:
             seen.add(key)
             kept.append(problem)
