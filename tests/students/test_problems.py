@@ -284,3 +284,16 @@ def test_the_same_id_number_in_another_spelling_is_found(world):
     second = _pupil(world.school_a, id_number=number[:-1] + "x", national_number=None)
     found = _found(find_problems([world.school_a.pk], kinds=[ProblemKind.SAME_ID_NUMBER]))
     assert found == {(ProblemKind.SAME_ID_NUMBER, first.pk), (ProblemKind.SAME_ID_NUMBER, second.pk)}
+
+
+def test_the_page_runs_a_fixed_number_of_queries_however_many_problems(client, world, seeded):
+    client = client_for(client, world, "administrator")
+    client.get(reverse("problem_records"))
+    with CaptureQueriesContext(connection) as few:
+        client.get(reverse("problem_records"))
+    for n in range(30):
+        _pupil(world.school_b, name=f"错号{n}", id_number=_wrong_check_digit(_id(300 + 2 * n)), national_number=None)
+    with CaptureQueriesContext(connection) as many:
+        response = client.get(reverse("problem_records"))
+    assert response.context["total"] > 30
+    assert len(many) == len(few)
