@@ -254,7 +254,12 @@ def _id_number_message(number, birth_date, sex, fault):
 
 
 def _missing_fields(register):
-    with_family = Guardian.objects.values("student_id").annotate(n=Count("pk")).filter(n__gte=TWO_FAMILY_MEMBERS)
+    with_family = (
+        Guardian.objects.filter(student_id__in=register.values("student_id"))
+        .values("student_id")
+        .annotate(n=Count("pk"))
+        .filter(n__gte=TWO_FAMILY_MEMBERS)
+    )
     empty = Q()
     for name in REQUIRED_TEXT_FIELDS:
         empty |= Q(**{f"student__{name}": ""})
