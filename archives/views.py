@@ -32,7 +32,7 @@ from archives.forms import (
 from archives.models import AccessRequest, ArchiveDocument, HandOver, Loan
 from archives.selectors import archives_visible_to, can_decide_access, can_manage, can_print
 from archives.services import ArchiveRefused
-from registry.scoping import can, classes_visible_to, grants_of
+from registry.scoping import can, classes_visible_to, grants_of, schools_where
 from students.selectors import students_visible_to
 
 PAGE_SIZE = 50
@@ -68,6 +68,7 @@ def archive_list(request):
         "own_requests": queries.own_access_requests(request.user).order_by("-requested_at", "-pk")[:20],
         "to_decide": queries.access_requests_to_decide(request.user)[:50],
         "can_request": bool(queries.requesting_schools(request.user)),
+        "retention_schools": schools_where(request.user, "retention.request"),
         "now": timezone.now(),
     }
     return render(request, "archives/archive_list.html", context)

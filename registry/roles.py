@@ -79,6 +79,11 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "archive.read_register": frozenset(
         {Role.REGISTRAR, Role.HEADTEACHER, Role.ARCHIVIST, Role.OFFICER, Role.ADMINISTRATOR}
     ),
+    # archive retention (保管期限, 镇制度 六(二)3): the town office sets the periods and decides each
+    # destruction or hand-over; the keeping school's archivist or registrar asks for it
+    "retention.configure": frozenset({Role.OFFICER}),
+    "retention.decide": frozenset({Role.OFFICER}),
+    "retention.request": frozenset({Role.ARCHIVIST, Role.REGISTRAR}),
     # the audit search and its export: the town office (its schools' events) and administrators
     "audit.search": frozenset({Role.OFFICER, Role.ADMINISTRATOR}),
     # staff accounts and their roles (用户与角色管理, issue 15): the town office for its town's schools and

@@ -303,6 +303,29 @@ def _access_request(world, scope):
     )  # fmt: skip
 
 
+def _disposal(world, scope):
+    """A request of the scope's school to destroy its copy of the scope's pupil's archive (made with the ORM)."""
+    from datetime import date
+
+    from archives.models import Disposal
+
+    return Disposal.objects.create(
+        archive=_archive(world, scope), school=_school(world, scope), item="copy", action="destroy",
+        what="复印件", kept_since=date(2010, 9, 1), due_on=date(2020, 9, 1), reason="期满",
+        requested_by=world.users["administrator"],
+    )  # fmt: skip
+
+
+def sets_retention(role, scope):
+    """The town's retention periods: its own officers (an empty form comes back, 200); an administrator
+    sees the town but does not hold the right (403); everyone else does not find the town (404)."""
+    if role == "anonymous":
+        return 302
+    if role == "administrator":
+        return 403
+    return 200 if role == "officer" and scope == "own" else 404
+
+
 MATRIX = {
     "roll_check": Route(
         lambda w, s: reverse("roll_check", args=[_school(w, s).code, _roll_check(w, s).semester_id]), school_scoped
@@ -530,6 +553,25 @@ MATRIX = {
         needs("archive.decide_access", granted=302),
         method="post",
         data={"decision": "approve"},
+    ),
+    "school_retention": Route(
+        lambda w, s: reverse("school_retention", args=[_school(w, s).code]),
+        needs("retention.request", "retention.decide"),
+    ),
+    # an empty request comes back with its message (200); nothing is asked
+    "disposal_new": Route(
+        lambda w, s: reverse("disposal_new", args=[_school(w, s).code]), needs("retention.request"), method="post"
+    ),
+    "town_retention": Route(lambda w, s: reverse("town_retention", args=[_authority(w, s).pk]), authority_scoped),
+    "retention_policy": Route(
+        lambda w, s: reverse("retention_policy", args=[_authority(w, s).pk]), sets_retention, method="post"
+    ),
+    # unconfirmed: the confirmation page (200), nothing decided
+    "disposal_decide": Route(
+        lambda w, s: reverse("disposal_decide", args=[_disposal(w, s).pk]),
+        needs("retention.decide"),
+        method="post",
+        data={"decision": "refuse", "note": "尚需保留"},
     ),
     "audit_search": Route(
         lambda w, s: reverse("audit_search") + f"?school={_school(w, s).pk}", needs_anywhere("audit.search")
