@@ -39,3 +39,19 @@ ROLL_CHECK = types.register(
 def roll_check_changed(check, *, actor, step, reason=""):
     """One transition of a roll reconciliation (submitted, signed, received, returned, reopened)."""
     return record(ROLL_CHECK, actor=actor, target=check, data={"step": step, "reason": reason, "state": check.state})
+
+
+CLASS_RENUMBERED = types.register(
+    "students.school_number.renumbered", _("{actor} gave {count} pupils of {target} new school numbers in order")
+)
+
+
+def class_renumbered(school_class, *, actor, changes):
+    """A class's pupils got new school numbers in order; `changes`: [old, new] for each (old "" for none)."""
+    return record(
+        CLASS_RENUMBERED,
+        actor=actor,
+        target=school_class,
+        data={"count": len(changes), "changes": changes},
+        school=school_class.school_id,
+    )

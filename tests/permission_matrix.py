@@ -378,6 +378,10 @@ MATRIX = {
     ),
     "promotion": Route(lambda w, s: reverse("promotion", args=[_school(w, s).code]), needs("request.initiate")),
     "class_moves": Route(lambda w, s: reverse("class_moves", args=[_school(w, s).code]), needs("request.initiate")),
+    "class_renumber": Route(
+        lambda w, s: reverse("class_renumber", args=[_school(w, s).code, _class(w, s).pk]),
+        needs("school_number.configure"),
+    ),
     "school_number_format": Route(
         lambda w, s: reverse("school_number_format", args=[_school(w, s).code]), needs("school_number.configure")
     ),

@@ -2,15 +2,23 @@
 onto its register (a registration approved, a transfer in completed), keeps it through suspension and class
 changes, and it is retired when they leave that school (transfer out, withdrawal, graduation, death). A number
 is unique within its school and never handed out again: retired numbers stay in the table, which the
-database keeps unique per school. The number is built from the school's format (SchoolNumberFormat)."""
+database keeps unique per school. The number is built from the school's format (SchoolNumberFormat). A
+class is renumbered in order (after a class change or a reorganisation) with a preview first; the old numbers
+are retired, never reused."""
 
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils.translation import gettext as _
 
 from audit.history import acting_as
 from registry.models import School
+from registry.scoping import can
+from students import events
 from students.models import EnrolmentSpell, SchoolNumber, SchoolNumberFormat
+from students.school_numbers.selectors import current_school_numbers
 
 PART_NAMES = ("year", "code", "grade", "class", "seat")
 
@@ -47,23 +55,33 @@ def _number(parts, values, seat):
     return "".join(str(seat if name == "seat" else values[name]).zfill(width)[-width:] for name, width in parts)
 
 
-def next_number(spell, *, day):
-    """The next free number for the pupil of `spell` at its school: the parts filled in, with the lowest seat
-    number whose result was never used at the school (retired numbers included)."""
-    number_format = format_of(spell.school)
-    parts = parse_parts(number_format.parts)
+def _values(spell, number_format, day):
     entry = spell.student.entry_date
-    values = {
+    return {
         "year": (entry or day).year,
         "code": number_format.internal_code,
         "grade": spell.grade,
         "class": spell.school_class.number if spell.school_class else 0,
     }
+
+
+def _prefix(parts, values):
+    """The number's parts before its seat: what the pupil's class and entry year fix."""
+    return _number(parts[: [name for name, _width in parts].index("seat")], values, 0)
+
+
+def next_number(spell, *, day, also_taken=()):
+    """The next free number for the pupil of `spell` at its school: the parts filled in, with the lowest seat
+    number whose result was never used at the school (retired numbers included) nor is in `also_taken`."""
+    number_format = format_of(spell.school)
+    parts = parse_parts(number_format.parts)
+    values = _values(spell, number_format, day)
     seat_width = dict(parts)["seat"]
-    prefix = _number(parts[: [name for name, _width in parts].index("seat")], values, 0)
+    prefix = _prefix(parts, values)
     taken = set(
         SchoolNumber.objects.filter(school=spell.school, number__startswith=prefix).values_list("number", flat=True)
     )
+    taken.update(also_taken)
     for seat in range(1, 10**seat_width):
         number = _number(parts, values, seat)
         if number not in taken:
@@ -124,3 +142,66 @@ def number_the_register(*, day):
     )  # fmt: skip
     with acting_as(None, reason="students.school_number.assigned"):
         return sum(1 for spell in spells if keep_school_numbers(spell.student, day=day) is not None)
+
+
+@dataclass(frozen=True)
+class Renumbering:
+    """One line of a class's renumbering: the pupil, their current number ("" for none) and the new one
+    ("" when they keep theirs)."""
+
+    spell: EnrolmentSpell
+    current: str
+    new: str
+
+
+def renumbering_plan(school_class, *, day, everyone=False):
+    """The class's pupils on its register in class-list order (name, then pk), each with the number they
+    would get: a pupil whose number does not follow the class (a class change, a reorganisation, none yet)
+    gets the next free one in order; with `everyone`, every pupil does. New numbers are never a number the
+    school ever gave (retired ones included), so a renumbered class goes on after its highest seat."""
+    spells = list(
+        EnrolmentSpell.objects.filter(school_class=school_class, ended_on__isnull=True)
+        .select_related("student", "school", "school_class")
+        .annotate(current=Subquery(current_school_numbers().values("number")[:1]))
+        .order_by("student__name", "student_id")
+    )
+    number_format = format_of(school_class.school)
+    parts = parse_parts(number_format.parts)
+    width = sum(width for _name, width in parts)
+    plan, given = [], set()
+    for spell in spells:
+        current = spell.current or ""
+        fits = current.startswith(_prefix(parts, _values(spell, number_format, day))) and len(current) == width
+        if fits and not everyone:
+            plan.append(Renumbering(spell, current, ""))
+            continue
+        number = next_number(spell, day=day, also_taken=given)
+        given.add(number)
+        plan.append(Renumbering(spell, current, number))
+    return plan
+
+
+def renumber_class(school_class, *, actor, day, everyone=False, expected=None):
+    """Give the class's pupils their new numbers by the plan (renumbering_plan): each changed pupil's
+    current number is retired and the new one given, recorded in history. `expected` ([(pupil pk, new
+    number)] of the preview the registrar saw): if the plan differs now, nothing changes. The count."""
+    if not can(actor, "school_number.configure", school_class.school):
+        raise PermissionDenied
+    with transaction.atomic(), acting_as(actor, reason="students.school_number.renumbered"):
+        School.objects.select_for_update().get(pk=school_class.school_id)  # one numbering at a time per school
+        plan = [line for line in renumbering_plan(school_class, day=day, everyone=everyone) if line.new]
+        if expected is not None and [(line.spell.student_id, line.new) for line in plan] != list(expected):
+            raise SchoolNumberRefused(_("The class or its numbers changed since the preview; look at it again."))
+        students = [line.spell.student_id for line in plan]
+        for number in SchoolNumber.objects.filter(
+            school=school_class.school_id, student__in=students, retired_on__isnull=True
+        ):
+            number.retired_on = day
+            number.save(update_fields=["retired_on"])
+        for line in plan:
+            SchoolNumber.objects.create(
+                school_id=school_class.school_id, student_id=line.spell.student_id, number=line.new, assigned_on=day
+            )
+        if plan:
+            events.class_renumbered(school_class, actor=actor, changes=[[line.current, line.new] for line in plan])
+    return len(plan)
