@@ -108,9 +108,10 @@ def example_number(number_format, *, year):
     return _number(parse_parts(number_format.parts), values, 15)
 
 
-def keep_school_numbers(student, *, day):
+def keep_school_numbers(student, *, day, wanted=""):
     """Bring the pupil's numbers in line with their register: retire the current number at any school whose
-    register they left, and give them a number at the school whose register they are on, if they have none."""
+    register they left, and give them a number at the school whose register they are on, if they have none —
+    `wanted` (the number an import gave) if the school never gave it, else the next in its format."""
     spell = student.spells.select_related("school", "school_class").filter(ended_on__isnull=True).first()
     with transaction.atomic():
         current = SchoolNumber.objects.filter(student=student, retired_on__isnull=True)
@@ -125,9 +126,9 @@ def keep_school_numbers(student, *, day):
         ):
             return None
         School.objects.select_for_update().get(pk=spell.school_id)  # one number at a time per school
-        return SchoolNumber.objects.create(
-            school=spell.school, student=student, number=next_number(spell, day=day), assigned_on=day
-        )
+        if not wanted or SchoolNumber.objects.filter(school=spell.school, number=wanted).exists():
+            wanted = next_number(spell, day=day)
+        return SchoolNumber.objects.create(school=spell.school, student=student, number=wanted, assigned_on=day)
 
 
 def number_the_register(*, day):
