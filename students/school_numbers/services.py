@@ -10,8 +10,9 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, Subquery
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from audit.history import acting_as
 from registry.models import School
@@ -70,26 +71,30 @@ def _prefix(parts, values):
     return _number(parts[: [name for name, _width in parts].index("seat")], values, 0)
 
 
+def _first_free(parts, values, taken, school):
+    """The parts filled in with the lowest seat number whose result is not in `taken`."""
+    for seat in range(1, 10 ** dict(parts)["seat"]):
+        number = _number(parts, values, seat)
+        if number not in taken:
+            return number
+    raise SchoolNumberRefused(
+        _("%(school)s has used every seat number of %(prefix)s; widen the seat part of its school number format.")
+        % {"school": school, "prefix": _prefix(parts, values)}
+    )
+
+
 def next_number(spell, *, day, also_taken=()):
     """The next free number for the pupil of `spell` at its school: the parts filled in, with the lowest seat
     number whose result was never used at the school (retired numbers included) nor is in `also_taken`."""
     number_format = format_of(spell.school)
     parts = parse_parts(number_format.parts)
     values = _values(spell, number_format, day)
-    seat_width = dict(parts)["seat"]
-    prefix = _prefix(parts, values)
     taken = set(
-        SchoolNumber.objects.filter(school=spell.school, number__startswith=prefix).values_list("number", flat=True)
+        SchoolNumber.objects.filter(school=spell.school, number__startswith=_prefix(parts, values)).values_list(
+            "number", flat=True
+        )
     )
-    taken.update(also_taken)
-    for seat in range(1, 10**seat_width):
-        number = _number(parts, values, seat)
-        if number not in taken:
-            return number
-    raise SchoolNumberRefused(
-        _("%(school)s has used every seat number of %(prefix)s; widen the seat part of its school number format.")
-        % {"school": spell.school, "prefix": prefix}
-    )
+    return _first_free(parts, values, taken | set(also_taken), spell.school)
 
 
 def set_format(school, *, parts, internal_code, actor):
@@ -131,18 +136,48 @@ def keep_school_numbers(student, *, day, wanted=""):
         return SchoolNumber.objects.create(school=spell.school, student=student, number=wanted, assigned_on=day)
 
 
-def number_the_register(*, day):
+def number_the_register(*, day, actor=None):
     """Give every pupil on a register who has no number at their school one (pupils entered before school
-    numbers existed), in the order of school, class and name, so seats follow the class list. The count."""
+    numbers existed, the demo's), in the order of school, class and name, so seats follow the class list.
+    Set-based: per school one lock, one read of its numbers and one bulk insert (history rows naming `actor`,
+    else the system account). The count."""
     spells = (
         EnrolmentSpell.objects.filter(ended_on__isnull=True)
-        .exclude(Exists(SchoolNumber.objects.filter(student=OuterRef("student"), school=OuterRef("school"),
-                                                    retired_on__isnull=True)))
+        .exclude(Exists(current_school_numbers()))
         .order_by("school", "grade", "school_class__number", "student__name", "pk")
-        .select_related("student")
-    )  # fmt: skip
-    with acting_as(None, reason="students.school_number.assigned"):
-        return sum(1 for spell in spells if keep_school_numbers(spell.student, day=day) is not None)
+        .select_related("student", "school", "school_class")
+    )
+    by_school = {}
+    for spell in spells:
+        by_school.setdefault(spell.school_id, []).append(spell)
+    count = 0
+    with acting_as(actor, reason="students.school_number.assigned"):
+        for school_id, group in by_school.items():
+            with transaction.atomic():
+                School.objects.select_for_update().get(pk=school_id)  # one numbering at a time per school
+                number_format = format_of(group[0].school)
+                parts = parse_parts(number_format.parts)
+                taken = set(SchoolNumber.objects.filter(school=school_id).values_list("number", flat=True))
+                current = set(
+                    SchoolNumber.objects.filter(school=school_id, retired_on__isnull=True).values_list(
+                        "student", flat=True
+                    )
+                )
+                numbers = []
+                for spell in group:
+                    if spell.student_id in current:  # numbered meanwhile
+                        continue
+                    number = _first_free(parts, _values(spell, number_format, day), taken, spell.school)
+                    taken.add(number)
+                    numbers.append(
+                        SchoolNumber(school_id=school_id, student_id=spell.student_id, number=number, assigned_on=day)
+                    )
+                bulk_create_with_history(
+                    numbers, SchoolNumber, batch_size=1000, default_user=actor,
+                    default_change_reason="students.school_number.assigned",
+                )  # fmt: skip
+                count += len(numbers)
+    return count
 
 
 @dataclass(frozen=True)
