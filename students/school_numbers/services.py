@@ -14,7 +14,7 @@ from django.db.models import Exists, Subquery
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from audit.history import acting_as
+from audit.history import acting_as, system_user
 from registry.models import School
 from registry.scoping import can
 from students import events
@@ -173,7 +173,7 @@ def number_the_register(*, day, actor=None):
                         SchoolNumber(school_id=school_id, student_id=spell.student_id, number=number, assigned_on=day)
                     )
                 bulk_create_with_history(
-                    numbers, SchoolNumber, batch_size=1000, default_user=actor,
+                    numbers, SchoolNumber, batch_size=1000, default_user=actor or system_user(),
                     default_change_reason="students.school_number.assigned",
                 )  # fmt: skip
                 count += len(numbers)
