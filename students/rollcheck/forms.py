@@ -21,7 +21,7 @@ class AbsentForm(forms.Form):
         super().__init__(*args, **kwargs)
         listed = {d.student_id for d in roll.absent}
         self.fields["spell"].choices = [("", "---------")] + [
-            (spell.pk, f"{spell.school_number} {spell.student.name}" if spell.school_number else spell.student.name)
+            (spell.pk, f"{spell.student.name} {spell.school_number}" if spell.school_number else spell.student.name)
             for spell in roll.pupils
             if spell.student_id not in listed
         ]

@@ -59,7 +59,7 @@ def test_the_roll_check_page_shows_the_school_numbers(client, world, check):
     )
     differences = page.split('data-testid="discrepancies"')[1].split("</table>")[0]
     assert "张小山" in differences and "20260388" in differences
-    assert "20260389 王大力" in page  # the pupils left to mark absent, found by their number
+    assert "王大力 20260389" in page  # the pupils left to mark absent, with their number
 
 
 @pytest.mark.slow
