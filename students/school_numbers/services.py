@@ -83,9 +83,9 @@ def _first_free(parts, values, taken, school):
     )
 
 
-def next_number(spell, *, day, also_taken=()):
+def next_number(spell, *, day):
     """The next free number for the pupil of `spell` at its school: the parts filled in, with the lowest seat
-    number whose result was never used at the school (retired numbers included) nor is in `also_taken`."""
+    number whose result was never used at the school (retired numbers included)."""
     number_format = format_of(spell.school)
     parts = parse_parts(number_format.parts)
     values = _values(spell, number_format, day)
@@ -94,7 +94,7 @@ def next_number(spell, *, day, also_taken=()):
             "number", flat=True
         )
     )
-    return _first_free(parts, values, taken | set(also_taken), spell.school)
+    return _first_free(parts, values, taken, spell.school)
 
 
 def set_format(school, *, parts, internal_code, actor):
@@ -194,7 +194,8 @@ def renumbering_plan(school_class, *, day, everyone=False):
     """The class's pupils on its register in class-list order (name, then pk), each with the number they
     would get: a pupil whose number does not follow the class (a class change, a reorganisation, none yet)
     gets the next free one in order; with `everyone`, every pupil does. New numbers are never a number the
-    school ever gave (retired ones included), so a renumbered class goes on after its highest seat."""
+    school ever gave (retired ones included), so a renumbered class goes on after its highest seat. Three
+    queries whatever the class's size."""
     spells = list(
         EnrolmentSpell.objects.filter(school_class=school_class, ended_on__isnull=True)
         .select_related("student", "school", "school_class")
@@ -204,15 +205,15 @@ def renumbering_plan(school_class, *, day, everyone=False):
     number_format = format_of(school_class.school)
     parts = parse_parts(number_format.parts)
     width = sum(width for _name, width in parts)
-    plan, given = [], set()
+    taken = set(SchoolNumber.objects.filter(school=school_class.school_id).values_list("number", flat=True))
+    plan = []
     for spell in spells:
-        current = spell.current or ""
-        fits = current.startswith(_prefix(parts, _values(spell, number_format, day))) and len(current) == width
-        if fits and not everyone:
+        current, values = spell.current or "", _values(spell, number_format, day)
+        if not everyone and current.startswith(_prefix(parts, values)) and len(current) == width:
             plan.append(Renumbering(spell, current, ""))
             continue
-        number = next_number(spell, day=day, also_taken=given)
-        given.add(number)
+        number = _first_free(parts, values, taken, school_class.school)
+        taken.add(number)
         plan.append(Renumbering(spell, current, number))
     return plan
 

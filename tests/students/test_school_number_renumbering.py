@@ -10,7 +10,7 @@ from django.utils import timezone, translation
 
 from audit.models import Event
 from students.models import SchoolNumber
-from students.school_numbers.services import SchoolNumberRefused, keep_school_numbers, renumber_class
+from students.school_numbers.services import SchoolNumberRefused, keep_school_numbers, renumber_class, renumbering_plan
 from tests.conftest import client_for
 from tests.factories import EnrolmentSpellFactory, SchoolClassFactory
 
@@ -84,3 +84,12 @@ def test_a_preview_that_no_longer_holds_changes_nothing(world, classes):
     with pytest.raises(SchoolNumberRefused, match="changed since the preview"):
         renumber_class(two, actor=world.users["registrar"], day=TODAY, expected=[(pupils["丙"].pk, "20240299")])
     assert _current(pupils["丙"]) == "20240101"
+
+
+def test_the_preview_costs_three_queries_whatever_the_class_size(world, classes, django_assert_max_num_queries):
+    two, _pupils = classes
+    for _n in range(20):
+        EnrolmentSpellFactory(school_class=two, student__entry_date=date(2024, 9, 1))
+    with django_assert_max_num_queries(3):
+        plan = renumbering_plan(two, day=TODAY, everyone=True)
+    assert len(plan) == 23 and len({line.new for line in plan}) == 23
