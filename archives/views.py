@@ -29,7 +29,7 @@ from archives.forms import (
     LocationForm,
     SupersedeForm,
 )
-from archives.models import AccessRequest, ArchiveDocument, HandOver, Loan
+from archives.models import AccessRequest, ArchiveDocument, Disposal, HandOver, Loan
 from archives.selectors import archives_visible_to, can_decide_access, can_manage, can_print
 from archives.services import ArchiveRefused
 from registry.scoping import can, classes_visible_to, grants_of, schools_where
@@ -129,6 +129,9 @@ def _archive_page(request, archive, **bound):
             archive.access_requests.select_related("requested_by", "requesting_school", "decided_by")
         )
         context["can_decide"] = can_decide_access(user, archive)
+        context["disposals"] = list(  # the stubs of what retention destroyed or handed over (保管期限)
+            archive.disposals.filter(state=Disposal.State.CARRIED_OUT).select_related("school", "decided_by")
+        )
     if manage:
         posted = bound.get("supersede_form")
         for document in documents if len(documents) > 1 else []:

@@ -145,7 +145,7 @@ def test_a_copy_within_its_period_cannot_be_asked_for(world):
     assert not Disposal.objects.exists()
 
 
-def test_a_final_archive_destroyed_by_the_towns_rule_leaves_its_catalogue(world, settings, tmp_path):
+def test_a_final_archive_destroyed_by_the_towns_rule_leaves_its_catalogue(client, world, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     from django.core.files.base import ContentFile
 
@@ -165,6 +165,10 @@ def test_a_final_archive_destroyed_by_the_towns_rule_leaves_its_catalogue(world,
     document.refresh_from_db()
     assert not stored.exists() and document.file.name == "" and document.title == "三好学生奖状"
     assert not due_final_archives([world.school_a.pk], policy_of(world.town1)).exists()
+    page = client_for(client, world, "archivist").get(reverse("archive_detail", args=[archive.pk])).text
+    stub = page.split('data-testid="disposals"')[1].split("</table>")[0]
+    assert archive.student.name in stub and str(world.users["officer"]) in stub and "镇教办规定期满" in stub
+    assert "三好学生奖状" in page  # the catalogue stays
 
 
 def test_the_town_officer_sets_the_periods_and_a_wrong_value_is_kept_with_its_message(client, world):
