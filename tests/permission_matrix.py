@@ -770,10 +770,10 @@ MATRIX = {
     "retention_policy": Route(
         lambda w, s: reverse("retention_policy", args=[_authority(w, s).pk]), sets_retention, method="post"
     ),
-    # unconfirmed: the confirmation page (200), nothing decided
+    # posted confirmed (a refusal with its note): the decision, then back to the town's page (302)
     "disposal_decide": Route(
         lambda w, s: reverse("disposal_decide", args=[_disposal(w, s).pk]),
-        needs("retention.decide"),
+        needs("retention.decide", granted=302),
         method="post",
         data={"decision": "refuse", "note": "尚需保留"},
         irreversible=(Irreversible("refuse", "officer"), Irreversible("carry_out", "officer", _due_copy_disposal)),

@@ -11,6 +11,14 @@ def current_school_numbers():
     return SchoolNumber.objects.filter(student=OuterRef("student"), school=OuterRef("school"), retired_on__isnull=True)
 
 
+def latest_school_numbers():
+    """An outer spell's pupil's numbers at the spell's school, latest first: the current one, or the one they
+    held when they left (for Subquery)."""
+    return SchoolNumber.objects.filter(student=OuterRef("student"), school=OuterRef("school")).order_by(
+        "-assigned_on", "-pk"
+    )
+
+
 def numbers_held_on(day, *, school=None):
     """The number an outer row's pupil (`student`) held at its school (`school`, or the given school pk) on
     `day`, for a Subquery: the oldest not retired by then (a number given later, e.g. to pupils entered before

@@ -88,3 +88,18 @@ def test_the_printed_basic_information_form_shows_the_school_number(world, djang
         pages = [page.extract_text() for page in PdfReader(BytesIO(handle.read())).pages]
     assert "20260390" in pages[0]  # the cover
     assert any("20260390" in text for text in pages[1:])  # the 学生基本信息表
+
+
+def test_the_national_template_export_fills_ban_nei_xue_hao(world):
+    """The national template's 班内学号 column carries the pupil's 学号 at the spell's school — the one held
+    when they left, for a pupil who has."""
+    from openpyxl import load_workbook
+
+    from students.national.columns import HEADERS
+    from students.national.export import national_workbook, spells_for_export
+
+    spell = _numbered(world, "钱小川", "20260391")
+    SchoolNumber.objects.filter(student=spell.student).update(retired_on=date(2026, 10, 1))  # left since
+    content, rows = national_workbook(spells_for_export(EnrolmentSpell.objects.filter(pk=spell.pk)), full_numbers=False)
+    sheet = load_workbook(BytesIO(content)).active
+    assert rows == 1 and sheet.cell(row=2, column=HEADERS.index("班内学号") + 1).value == "20260391"
