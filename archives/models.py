@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit.history import RegistryHistory
-from registry.models import School, SchoolClass
+from registry.models import Authority, School, SchoolClass
 from students.models import Student
 from transfers.models import ChangeRequest
 
@@ -259,6 +259,7 @@ class RegisterEntry(models.Model):
         DOWNLOADED = "downloaded", _("Downloaded a document")
         HANDED_OVER = "handed_over", _("Handed over")
         ACCESS = "access", _("Access request")
+        RETENTION = "retention", _("Retention (destruction or hand-over)")
 
     archive = models.ForeignKey(
         ArchiveFile, verbose_name=_("archive file"), on_delete=models.PROTECT, related_name="register"
@@ -338,3 +339,100 @@ class PrintJob(models.Model):
 
     def __str__(self):
         return f"{self.get_state_display()} · {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
+
+
+class RetentionPolicy(models.Model):
+    """How long a town keeps what is not the final archive (保管期限, 镇制度 六(二)3): a former school's
+    read-only copy (its electronic backup and paper photocopies, 办法 第九条), counted from the hand-over.
+    The final school's archive is kept permanently (办法 第九条, 校制度) unless `final_archive_years` is set,
+    counted from the day the pupil left the last register. A town without a row uses the defaults."""
+
+    DEFAULT_COPY_YEARS = 10  # 定期10年, the shortest standard period of Chinese archive rules; see README
+
+    authority = models.OneToOneField(
+        Authority, verbose_name=_("town office"), on_delete=models.PROTECT, related_name="retention_policy"
+    )
+    copy_years = models.PositiveSmallIntegerField(_("years a former school keeps its copy"), default=DEFAULT_COPY_YEARS)
+    final_archive_years = models.PositiveSmallIntegerField(
+        _("years the final school keeps the archive"), null=True, blank=True,
+        help_text=_("Empty: permanently (the rule of the 办法 and the school rules)."),
+    )  # fmt: skip
+
+    history = RegistryHistory()
+
+    class Meta:
+        verbose_name = _("retention policy")
+        verbose_name_plural = _("retention policies")
+        constraints = [
+            models.CheckConstraint(condition=Q(copy_years__gte=1), name="retention_copy_at_least_a_year"),
+            models.CheckConstraint(
+                condition=Q(final_archive_years__isnull=True) | Q(final_archive_years__gte=1),
+                name="retention_final_at_least_a_year",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.authority)
+
+
+class Disposal(models.Model):
+    """A request to destroy, or hand over to the county archive (移交), what is past its retention, asked by
+    the school that keeps it and decided by its town office: nothing is destroyed without this decision.
+    Once carried out the row stays as the stub of what is gone: what it was, when, by whose decision."""
+
+    class Item(models.TextChoices):
+        COPY = "copy", _("Former school's copy (electronic backup and paper photocopies)")
+        FINAL = "final", _("Final archive")
+
+    class Action(models.TextChoices):
+        DESTROY = "destroy", _("Destroy")
+        HAND_OVER = "hand_over", _("Hand over to the county archive")
+
+    class State(models.TextChoices):
+        PENDING = "pending", _("Waiting for the town office")
+        CARRIED_OUT = "carried_out", _("Carried out")
+        REFUSED = "refused", _("Refused")
+
+    archive = models.ForeignKey(
+        ArchiveFile, verbose_name=_("archive file"), on_delete=models.PROTECT, related_name="disposals"
+    )
+    school = models.ForeignKey(School, verbose_name=_("keeping school"), on_delete=models.PROTECT, related_name="+")
+    item = models.CharField(_("what"), max_length=10, choices=Item.choices)
+    action = models.CharField(_("action"), max_length=10, choices=Action.choices)
+    what = models.CharField(_("description"), max_length=300)
+    kept_since = models.DateField(_("kept since"))
+    due_on = models.DateField(_("retention ended on"))
+    reason = models.CharField(_("reason"), max_length=300)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("requested by"), on_delete=models.PROTECT, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    state = models.CharField(_("state"), max_length=12, choices=State.choices, default=State.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("decided by"), on_delete=models.PROTECT, null=True, blank=True,
+        related_name="+",
+    )  # fmt: skip
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.CharField(_("decision note"), max_length=300, blank=True)
+
+    history = RegistryHistory()
+
+    class Meta:
+        verbose_name = _("destruction or hand-over")
+        verbose_name_plural = _("destructions and hand-overs")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["archive", "school", "item"], condition=Q(state="pending"), name="one_pending_disposal"
+            ),
+            models.UniqueConstraint(
+                fields=["archive", "school", "item"], condition=Q(state="carried_out"), name="disposed_once"
+            ),
+            models.CheckConstraint(
+                condition=Q(state="pending") | Q(decided_by__isnull=False, decided_at__isnull=False),
+                name="disposal_decided_by_someone",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} · {self.what}"

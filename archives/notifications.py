@@ -3,15 +3,18 @@
 Rules (镇制度 六, 查阅登记): a request to read an archive is told to the holding school's registry head
 (`archive.decide_access` at the archive's school); the decision to the staff member who asked, while they
 still hold `archive.request_access` at the requesting school; a finished print to the archivist who started
-it (`archive.print` at the job's school). Titles name no pupil (they are e-mailed); the inbox's text does.
+it (`archive.print` at the job's school); a request to destroy or hand over archives past their retention to
+the school's town office (`retention.decide`), its decision to whoever asked. Titles name no pupil (they are
+e-mailed); the inbox's text does.
 """
 
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from archives import events
-from archives.models import AccessRequest, PrintJob
+from archives.models import AccessRequest, Disposal, PrintJob
 from archives.printing.services import description
+from archives.retention import events as retention_events
 from registry.models import Notification
 from registry.notifications.dispatch import Notice, notice_rule
 
@@ -99,5 +102,63 @@ def print_ready(event):
             users=(job.requested_by,),
             only_users=True,
             tell_actor=True,
+        )
+    ]
+
+
+def _disposal_of(event):
+    return (
+        Disposal.objects.select_related("school__authority", "requested_by")
+        .filter(pk=event.data.get("disposal"))
+        .first()
+    )
+
+
+@notice_rule(retention_events.DISPOSAL_REQUESTED)
+def disposal_requested(event):
+    """保管期限: a school's request to destroy or hand over goes to its town office, which alone decides."""
+    disposal = _disposal_of(event)
+    if disposal is None:
+        return []
+    return [
+        Notice(
+            kind=Notification.Kind.REQUEST,
+            key=f"disposal-requested:{disposal.pk}",
+            title=_("A destruction or hand-over of archives waits for your decision"),
+            body=_("%(school)s asks: %(action)s — %(what)s.")
+            % {
+                "school": disposal.school,
+                "action": disposal.get_action_display(),
+                "what": disposal.what,
+            },  # fmt: skip
+            link=reverse("town_retention", args=[disposal.school.authority_id]),
+            capability="retention.decide",
+            scope=disposal.school,
+        )
+    ]
+
+
+@notice_rule(retention_events.DISPOSAL_DECIDED)
+def disposal_decided(event):
+    """The decision goes back to the archivist or registrar who asked."""
+    disposal = _disposal_of(event)
+    if disposal is None or disposal.state == Disposal.State.PENDING:
+        return []
+    return [
+        Notice(
+            kind=Notification.Kind.REQUEST,
+            key=f"disposal-decided:{disposal.pk}",
+            title=_("The town office decided a destruction or hand-over you asked for"),
+            body=_("%(decision)s: %(action)s — %(what)s.")
+            % {
+                "decision": disposal.get_state_display(),
+                "action": disposal.get_action_display(),
+                "what": disposal.what,
+            },  # fmt: skip
+            link=reverse("school_retention", args=[disposal.school.code]),
+            capability="retention.request",
+            scope=disposal.school,
+            users=(disposal.requested_by,),
+            only_users=True,
         )
     ]

@@ -29,11 +29,11 @@ from archives.forms import (
     LocationForm,
     SupersedeForm,
 )
-from archives.models import AccessRequest, ArchiveDocument, HandOver, Loan
+from archives.models import AccessRequest, ArchiveDocument, Disposal, HandOver, Loan
 from archives.selectors import archives_visible_to, can_decide_access, can_manage, can_print
 from archives.services import ArchiveRefused
 from registry.confirmation import confirmation_page
-from registry.scoping import can, classes_visible_to, grants_of
+from registry.scoping import can, classes_visible_to, grants_of, schools_where
 from students.selectors import students_visible_to
 
 PAGE_SIZE = 50
@@ -69,6 +69,7 @@ def archive_list(request):
         "own_requests": queries.own_access_requests(request.user).order_by("-requested_at", "-pk")[:20],
         "to_decide": queries.access_requests_to_decide(request.user)[:50],
         "can_request": bool(queries.requesting_schools(request.user)),
+        "retention_schools": schools_where(request.user, "retention.request"),
         "now": timezone.now(),
     }
     return render(request, "archives/archive_list.html", context)
@@ -144,6 +145,9 @@ def _archive_page(request, archive, **bound):
         for access in context["access_requests"] if context["can_decide"] else []:
             access.confirm_approve = confirmations.access_sentence(access, approve=True)
             access.confirm_refuse = confirmations.access_sentence(access, approve=False)
+        context["disposals"] = list(  # the stubs of what retention destroyed or handed over (保管期限)
+            archive.disposals.filter(state=Disposal.State.CARRIED_OUT).select_related("school", "decided_by")
+        )
     if manage:
         posted = bound.get("supersede_form")
         for document in documents if len(documents) > 1 else []:

@@ -81,6 +81,11 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "archive.read_register": frozenset(
         {Role.REGISTRAR, Role.HEADTEACHER, Role.ARCHIVIST, Role.OFFICER, Role.ADMINISTRATOR}
     ),
+    # archive retention (保管期限, 镇制度 六(二)3): the town office sets the periods and decides each
+    # destruction or hand-over; the keeping school's archivist or registrar asks for it
+    "retention.configure": frozenset({Role.OFFICER}),
+    "retention.decide": frozenset({Role.OFFICER}),
+    "retention.request": frozenset({Role.ARCHIVIST, Role.REGISTRAR}),
     # the audit search and its export: the town office (its schools' events) and administrators
     "audit.search": frozenset({Role.OFFICER, Role.ADMINISTRATOR}),
     # problem records (问题学籍, issue 15): the town office (its schools) and administrators (the county) list

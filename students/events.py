@@ -73,3 +73,19 @@ def national_exported(*, actor, rows, scope, what, school, revealed, reason="", 
         NATIONAL_EXPORTED, actor=actor, school=school, request=request,
         data={"rows": rows, "scope": scope, "what": what, "revealed": revealed, "reason": reason},
     )  # fmt: skip
+
+
+CLASS_RENUMBERED = types.register(
+    "students.school_number.renumbered", _("{actor} gave {count} pupils of {target} new school numbers in order")
+)
+
+
+def class_renumbered(school_class, *, actor, changes):
+    """A class's pupils got new school numbers in order; `changes`: [old, new] for each (old "" for none)."""
+    return record(
+        CLASS_RENUMBERED,
+        actor=actor,
+        target=school_class,
+        data={"count": len(changes), "changes": changes},
+        school=school_class.school_id,
+    )

@@ -411,6 +411,58 @@ def _supersede(world):
     return reverse("document_supersede", args=[wrong.pk]), {"replacement": right.pk, "reason": "扫描不清晰"}
 
 
+def _disposal(world, scope):
+    """A request of the scope's school to destroy its copy of the scope's pupil's archive (made with the ORM)."""
+    from datetime import date
+
+    from archives.models import Disposal
+
+    return Disposal.objects.create(
+        archive=_archive(world, scope), school=_school(world, scope), item="copy", action="destroy",
+        what="复印件", kept_since=date(2010, 9, 1), due_on=date(2020, 9, 1), reason="期满",
+        requested_by=world.users["administrator"],
+    )  # fmt: skip
+
+
+def sets_retention(role, scope):
+    """The town's retention periods: its own officers (an empty form comes back, 200); an administrator
+    sees the town but does not hold the right (403); everyone else does not find the town (404)."""
+    if role == "anonymous":
+        return 302
+    if role == "administrator":
+        return 403
+    return 200 if role == "officer" and scope == "own" else 404
+
+def _due_copy_disposal(world):
+    """School A kept a copy of school B's pupil's archive twelve years ago and asks to destroy it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from archives.models import ArchiveCopy, Disposal
+
+    archive = _archive(world, "sibling")
+    copy = ArchiveCopy.objects.create(archive=archive, school=world.school_a)
+    ArchiveCopy.objects.filter(pk=copy.pk).update(since=timezone.now() - timedelta(days=12 * 366))
+    disposal = Disposal.objects.create(
+        archive=archive, school=world.school_a, item="copy", action="destroy", what="副本",
+        kept_since=timezone.localdate() - timedelta(days=12 * 366), due_on=timezone.localdate(), reason="期满",
+        requested_by=world.users["archivist"],
+    )  # fmt: skip
+    return reverse("disposal_decide", args=[disposal.pk]), {"decision": "carry_out"}
+
+
+def _renumbering(world):
+    """Class A renumbered as its preview says (its pupils have no number yet: each gets one)."""
+    from django.utils import timezone
+
+    from students.school_numbers.forms import plan_field
+    from students.school_numbers.services import renumbering_plan
+
+    plan = renumbering_plan(world.class_a, day=timezone.localdate())
+    return reverse("class_renumber", args=[world.school_a.code, world.class_a.pk]), {"plan": plan_field(plan)}
+
+
 MATRIX = {
     "roll_check": Route(
         lambda w, s: reverse("roll_check", args=[_school(w, s).code, _roll_check(w, s).semester_id]), school_scoped
@@ -506,6 +558,11 @@ MATRIX = {
         lambda w, s: reverse("class_moves", args=[_school(w, s).code]),
         needs("request.initiate"),
         irreversible=(Irreversible("move", "registrar", _class_move),),
+    ),
+    "class_renumber": Route(
+        lambda w, s: reverse("class_renumber", args=[_school(w, s).code, _class(w, s).pk]),
+        needs("school_number.configure"),
+        irreversible=(Irreversible("renumber", "registrar", _renumbering),),
     ),
     "school_number_format": Route(
         lambda w, s: reverse("school_number_format", args=[_school(w, s).code]), needs("school_number.configure")
@@ -728,6 +785,26 @@ MATRIX = {
                 lambda w: (reverse("access_decide", args=[_access_request(w, "own").pk]), {"decision": "refuse"}),
             ),
         ),
+    ),
+    "school_retention": Route(
+        lambda w, s: reverse("school_retention", args=[_school(w, s).code]),
+        needs("retention.request", "retention.decide"),
+    ),
+    # an empty request comes back with its message (200); nothing is asked
+    "disposal_new": Route(
+        lambda w, s: reverse("disposal_new", args=[_school(w, s).code]), needs("retention.request"), method="post"
+    ),
+    "town_retention": Route(lambda w, s: reverse("town_retention", args=[_authority(w, s).pk]), authority_scoped),
+    "retention_policy": Route(
+        lambda w, s: reverse("retention_policy", args=[_authority(w, s).pk]), sets_retention, method="post"
+    ),
+    # posted confirmed (a refusal with its note): the decision, then back to the town's page (302)
+    "disposal_decide": Route(
+        lambda w, s: reverse("disposal_decide", args=[_disposal(w, s).pk]),
+        needs("retention.decide", granted=302),
+        method="post",
+        data={"decision": "refuse", "note": "尚需保留"},
+        irreversible=(Irreversible("refuse", "officer"), Irreversible("carry_out", "officer", _due_copy_disposal)),
     ),
     "audit_search": Route(
         lambda w, s: reverse("audit_search") + f"?school={_school(w, s).pk}", needs_anywhere("audit.search")

@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from registry.queue import enqueue
-from students.models import Guardian, Student
+from students.models import Guardian, SchoolNumber, Student
 from students.pinyin import folded
 from students.spreadsheet import SpreadsheetRefused, check_workbook, open_workbook, read_rows
 from transfers import events
@@ -84,9 +84,11 @@ def _check_rows(school, rows):
             )  # fmt: skip
         row.school_class = classes.get(key)
     _check_ages(rows)
+    taken_numbers = _school_numbers_taken(school, rows)
     first_row_of = {}
     for row in rows:
         values = row.values
+        _check_school_number(row, first_row_of, taken_numbers)
         number = values.get("id_number")
         if number:
             if number in first_row_of:
@@ -111,6 +113,39 @@ def _check_rows(school, rows):
                 (_("full name"), _("A pupil with the same name, birth date and sex already has a record; enter "
                                    "this pupil on the new-pupil form, where you can confirm they differ."))
             )  # fmt: skip
+
+
+def _school_numbers_taken(school, rows):
+    """The file's school numbers (学号) the school ever gave (retired ones too: never reused) or a waiting
+    registration of the school holds: one query per 1,000 numbers."""
+    numbers = sorted({row.values["school_number"] for row in rows if row.values.get("school_number")})
+    taken = set()
+    for chunk in _chunks(numbers):
+        taken |= set(SchoolNumber.objects.filter(school=school, number__in=chunk).values_list("number", flat=True))
+        waiting = ChangeRequest.objects.filter(
+            school=school, kind=ChangeRequest.Kind.REGISTRATION, state__in=ChangeRequest.OPEN_STATES,
+            payload__school_number__in=chunk,
+        )  # fmt: skip
+        taken |= {request.payload["school_number"] for request in waiting.only("payload")}
+    return taken
+
+
+def _check_school_number(row, first_row_of, taken):
+    """A given school number is unique in the school: not given before, not in another row of the file."""
+    number = row.values.get("school_number")
+    if not number:
+        return
+    key = ("school_number", number)
+    if key in first_row_of:
+        row.errors.append(
+            (_("school number"), _("The same school number as row %(row)d.") % {"row": first_row_of[key]})
+        )
+    elif number in taken:
+        row.errors.append(
+            (_("school number"), _("%(number)s is already a school number of this school (numbers are never "
+                                   "given twice); leave it empty to have the next one made.") % {"number": number})
+        )  # fmt: skip
+    first_row_of.setdefault(key, row.row_number)
 
 
 def _check_ages(rows):
@@ -160,8 +195,9 @@ def import_registrations(school, workbook, *, actor, filename="", progress=None)
             for start in range(0, total, CHUNK_ROWS):
                 chunk = report.rows[start : start + CHUNK_ROWS]
                 pupils = [(*_pupil_from(row.values), row.school_class) for row in chunk]
+                extras = [{"school_number": row.values["school_number"] or ""} for row in chunk]
                 try:
-                    requests += register_pupils(pupils, school=school, actor=actor)
+                    requests += register_pupils(pupils, school=school, actor=actor, extras=extras)
                 except RequestsRefused as refused:
                     for position, message in refused.problems.items():
                         chunk[position].errors.append(("", message))

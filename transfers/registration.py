@@ -39,12 +39,13 @@ def register_pupil(student, guardians, school_class, *, actor, evidence=(), kind
         )
 
 
-def register_pupils(pupils, *, school, actor):
+def register_pupils(pupils, *, school, actor, extras=None):
     """The bulk form of `register_pupil` (the new-pupil import): save every new pupil with their guardians
     and submit their registrations to the town office, all or nothing, under the same rules (the kind's
     `validate()`). `pupils` is a list of (Student, [Guardian, …], SchoolClass) of `school`. Returns the
     requests in order; raises transfers.batches.RequestsRefused naming the position of every pupil refused
-    (the caller's transaction then rolls back the pupils saved here)."""
+    (the caller's transaction then rolls back the pupils saved here). `extras`: a payload dict per pupil
+    (e.g. the school number the import gives), or None."""
     if not can_initiate(actor, school):
         raise PermissionDenied
     with transaction.atomic():
@@ -54,8 +55,10 @@ def register_pupils(pupils, *, school, actor):
             reason="new-student registration",
         )
         classes = [school_class for _student, _guardians, school_class in pupils]
+        extras = extras or [None] * len(pupils)
         items = [
-            (student, _payload(school_class, None)) for student, school_class in zip(students, classes, strict=True)
+            (student, _payload(school_class, extra))
+            for student, school_class, extra in zip(students, classes, extras, strict=True)
         ]
         return submit_requests(kind=ChangeRequest.Kind.REGISTRATION, school=school, items=items, actor=actor)
 

@@ -1,9 +1,9 @@
 """A pupil's archive bundle as printed (DOMAIN Archives): the data of each section — cover and catalogue,
-the basic information form (学生基本信息表) with its guardians, the enrolment history, every change request
-with its steps, the uploaded documents (JPEG/PNG scans embedded, PDFs listed) — and the CSS strings of the
-page footer. Rule: ID numbers and phones are masked (个人信息保护法 第二十八条) unless `revealed`; the
-caller (archives.printing.services) decides that from the job's reason and the requester's right. A former
-school's bundle stops at the hand-over. Nothing here writes.
+the basic information form (学生基本信息表) with the school number (学号) and its guardians, the enrolment
+history, every change request with its steps, the uploaded documents (JPEG/PNG scans embedded, PDFs listed)
+— and the CSS strings of the page footer. Rule: ID numbers and phones are masked (个人信息保护法 第二十八条)
+unless `revealed`; the caller (archives.printing.services) decides that from the job's reason and the
+requester's right. A former school's bundle stops at the hand-over. Nothing here writes.
 """
 
 import base64
@@ -49,6 +49,16 @@ def basic_information(student, revealed):
         for field in Student._meta.concrete_fields
         if field.name not in HIDDEN_STUDENT_FIELDS
     ]
+
+
+def school_number_at(school_id, numbers, *, copy=None):
+    """The pupil's school number (学号) at the printing school: its latest (current, or retired when they
+    left); from a former school's copy, the one it gave by the hand-over. "—" when none."""
+    numbers = [n for n in numbers if n.school_id == school_id]
+    if copy is not None:
+        numbers = [n for n in numbers if n.assigned_on <= timezone.localdate(copy.since)]
+    numbers.sort(key=lambda n: (n.assigned_on, n.pk))
+    return numbers[-1].number if numbers else "—"
 
 
 def _pairs(rows):
@@ -122,6 +132,7 @@ def bundle(job, student, *, revealed, copy=None, position=1, count=1):
     school's read-only `copy`, it holds the archive as handed over (copy.since): the record and guardians as
     they were then, and only the spells, requests and documents from before."""
     archive = student.archive
+    number = school_number_at((copy or archive).school_id, student.school_numbers.all(), copy=copy)
     guardians = list(student.guardians.all())
     documents = list(archive.documents.all())
     requests = list(student.change_requests.all())
@@ -161,7 +172,8 @@ def bundle(job, student, *, revealed, copy=None, position=1, count=1):
         "full": not job.documents,
         "catalogue": documents,
         "sections": sections,
-        "basic_rows": _pairs(basic_information(student, revealed)),
+        "basic_rows": _pairs([(_("School number"), number)] + basic_information(student, revealed)),
+        "school_number": number,
         "guardians": guardian_rows(guardians, revealed),
         "spells": spells,
         "revealed": revealed,

@@ -46,11 +46,10 @@ from audit.reasons import encode
 from registry import pdf
 from registry.render_jobs import RenderJobs
 from registry.scoping import can
-from students.models import EnrolmentSpell, Guardian, Student
+from students.models import EnrolmentSpell, Guardian, SchoolNumber, Student
 from transfers.models import ApprovalStep, ChangeRequest
 
 logger = logging.getLogger(__name__)
-
 
 
 # --- starting ---------------------------------------------------------------------------------------------
@@ -162,6 +161,7 @@ def _prefetched(pupils):
         ),
         Prefetch("change_requests", queryset=requests),
         Prefetch("archive__documents", queryset=documents),
+        Prefetch("school_numbers", queryset=SchoolNumber.objects.order_by("assigned_on", "pk")),
     )
 
 
@@ -187,8 +187,6 @@ def _ensure_archives(job):
 def file_name(job) -> str:
     """Where the job's PDF is kept: the same name every time, so a re-render replaces it."""
     return f"prints/{job.created_at:%Y}/print-{job.pk:06d}.pdf"
-
-
 
 
 def may_reveal(job) -> bool:

@@ -9,10 +9,12 @@ template was for collecting pupils who had none yet; every file onboarded or upl
 Grade (年级) and class (班级) are numbers (1–9, the class number). Every exported cell is text: codes keep
 their leading zeros, dates are written 2015-03-02 and the entry month 201909.
 
-Fields Xueji does not keep (政治面貌, 照片, 姓名拼音, 身份证件有效期, 特长, 学籍辅号, 班内学号, 学生来源, 邮政编码,
+Fields Xueji does not keep (政治面貌, 照片, 姓名拼音, 身份证件有效期, 特长, 学籍辅号, 学生来源, 邮政编码,
 烈士或优抚子女, 残疾人类型, 是否需要乘坐校车) are read and ignored on import and exported empty; 现住址 and 通信地址
-are exported as the pupil's home address (家庭地址, the one Xueji keeps). A disability is kept as yes/no
-only: a 残疾人类型 other than 0 onboards the pupil as disabled, and the export leaves the type to be chosen.
+are exported as the pupil's home address (家庭地址, the one Xueji keeps), 班内学号 as the pupil's school
+number at the spell's school (学号; not read on onboarding, where the school's format makes one). A disability
+is kept as yes/no only: a 残疾人类型 other than 0 onboards the pupil as disabled, and the export leaves the type
+to be chosen.
 """
 
 from dataclasses import dataclass
@@ -101,7 +103,7 @@ COLUMNS: list[NationalColumn] = [
     _unused("特长"),
     NationalColumn("学籍号", "national_number", True, "national"),
     _unused("学籍辅号"),
-    _unused("班内学号"),
+    _unused("班内学号", copy_of="school_number"),  # exported: the school's 学号; not read on onboarding
     NationalColumn("年级", "grade", True, "int"),
     NationalColumn("班级", "class_number", True, "int"),
     NationalColumn("入学年月", "entry_date", True, "year_month"),
@@ -161,11 +163,12 @@ def _masked(key: str, value: str) -> str:
 
 
 def pupil_values(student, spell, guardians) -> dict:
-    """The template's values of one pupil: the Student's fields, the spell's grade and class number, the
-    first two family members (a pupil with one gets an empty second)."""
+    """The template's values of one pupil: the Student's fields, the spell's grade and class number (and
+    school number, when annotated), the first two family members (a pupil with one gets an empty second)."""
     values = {key: getattr(student, key) for key in STUDENT_KEYS}
     values["grade"] = spell.grade if spell else None
     values["class_number"] = spell.school_class.number if spell and spell.school_class_id else None
+    values["school_number"] = getattr(spell, "school_number", None)  # annotated by spells_for_export
     for number, guardian in enumerate(list(guardians)[:2], start=1):
         for field in GUARDIAN_FIELDS:
             values[f"guardian{number}_{field}"] = getattr(guardian, field)

@@ -5,17 +5,20 @@ reveal and logged it); a masked file is for reading, not for upload."""
 
 from io import BytesIO
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Subquery
 from openpyxl import Workbook
 
 from students.models import EnrolmentSpell, Guardian
 from students.national.columns import HEADERS, SHEET_TITLE, pupil_cells, pupil_values
+from students.school_numbers.selectors import latest_school_numbers
 
 
 def spells_for_export(spells):
-    """`spells` (an EnrolmentSpell queryset) with what a row needs, in the national file's order."""
+    """`spells` (an EnrolmentSpell queryset) with what a row needs, in the national file's order; the school
+    number is the one the pupil holds at the spell's school (or held when they left it)."""
     return (
-        spells.select_related("student", "school_class", "school")
+        spells.annotate(school_number=Subquery(latest_school_numbers().values("number")[:1]))
+        .select_related("student", "school_class", "school")
         .prefetch_related(Prefetch("student__guardians", queryset=Guardian.objects.order_by("id")))
         .order_by("grade", "school_class__number", "student__name", "student_id")
     )

@@ -21,7 +21,9 @@ class AbsentForm(forms.Form):
         super().__init__(*args, **kwargs)
         listed = {d.student_id for d in roll.absent}
         self.fields["spell"].choices = [("", "---------")] + [
-            (spell.pk, spell.student.name) for spell in roll.pupils if spell.student_id not in listed
+            (spell.pk, f"{spell.student.name} {spell.school_number}" if spell.school_number else spell.student.name)
+            for spell in roll.pupils
+            if spell.student_id not in listed
         ]
         self.auto_id = f"id_absent_{roll.school_class.pk}_%s"
 

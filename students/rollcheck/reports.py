@@ -214,6 +214,12 @@ def overview_workbook(overview, *, authority, semester, exported_by) -> bytes:
 # --- the signed reconciliation on paper --------------------------------------------------------------------
 
 
+def _numbered(found):
+    """A discrepancy's name, with the pupil's school number (学号) when the snapshot holds one."""
+    number = found.get("school_number")
+    return f"{found['name']}（{number}）" if number else found["name"]
+
+
 def signed_pdf_context(signature, *, printed_by):
     """What the PDF shows, all of it from the signature's snapshot (plus who signed, when, and the hash)."""
     snapshot = signature.snapshot
@@ -224,7 +230,7 @@ def signed_pdf_context(signature, *, printed_by):
             "name": entry["class"],
             "registered": entry["registered"],
             "present": entry["present"],
-            "absent": [found["name"] for found in entry["absent"]],
+            "absent": [_numbered(found) for found in entry["absent"]],
             "unregistered": [found["name"] for found in entry["unregistered"]],
         })  # fmt: skip
         for key, label in kinds:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Subquery
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_update_with_history
@@ -20,6 +20,7 @@ from registry.scoping import can
 from students import events
 from students.identity import mask_national_number
 from students.models import RollCheck, RollCheckClass, RollCheckReturn, RollCheckSignature, RollDiscrepancy
+from students.school_numbers.selectors import numbers_held_on, with_school_numbers
 from students.selectors import on_register
 
 
@@ -62,10 +63,12 @@ def class_rolls(check, *, with_pupils=False):
     counts = dict(register.values_list("school_class").annotate(n=Count("pk")).values_list("school_class", "n"))
     pupils = defaultdict(list)
     if with_pupils:
-        for spell in register.select_related("student").order_by("student__name", "pk"):
+        numbered = with_school_numbers(register, as_of=check.check_date)
+        for spell in numbered.select_related("student").order_by("student__name", "pk"):
             pupils[spell.school_class_id].append(spell)
     found = defaultdict(lambda: {"absent": [], "unregistered": []})
-    for discrepancy in check.discrepancies.select_related("student"):
+    number = numbers_held_on(check.check_date, school=check.school_id).values("number")[:1]
+    for discrepancy in check.discrepancies.select_related("student").annotate(school_number=Subquery(number)):
         found[discrepancy.school_class_id][discrepancy.kind].append(discrepancy)
     return [
         ClassRoll(
@@ -219,16 +222,18 @@ def submit_roll_check(check, *, actor):
 
 
 def snapshot_of(check):
-    """Everything the headteacher signs: per class the register's names, the counts and the differences."""
+    """Everything the headteacher signs: per class the register's names (with masked national numbers and
+    school numbers), the counts and the differences."""
     classes = []
     for roll in class_rolls(check, with_pupils=True):
         classes.append({
             "class": str(roll.school_class),
             "registered": roll.registered,
             "present": roll.present,
-            "pupils": [[s.student_id, s.student.name, mask_national_number(s.student.national_number or "")]
-                       for s in roll.pupils],
-            "absent": [{"name": d.name, "reason": d.reason, "action": d.get_action_display()} for d in roll.absent],
+            "pupils": [[s.student_id, s.student.name, mask_national_number(s.student.national_number or ""),
+                        s.school_number or ""] for s in roll.pupils],
+            "absent": [{"name": d.name, "school_number": d.school_number or "", "reason": d.reason,
+                        "action": d.get_action_display()} for d in roll.absent],
             "unregistered": [{"name": d.name, "reason": d.reason, "action": d.get_action_display()}
                              for d in roll.unregistered],
         })  # fmt: skip

@@ -20,3 +20,22 @@ class SchoolNumberFormatForm(forms.Form):
         except SchoolNumberRefused as refusal:
             raise forms.ValidationError(str(refusal)) from refusal
         return self.cleaned_data["parts"]
+
+
+class RenumberForm(forms.Form):
+    """The class's renumbering: whether every pupil gets a new number, and the preview the registrar saw."""
+
+    everyone = forms.BooleanField(
+        label=_("Give every pupil of the class a new number (not only those whose number does not follow the class)"),
+        required=False,
+    )
+    plan = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def expected(self):
+        """[(pupil pk, new number)] of the preview, from "pk:number,pk:number"."""
+        pairs = [item.partition(":") for item in self.cleaned_data["plan"].split(",") if item]
+        return [(int(pk), number) for pk, _colon, number in pairs if pk.isdigit()]
+
+
+def plan_field(plan):
+    return ",".join(f"{line.spell.student_id}:{line.new}" for line in plan if line.new)

@@ -1,6 +1,6 @@
 """Reading school numbers beside a list of enrolment spells: the number the pupil holds at the spell's school."""
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from students.models import SchoolNumber
@@ -11,9 +11,30 @@ def current_school_numbers():
     return SchoolNumber.objects.filter(student=OuterRef("student"), school=OuterRef("school"), retired_on__isnull=True)
 
 
-def with_school_numbers(spells):
-    """`spells` with `school_number`: the pupil's current number at the spell's school ("" when none)."""
-    return spells.annotate(school_number=Subquery(current_school_numbers().values("number")[:1]))
+def latest_school_numbers():
+    """An outer spell's pupil's numbers at the spell's school, latest first: the current one, or the one they
+    held when they left (for Subquery)."""
+    return SchoolNumber.objects.filter(student=OuterRef("student"), school=OuterRef("school")).order_by(
+        "-assigned_on", "-pk"
+    )
+
+
+def numbers_held_on(day, *, school=None):
+    """The number an outer row's pupil (`student`) held at its school (`school`, or the given school pk) on
+    `day`, for a Subquery: the oldest not retired by then (a number given later, e.g. to pupils entered before
+    school numbers existed, stands for the day; one given by a later renumbering does not)."""
+    return SchoolNumber.objects.filter(
+        Q(retired_on__isnull=True) | Q(retired_on__gt=day),
+        student=OuterRef("student"),
+        school=OuterRef("school") if school is None else school,
+    ).order_by("assigned_on", "pk")
+
+
+def with_school_numbers(spells, *, as_of=None):
+    """`spells` with `school_number`: the pupil's current number at the spell's school (None when none), or
+    the one they held on `as_of` (a roll check's date)."""
+    numbers = current_school_numbers() if as_of is None else numbers_held_on(as_of)
+    return spells.annotate(school_number=Subquery(numbers.values("number")[:1]))
 
 
 def school_numbers_of(student_id, *, as_of=None):

@@ -45,6 +45,7 @@ class Column:
     max_value: int | None = None
     max_length: int | None = None
     digits: bool = False  # a "text" column whose value is often typed as a number (a phone number)
+    aliases: tuple = ()  # other headers accepted for the column
 
     def __post_init__(self):
         if self.kind not in KINDS:
@@ -100,13 +101,24 @@ COLUMNS: list[Column] = [
     Column("boarding", "就读方式", True, "choice", codes.Boarding),
     *_family_member(1),
     *_family_member(2),
+    # the school's own number (学号, seed 004), after the national columns: optional; given, it must be free at
+    # the school; left empty, the school's format makes one on approval
+    Column("school_number", "学号", False, max_length=30, digits=True, aliases=("班内学号",)),
 ]
 
 COLUMNS_BY_KEY = {column.key: column for column in COLUMNS}
 
 # Columns whose digits Excel would otherwise turn into numbers (dropping leading zeros, rounding 18 digits).
 TEXT_FORMATTED_KEYS = frozenset(
-    {"id_number", "phone", "guardian1_id_number", "guardian1_phone", "guardian2_id_number", "guardian2_phone"}
+    {
+        "id_number",
+        "phone",
+        "school_number",
+        "guardian1_id_number",
+        "guardian1_phone",
+        "guardian2_id_number",
+        "guardian2_phone",
+    }
 )
 GUARDIAN_ID_KEYS = ("guardian1_id_number", "guardian2_id_number")
 

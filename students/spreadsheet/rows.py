@@ -46,7 +46,9 @@ def is_formula(cell) -> bool:
 def map_header(header_cells, columns=COLUMNS) -> dict[str, int]:
     """``Column.key`` → 0-based position in the row of `columns` (a template's), refusing a file with a column
     twice or without every required column."""
-    by_header = {header_key(column.header): column for column in columns}
+    by_header = {
+        header_key(header): column for column in columns for header in (column.header, *getattr(column, "aliases", ()))
+    }
     positions: dict[str, int] = {}
     for position, cell in enumerate(header_cells):
         column = by_header.get(header_key(cell.value))

@@ -11,7 +11,7 @@ from audit.models import Event
 from registry.demo import ACCOUNTS
 from registry.models import Authority, School, SchoolClass, User
 from students.identity import parse_id_number
-from students.models import EnrolmentSpell, Guardian, Student
+from students.models import EnrolmentSpell, Guardian, SchoolNumber, Student
 from transfers.models import ChangeRequest
 from transfers.selectors import requests_awaiting
 
@@ -33,6 +33,7 @@ def _footprint():
         SchoolClass.history.count(),
         Event.objects.count(),
         ChangeRequest.objects.count(),
+        SchoolNumber.objects.count(),
     )
 
 
@@ -53,7 +54,7 @@ def test_running_demo_twice_changes_nothing(demo):
 
 
 def test_demo_rows_name_their_actor(demo):
-    for model in (School, SchoolClass, Student, Guardian, EnrolmentSpell):
+    for model in (School, SchoolClass, Student, Guardian, EnrolmentSpell, SchoolNumber):
         assert model.history.exists()
         assert not model.history.filter(history_user__isnull=True).exists(), model.__name__
 
@@ -97,3 +98,14 @@ def test_registrar2_cannot_open_registrar1s_school(client, demo):
     assert client.get(reverse("school_detail", args=[school.code])).status_code == 404
     school_class = school.classes.first()
     assert client.get(reverse("class_detail", args=[school.code, school_class.pk])).status_code == 404
+
+
+def test_every_demo_pupil_has_a_school_number_in_the_schools_format(demo):
+    """学号: each pupil on a register holds one current number at their school, 入学年份(4) + 班级号(2) +
+    座号(2), seats following the class list; registrar1's school included."""
+    spells = EnrolmentSpell.objects.filter(ended_on__isnull=True).select_related("student", "school_class")
+    numbers = dict(SchoolNumber.objects.filter(retired_on__isnull=True).values_list("student_id", "number"))
+    assert len(numbers) == spells.count()
+    for spell in spells.filter(school__code=School.objects.get(name="东湖镇中心小学").code)[:200]:
+        number = numbers[spell.student_id]
+        assert number[:4] == str(spell.student.entry_date.year) and number[4:6] == f"{spell.school_class.number:02d}"

@@ -10,7 +10,7 @@ from django.utils import translation
 
 from students.codes import Ethnicity
 from students.identity import check_digit, make_id_number
-from students.models import Guardian, Student
+from students.models import Guardian, SchoolNumber, Student
 from students.spreadsheet import (
     COLUMNS,
     COLUMNS_BY_KEY,
@@ -75,6 +75,7 @@ def good_row(**changes):
         "guardian2_id_number": MOTHER_ID,
         "guardian2_phone": "13700137000",
         "guardian2_employer": None,
+        "school_number": None,
     }
     row.update(changes)
     return row
@@ -143,20 +144,23 @@ def replace_part(data, name, content):
 def test_columns_are_in_the_national_order_and_fit_the_database():
     keys = [column.key for column in COLUMNS]
     assert keys[:4] == ["name", "former_name", "sex", "birth_date"]
-    assert keys[28:] == [
+    assert keys[28:38] == [
         f"guardian{n}_{field}" for n in (1, 2) for field in ("name", "relation", "id_number", "phone", "employer")
     ]
-    assert len(COLUMNS) == 38
+    assert keys[38:] == ["school_number"]  # the school's own number comes after the national columns
+    assert len(COLUMNS) == 39
     for column in COLUMNS:
         if column.kind != "text":
             continue
         model, name = (Guardian, column.key.split("_", 1)[1]) if column.key.startswith("guardian") else (
             Student, column.key)  # fmt: skip
+        if column.key == "school_number":
+            model, name = SchoolNumber, "number"
         assert column.max_length == model._meta.get_field(name).max_length, column.key
     optional = {column.header for column in COLUMNS if not column.required}
     assert optional == {
         "曾用名", "留守儿童", "随迁子女", "孤儿", "残疾", "随班就读",
-        "家庭成员1身份证件号", "家庭成员1工作单位", "家庭成员2身份证件号", "家庭成员2工作单位",
+        "家庭成员1身份证件号", "家庭成员1工作单位", "家庭成员2身份证件号", "家庭成员2工作单位", "学号",
     }  # fmt: skip
 
 
@@ -227,7 +231,7 @@ def test_template_filled_with_two_pupils_reads_back_without_errors():
         "guardian1_name": "张大伟", "guardian1_relation": "51", "guardian1_id_number": FATHER_ID,
         "guardian1_phone": "13900139000", "guardian1_employer": "南京某公司",
         "guardian2_name": "李芳", "guardian2_relation": "52", "guardian2_id_number": MOTHER_ID,
-        "guardian2_phone": "13700137000", "guardian2_employer": None,
+        "guardian2_phone": "13700137000", "guardian2_employer": None, "school_number": None,
     }  # fmt: skip
     assert other.values["sex"] == "2" and other.values["ethnicity"] == "03"
     assert other.values["only_child"] is False and other.values["left_behind"] is None

@@ -26,6 +26,7 @@ from transfers.uploads import check_evidence
 class RegistrationPayload(Payload):
     school_class: int | None = None  # id of the class entered, looked up again on approval
     grade: int | None = None
+    school_number: str = ""  # 学号 given in the import (checked free at the school); "" = the format makes one
 
 
 def grade_one_cutoff(entry_date) -> date:

@@ -5,12 +5,14 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 
 from audit.history import acting_as
 from registry.demo import ACCOUNTS, CURRENT_SCHOOL_YEAR, build_organisation
 from registry.models import SchoolClass
 from registry.roles import Role
 from students.demo import build_pupils
+from students.school_numbers.services import number_the_register
 from transfers.demo import build_pending_registrations
 
 PUPILS_PER_CLASS = 40
@@ -19,7 +21,8 @@ PUPILS_PER_CLASS = 40
 class Command(BaseCommand):
     help = (
         "Build the demo town: a county, two town offices, eight schools with classes and about 3,000 pupils, "
-        "semesters, one account per role, and pending registrations in each town's queue. Idempotent."
+        "semesters, one account per role, school numbers (学号), and pending registrations in each town's queue. "
+        "Idempotent."
     )
 
     def add_arguments(self, parser):
@@ -39,11 +42,15 @@ class Command(BaseCommand):
             )
             with acting_as(admin, reason="registry.demo"):
                 pupils = build_pupils(classes, school_year=CURRENT_SCHOOL_YEAR, per_class=PUPILS_PER_CLASS, actor=admin)
+            numbered = number_the_register(day=timezone.localdate(), actor=admin)  # 学号 in each school's format
             registrars = get_user_model().objects.filter(
                 username__in=[account.username for account in ACCOUNTS if account.role == Role.REGISTRAR]
             )
             pending = build_pending_registrations(registrars, school_year=CURRENT_SCHOOL_YEAR)
-        self.stdout.write(f"New pupils on the register: {pupils}; new pending registrations: {pending}.")
+        self.stdout.write(
+            f"New pupils on the register: {pupils}; school numbers given: {numbered}; "
+            f"new pending registrations: {pending}."
+        )
         self.stdout.write(
             self.style.SUCCESS(f"Demo data ready. Accounts, all with the password {settings.DEMO_PASSWORD}:")
         )
