@@ -8,7 +8,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from registry.models import Notification
-from tests.e2e.test_registration import log_in
+from tests.e2e.test_registration import confirm_in_dialog, log_in
 from transfers.models import ChangeRequest
 from transfers.services import current_step
 
@@ -30,6 +30,7 @@ def test_rejected_registration_is_told_read_amended_and_resubmitted(page, live_s
     page.goto(f"{live_server.url}/requests/{request.pk}/")
     page.get_by_label("驳回理由").fill("户口簿复印件不清晰，请重新上传")
     page.get_by_role("button", name="驳回").click()
+    confirm_in_dialog(page, "将连同驳回原因退回")
     expect(page.get_by_text(f"已驳回给学校：新生注册 · {pupil}。")).to_be_visible()
     page.get_by_role("button", name="退出登录").click()
 

@@ -25,6 +25,16 @@ def log_in(page, live_server, username):
     page.get_by_role("button", name="登录").click()
 
 
+def confirm_in_dialog(page, expect_text=None):
+    """Confirm in the layout's dialog opened by a button carrying data-xj-confirm (registry.confirmation); the
+    "confirm" helper publishes tests.e2e.conftest.confirm_dialog for the same, which replaces this one."""
+    dialog = page.get_by_test_id("confirm-dialog")
+    expect(dialog).to_be_visible()
+    if expect_text:
+        expect(dialog).to_contain_text(expect_text)
+    dialog.locator("[data-xj-confirm-ok]").click()
+
+
 def test_registrar_registers_and_officer_approves(page, live_server, transactional_db):
     call_command("demo")
     log_in(page, live_server, "registrar1")
@@ -42,10 +52,14 @@ def test_registrar_registers_and_officer_approves(page, live_server, transaction
     page.get_by_role("button", name="退出登录").click()
     log_in(page, live_server, "officer1")
     page.get_by_role("link", name="待审核").first.click()
-    page.get_by_role("row").filter(has_text="周子轩").get_by_role("link", name="新生注册").click()
+    row = page.get_by_role("row").filter(has_text="周子轩")
+    expect(row.get_by_test_id("kind-badge")).to_have_text("新生注册")
+    row.get_by_role("link", name="周子轩").click()
     expect(page.get_by_role("heading", name="新生注册 · 周子轩")).to_be_visible()
+    expect(page.get_by_test_id("information-sheet")).to_contain_text("出生地")
     page.get_by_label("审核意见").fill("材料齐全，同意注册")
-    page.get_by_role("button", name="通过").click()
+    page.get_by_role("button", name="通过", exact=True).click()
+    confirm_in_dialog(page, "将为 周子轩 生成学籍号 G…")
     expect(page.get_by_text("已通过：新生注册 · 周子轩。")).to_be_visible()
 
     page.goto(f"{live_server.url}/pupils/?q=周子轩")
