@@ -7,7 +7,8 @@ import pytest
 from django.core.management import call_command
 from playwright.sync_api import expect
 
-from tests.e2e.test_registration import confirm_in_dialog, log_in
+from tests.e2e.conftest import confirm_dialog
+from tests.e2e.test_registration import log_in
 from transfers.models import ChangeRequest
 
 pytestmark = pytest.mark.e2e
@@ -39,6 +40,6 @@ def test_officer_bulk_approves_then_approves_and_goes_on(page, live_server, tran
     rows.nth(0).get_by_role("link").click()
     expect(page.get_by_role("heading", name=f"新生注册 · {first}")).to_be_visible()
     page.get_by_role("button", name="通过并审核下一项").click()
-    confirm_in_dialog(page, f"将为 {first} 生成学籍号")
+    confirm_dialog(page, f"将为 {first} 生成学籍号")
     expect(page.get_by_role("heading", name=f"新生注册 · {second}")).to_be_visible()
     expect(page.locator("#review")).to_be_focused()

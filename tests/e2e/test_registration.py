@@ -9,6 +9,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from students.identity import check_digit, make_id_number
+from tests.e2e.conftest import confirm_dialog
 from tests.e2e.new_pupil import fill_new_pupil
 
 pytestmark = pytest.mark.e2e
@@ -23,16 +24,6 @@ def log_in(page, live_server, username):
     page.get_by_label("用户名").fill(username)
     page.get_by_label("密码").fill(settings.DEMO_PASSWORD)
     page.get_by_role("button", name="登录").click()
-
-
-def confirm_in_dialog(page, expect_text=None):
-    """Confirm in the layout's dialog opened by a button carrying data-xj-confirm (registry.confirmation); the
-    "confirm" helper publishes tests.e2e.conftest.confirm_dialog for the same, which replaces this one."""
-    dialog = page.get_by_test_id("confirm-dialog")
-    expect(dialog).to_be_visible()
-    if expect_text:
-        expect(dialog).to_contain_text(expect_text)
-    dialog.locator("[data-xj-confirm-ok]").click()
 
 
 def test_registrar_registers_and_officer_approves(page, live_server, transactional_db):
@@ -59,7 +50,7 @@ def test_registrar_registers_and_officer_approves(page, live_server, transaction
     expect(page.get_by_test_id("information-sheet")).to_contain_text("出生地")
     page.get_by_label("审核意见").fill("材料齐全，同意注册")
     page.get_by_role("button", name="通过", exact=True).click()
-    confirm_in_dialog(page, "将为 周子轩 生成学籍号 G…")
+    confirm_dialog(page, "将为 周子轩 生成学籍号 G…")
     expect(page.get_by_text("已通过：新生注册 · 周子轩。")).to_be_visible()
 
     page.goto(f"{live_server.url}/pupils/?q=周子轩")
