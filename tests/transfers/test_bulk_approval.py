@@ -7,13 +7,16 @@ from django.urls import reverse
 from audit.models import Event
 from registry.roles import Role
 from registry.services import grant_role
+from students.models import EnrolmentSpell
 from tests.conftest import client_for
 from tests.factories import GuardianFactory, StudentFactory, UserFactory
+from tests.transfers.kinds_helpers import evidence, pupil_in
+from transfers.bulk.services import submit_graduations
 from transfers.events import STEP_APPROVED
-from transfers.models import ApprovalStep, ChangeRequest
+from transfers.models import ApprovalStep, ChangeRequest, Evidence
 from transfers.queue.bulk import approve_selected
 from transfers.registration import register_pupil
-from transfers.services import approve_step, current_step
+from transfers.services import approve_step, current_step, submit_request
 
 
 def _registrations(world, count, school_class=None):
@@ -114,3 +117,24 @@ def test_nothing_approvable_goes_back_to_the_queue_with_the_reasons(client, worl
     assert 'data-testid="confirm-page"' not in page and "暂缓" in page and world.school_a.name in page
     duplicate.refresh_from_db()
     assert duplicate.state == ChangeRequest.State.PENDING
+
+
+def test_graduations_are_approved_in_bulk_and_other_kinds_are_not(world):
+    leavers = [pupil_in(world.school_a, grade=6, number=1) for _ in range(2)]
+    graduations = submit_graduations(world.school_a, actor=world.users["registrar"])
+    ill = pupil_in(world.school_a, grade=3)
+    suspension = submit_request(
+        kind=ChangeRequest.Kind.SUSPENSION, student=ill, school=world.school_a, actor=world.users["registrar"],
+        payload={"reason": "病休", "starts_on": "2026-12-01", "ends_on": "2027-06-30"},
+        evidence=evidence(Evidence.Kind.MEDICAL_CERTIFICATE),
+    )  # fmt: skip
+
+    outcome = approve_selected(world.users["officer"], [request.pk for request in graduations] + [suspension.pk])
+
+    assert {request.student for request in outcome.approved} == set(leavers)
+    assert not EnrolmentSpell.objects.filter(student__in=leavers, ended_on__isnull=True).exists()  # graduated
+    assert [(request.pk, reason) for request, reason in outcome.not_decided] == [
+        (suspension.pk, "只有新生注册和毕业可以批量审核")
+    ]
+    suspension.refresh_from_db()
+    assert suspension.state == ChangeRequest.State.PENDING
