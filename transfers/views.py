@@ -1,5 +1,6 @@
-"""Change-request pages: the registrar's new-pupil registration and amendment, a request with its steps,
-the officer's decisions and queue. Thin: parse a form, call one service, show the result."""
+"""Change-request pages: the registrar's new-pupil registration and amendment, a request with its steps and
+the whole 学生基本信息表, its evidence, the officer's decisions (each confirmed first; the queue is
+transfers.queue). Thin: parse a form, call one service, show the result."""
 
 from csp.decorators import csp_replace
 from django.contrib import messages
