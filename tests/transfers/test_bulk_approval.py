@@ -2,6 +2,10 @@
 the engine, with its history row, audit event and national number; a row with a problem is held back and
 listed; two officers approving overlapping sets never decide a step twice."""
 
+import threading
+
+import pytest
+from django.db import connections
 from django.urls import reverse
 
 from audit.models import Event
@@ -138,3 +142,36 @@ def test_graduations_are_approved_in_bulk_and_other_kinds_are_not(world):
     ]
     suspension.refresh_from_db()
     assert suspension.state == ChangeRequest.State.PENDING
+
+
+@pytest.mark.postgresql
+@pytest.mark.django_db(transaction=True)
+def test_two_officers_bulk_approving_overlapping_sets_at_once_decide_each_step_once(world):
+    requests = _registrations(world, 8)
+    second = UserFactory(username="officer2")
+    grant_role(second, Role.OFFICER, world.town1, actor=world.users["administrator"])
+    ids = [request.pk for request in requests]
+    sets = {world.users["officer"]: ids[:6], second: ids[2:]}  # ids[2:6] chosen by both
+    barrier = threading.Barrier(2)
+    outcomes = {}
+
+    def bulk(officer):
+        try:
+            barrier.wait()
+            outcomes[officer] = approve_selected(officer, sets[officer])
+        finally:
+            connections.close_all()
+
+    threads = [threading.Thread(target=bulk, args=(officer,)) for officer in sets]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+
+    approved = [request.pk for outcome in outcomes.values() for request in outcome.approved]
+    reported = [request.pk for outcome in outcomes.values() for request, _reason in outcome.not_decided]
+    assert sorted(approved) == sorted(ids)  # each request approved by exactly one of them
+    assert sorted(approved + reported) == sorted(sets[world.users["officer"]] + sets[second])
+    for request in requests:
+        assert ApprovalStep.history.filter(request_id=request.pk, decision="approved").count() == 1
+    assert Event.objects.filter(action=STEP_APPROVED).count() == 8
