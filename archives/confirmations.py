@@ -13,32 +13,31 @@ def supersede_sentence(document, replacement=None):
         return (
             _(
                 "“%(title)s” in the archive of %(name)s is marked superseded by the document you chose; both stay "
-                "in the archive and the mark stays."
+                "in the archive."
             )
             % names
         )
     return _(
-        "“%(title)s” in the archive of %(name)s is marked superseded by “%(replacement)s”; both stay in the "
-        "archive and the mark stays."
+        "“%(title)s” in the archive of %(name)s is marked superseded by “%(replacement)s”; both stay in the archive."
     ) % {**names, "replacement": replacement.title}
 
 
 def sending_sentence(hand_over):
-    return _("It is recorded for good that the paper file of %(name)s left for %(school)s.") % {
+    return _("It is recorded that the paper file of %(name)s left for %(school)s.") % {
         "name": hand_over.archive.student.name,
         "school": hand_over.to_school.name,
     }
 
 
 def receiving_sentence(hand_over):
-    return _("It is recorded for good that the paper file of %(name)s arrived from %(school)s.") % {
+    return _("It is recorded that the paper file of %(name)s arrived from %(school)s.") % {
         "name": hand_over.archive.student.name,
         "school": hand_over.from_school.name,
     }
 
 
 def return_sentence(loan):
-    return _("It is recorded for good that %(borrower)s returned the paper file of %(name)s; the loan closes.") % {
+    return _("It is recorded that %(borrower)s returned the paper file of %(name)s; the loan closes.") % {
         "borrower": loan.borrower,
         "name": loan.archive.student.name,
     }

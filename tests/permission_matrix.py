@@ -129,6 +129,20 @@ def authority_scoped(role, scope):
     return 404
 
 
+def authority_needs(capability):
+    """An authority's page that needs `capability` there: those who see the authority (`authority_scoped`) and
+    hold it get 200, others who see it 403, everyone else 404."""
+
+    def expect(role, scope):
+        status = authority_scoped(role, scope)
+        if status != 200:
+            return status
+        return 200 if holds(role, capability) else 403
+
+    expect.capabilities = (capability,)
+    return expect
+
+
 def _staff_member(world, scope):
     """A registrar of the scope's school: school A's (own), B's (sibling, same town), C's (other town)."""
     from registry.models import User
@@ -136,6 +150,17 @@ def _staff_member(world, scope):
     return User.objects.get(
         username={"own": "registrar", "sibling": "registrar_sibling", "other": "registrar_other"}[scope]
     )
+
+
+def _onboarding_job(world, scope):
+    """An onboarding job of the scope's school (建档导入), checked and waiting for its import."""
+    from students.models import OnboardingJob
+
+    job, _created = OnboardingJob.objects.get_or_create(
+        school=_school(world, scope), filename="roster.xlsx",
+        defaults={"created_by": world.users["administrator"], "state": "checked", "report": {"new": 1}},
+    )  # fmt: skip
+    return job
 
 
 def manages_staff(granted=200):
@@ -433,6 +458,12 @@ MATRIX = {
     "change_new": Route(
         lambda w, s: reverse("change_new", args=[w.pupils[s].pk, "suspension"]), needs("request.initiate")
     ),
+    "information_change": Route(
+        lambda w, s: reverse("information_change", args=[w.pupils[s].pk]), needs("request.initiate")
+    ),
+    "information_policy": Route(
+        lambda w, s: reverse("information_policy", args=[_authority(w, s).pk]), authority_needs("information.configure")
+    ),
     "incoming_new": Route(
         lambda w, s: reverse("incoming_new", args=[_school(w, s).code, "transfer"]), needs("request.initiate")
     ),
@@ -538,6 +569,21 @@ MATRIX = {
         lambda role, scope: 200,
     ),
     "import_job": Route(lambda w, s: reverse("import_job", args=[w.import_jobs[s].pk]), needs("request.initiate")),
+    "onboarding_upload": Route(
+        lambda w, s: reverse("onboarding_upload", args=[_school(w, s).code]), needs("pupil.onboard")
+    ),
+    "onboarding_job": Route(
+        lambda w, s: reverse("onboarding_job", args=[_onboarding_job(w, s).pk]), needs("pupil.onboard")
+    ),
+    # unconfirmed: the confirmation page (200), nothing queued
+    "onboarding_import": Route(
+        lambda w, s: reverse("onboarding_import", args=[_onboarding_job(w, s).pk]),
+        needs("pupil.onboard"),
+        method="post",
+    ),
+    "national_export": Route(
+        lambda w, s: reverse("national_export", args=[_school(w, s).code]), needs("pupil.export_national")
+    ),
     "approval_queue": Route(lambda w, s: reverse("approval_queue"), any_role),
     "request_detail": Route(lambda w, s: reverse("request_detail", args=[w.registrations[s].pk]), school_scoped),
     "registration_amend": Route(

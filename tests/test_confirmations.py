@@ -2,9 +2,13 @@
 marks `irreversible` answers the confirmation page and changes no row of the database until it carries
 `confirmed=1`, then acts; and nobody the row refuses is shown the confirmation page (it names the pupil)."""
 
+import re
+from html import unescape
+
 import pytest
 from django.apps import apps
 from django.test import Client
+from django.urls import reverse
 
 from tests.conftest import ROLES, client_for
 from tests.permission_matrix import MATRIX, SCOPES
@@ -107,3 +111,39 @@ def test_every_irreversible_action_of_the_issue_is_declared():
         ("access_decide", "refuse"), ("hand_over_received", "receive"), ("document_supersede", "supersede"),
         ("staff_revoke", "revoke"), ("staff_active", "disable"),
     } <= declared  # fmt: skip
+
+
+def _page_of_hand_over(world):
+    from archives.models import HandOver
+
+    return reverse("archive_detail", args=[HandOver.objects.get(sent_at__isnull=False).archive_id])
+
+
+def _page_of_submitted_check(world):
+    from students.models import RollCheck
+
+    semester = RollCheck.objects.get(school=world.school_a, state=RollCheck.State.SUBMITTED).semester_id
+    return reverse("roll_check", args=[world.school_a.code, semester])
+
+
+BUTTON_PAGES = {  # where the button of an irreversible action is (a sample of each app's pages)
+    ("roll_check_step", "sign"): _page_of_submitted_check,
+    ("graduation", "submit"): lambda world: reverse("graduation", args=[world.school_a.code]),
+    ("withdraw_request", "withdraw"): lambda world: reverse("request_detail", args=[world.registrations["own"].pk]),
+    ("hand_over_received", "receive"): _page_of_hand_over,
+    ("staff_active", "disable"): lambda world: reverse("staff_detail", args=[world.users["registrar"].pk]),
+}
+
+
+@pytest.mark.parametrize(("name", "action_name"), sorted(BUTTON_PAGES), ids=["-".join(k) for k in sorted(BUTTON_PAGES)])
+def test_the_button_s_dialog_says_what_the_confirmation_page_says(world, name, action_name):
+    """With JavaScript the button's data-xj-confirm is all the user reads before acting: it is the page's
+    sentence, naming the same pupil, school or account."""
+    route = MATRIX[name]
+    action = next(action for action in route.irreversible if action.name == action_name)
+    client = client_for(Client(), world, action.role)
+    url, data = (route.url(world, "own"), route.data or {}) if action.request is None else action.request(world)
+    page = client.get(BUTTON_PAGES[name, action_name](world)).content.decode()
+    asked = client.post(url, data).content.decode()
+    sentence = unescape(re.search(r'data-testid="confirm-what">(.*?)</p>', asked, re.S).group(1))
+    assert sentence in [unescape(value) for value in re.findall(r'data-xj-confirm="([^"]*)"', page)]
