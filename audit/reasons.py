@@ -28,6 +28,8 @@ _REASONS = {
     "registry.demo": _("demo data"),
     "registry.benchmark": _("benchmark data"),
     "students.onboarding": _("onboarded from the national system's file {file} (job #{job})"),
+    "students.problem.kept": _("problem record kept with evidence"),
+    "students.pupil.removed": _("removed as entered in error"),
     "students.roll_check.started": _("roll reconciliation started"),
     "students.school_number.format": _("school number format"),
     "students.school_number.assigned": _("school numbers given to the pupils on the register"),

@@ -83,6 +83,10 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     ),
     # the audit search and its export: the town office (its schools' events) and administrators
     "audit.search": frozenset({Role.OFFICER, Role.ADMINISTRATOR}),
+    # problem records (问题学籍, issue 15): the town office (its schools) and administrators (the county) list
+    # them and keep one with evidence; only an administrator removes a pupil entered in error
+    "problems.review": frozenset({Role.OFFICER, Role.ADMINISTRATOR}),
+    "problems.remove": frozenset({Role.ADMINISTRATOR}),
     # staff accounts and their roles (用户与角色管理, issue 15): the town office for its town's schools and
     # itself, administrators for the county; only an administrator makes or unmakes an administrator
     "staff.manage": frozenset({Role.OFFICER, Role.ADMINISTRATOR}),

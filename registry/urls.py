@@ -31,6 +31,7 @@ urlpatterns = [
     path("", include("students.rollcheck.urls")),
     path("", include("students.school_numbers.urls")),
     path("", include("students.national.urls")),
+    path("", include("students.problems.urls")),
     path("", include("transfers.urls")),
     path("", include("transfers.national.urls")),
     path("statistics/", include("reports.statistics.urls")),

@@ -10,6 +10,8 @@ class StudentsConfig(AppConfig):
 
     def ready(self):
         from students import events  # noqa: F401  (register the pupils' audit event types)
+        from students.problems import events as problem_events  # noqa: F401
+        from students.problems import home  # noqa: F401  (problem counts on the officer's home page)
         from students.rollcheck import events as roll_check_events  # noqa: F401
         from students.rollcheck import (
             notifications,  # noqa: F401  (who is told of a roll check's steps)

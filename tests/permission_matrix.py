@@ -111,6 +111,20 @@ def needs_anywhere(capability):
     return expect
 
 
+def needs_anywhere_for_school(capability):
+    """A list page filtered to the scope's school (`?school=`): `capability` held anywhere, then the school must
+    be in reach (404 otherwise, like another town's object)."""
+
+    def expect(role, scope):
+        status = needs_anywhere(capability)(role, scope)
+        if status != 200:
+            return status
+        return 200 if reaches_school(role, scope) else 404
+
+    expect.capabilities = (capability,)
+    return expect
+
+
 def one_scope_redirects(role, scope):
     """The statistics entry: a user with one scope is sent to it (302), an administrator chooses (200)."""
     if role == "administrator":
@@ -541,6 +555,20 @@ MATRIX = {
         lambda w, s: reverse("class_detail", args=[_class(w, s).school.code, _class(w, s).pk]), school_scoped
     ),
     "pupil_list": Route(lambda w, s: reverse("pupil_list"), any_role),
+    "problem_records": Route(
+        lambda w, s: reverse("problem_records") + f"?school={_school(w, s).pk}",
+        needs_anywhere_for_school("problems.review"),
+    ),
+    "problem_keep": Route(
+        lambda w, s: reverse("problem_keep", args=[w.pupils[s].pk, "missing_fields"]), needs("problems.review")
+    ),
+    "problem_remove": Route(
+        lambda w, s: reverse("problem_remove", args=[w.pupils[s].pk]),
+        needs("problems.remove", granted=302),
+        method="post",
+        data={"reason": "重复录入"},
+        irreversible=(Irreversible("remove", "administrator"),),
+    ),
     "pupil_export": Route(lambda w, s: reverse("pupil_export"), any_role),
     "pupil_detail": Route(lambda w, s: reverse("pupil_detail", args=[w.pupils[s].pk]), school_scoped),
     "reveal_id_numbers": Route(
@@ -575,11 +603,11 @@ MATRIX = {
     "onboarding_job": Route(
         lambda w, s: reverse("onboarding_job", args=[_onboarding_job(w, s).pk]), needs("pupil.onboard")
     ),
-    # unconfirmed: the confirmation page (200), nothing queued
     "onboarding_import": Route(
         lambda w, s: reverse("onboarding_import", args=[_onboarding_job(w, s).pk]),
-        needs("pupil.onboard"),
+        needs("pupil.onboard", granted=302),
         method="post",
+        irreversible=(Irreversible("import", "officer"),),
     ),
     "national_export": Route(
         lambda w, s: reverse("national_export", args=[_school(w, s).code]), needs("pupil.export_national")
