@@ -111,7 +111,8 @@ class Officer(_Staff):
         page = self.client.get(f"/requests/{pk}/", name="request page")
         token = CSRF.search(page.text)
         if token:
-            self.client.post(f"/requests/{pk}/approve/", {"comment": "同意", "csrfmiddlewaretoken": token.group(1)},
+            data = {"comment": "同意", "confirmed": "1", "csrfmiddlewaretoken": token.group(1)}  # the dialog's yes
+            self.client.post(f"/requests/{pk}/approve/", data,
                              name="POST approve", headers={"Referer": f"{self.host}/requests/{pk}/"})  # fmt: skip
 
     @task(1)

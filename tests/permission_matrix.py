@@ -644,6 +644,7 @@ MATRIX = {
         lambda w, s: reverse("registration_template", args=[_school(w, s).code]), needs("request.initiate")
     ),
     "evidence_download": Route(lambda w, s: reverse("evidence_download", args=[w.evidence[s].pk]), school_scoped),
+    "evidence_view": Route(lambda w, s: reverse("evidence_view", args=[w.evidence[s].pk]), school_scoped),
     "transfer_form": Route(lambda w, s: reverse("transfer_form", args=[w.transfer_forms[s].pk]), school_scoped),
     "transfer_form_download": Route(
         lambda w, s: reverse("transfer_form_download", args=[w.transfer_forms[s].pk]), school_scoped
@@ -677,12 +678,24 @@ MATRIX = {
         lambda w, s: reverse("approve_request", args=[w.registrations[s].pk]),
         needs("request.decide_as_authority", granted=302),
         method="post",
+        irreversible=(Irreversible("approve", "officer"),),
     ),
     "reject_request": Route(
         lambda w, s: reverse("reject_request", args=[w.registrations[s].pk]),
         needs("request.decide_as_authority", granted=302),
         method="post",
         data={"reason": "户口簿复印件不清晰"},
+        irreversible=(Irreversible("reject", "officer"),),
+    ),
+    "bulk_approve": Route(  # nothing ticked: back to the queue; what is ticked is scoped by the queue itself
+        lambda w, s: reverse("bulk_approve"),
+        lambda role, scope: {"norole": 403}.get(role, 302),
+        method="post",
+        irreversible=(
+            Irreversible(
+                "approve", "officer", lambda w: (reverse("bulk_approve"), {"request": [w.registrations["own"].pk]})
+            ),
+        ),
     ),
     "notifications": Route(lambda w, s: reverse("notifications"), any_signed_in),
     "notification_read": Route(

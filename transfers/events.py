@@ -104,15 +104,16 @@ EVIDENCE_DOWNLOADED = types.register(
 )
 
 
-def evidence_downloaded(evidence, *, actor, request=None):
-    """A piece of evidence (often a household register or ID copy) left the system as a download."""
+def evidence_downloaded(evidence, *, actor, request=None, inline=False):
+    """A piece of evidence (often a household register or ID copy) left the system as a download, or was
+    shown in the browser (`inline`)."""
     change_request = evidence.request
     return record(
         EVIDENCE_DOWNLOADED,
         actor=actor,
         target=evidence,
         data={"document": evidence.original_name, "kind": evidence.kind, "request": str(change_request),
-              "request_id": change_request.pk},
+              "request_id": change_request.pk, **({"inline": True} if inline else {})},
         request=request,
         school=change_request.school_id,
         pupil=change_request.student_id,

@@ -3,6 +3,7 @@ from django.urls import include, path
 from transfers import views
 from transfers.bulk import views as bulk_views
 from transfers.changes import views as change_views
+from transfers.queue import views as queue_views
 from transfers.slip import views as slip_views
 
 urlpatterns = [
@@ -15,6 +16,7 @@ urlpatterns = [
     ),
     path("imports/<int:pk>/", views.import_job, name="import_job"),
     path("evidence/<int:pk>/", views.evidence_download, name="evidence_download"),
+    path("evidence/<int:pk>/view/", views.evidence_view, name="evidence_view"),
     path("transfer-forms/<int:pk>/", slip_views.transfer_form, name="transfer_form"),
     path(
         "transfer-forms/<int:pk>/download/",
@@ -22,7 +24,8 @@ urlpatterns = [
         name="transfer_form_download",
     ),
     path("verify/", slip_views.transfer_form_verify, name="transfer_form_verify"),
-    path("requests/", views.approval_queue, name="approval_queue"),
+    path("requests/", queue_views.approval_queue, name="approval_queue"),
+    path("requests/bulk-approve/", queue_views.bulk_approve, name="bulk_approve"),
     path("requests/<int:pk>/", views.request_detail, name="request_detail"),
     path("requests/<int:pk>/amend/", views.registration_amend, name="registration_amend"),
     path("requests/<int:pk>/approve/", views.approve, name="approve_request"),

@@ -1,31 +1,43 @@
-"""Change-request pages: the registrar's new-pupil registration and amendment, a request with its steps,
-the officer's decisions and queue. Thin: parse a form, call one service, show the result."""
+"""Change-request pages: the registrar's new-pupil registration and amendment, a request with its steps and
+the whole 学生基本信息表, its evidence, the officer's decisions (each confirmed first; the queue is
+transfers.queue). Thin: parse a form, call one service, show the result."""
 
+from csp.decorators import csp_replace
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Paginator
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from audit.timeline import EVENTS_SHOWN, event_timeline, events_about, history_timeline, merge_timelines
+from registry.confirmation import confirmation_page
 from registry.downloads import xlsx_response
-from registry.organisation.working_days import WorkingDayCalendar
-from registry.scoping import grants_of, schools_visible_to
+from students.information_sheet import guardian_columns, guardian_entries, pupil_entries
+from students.school_numbers.selectors import school_numbers_of
 from students.selectors import students_visible_to
 from students.spreadsheet import build_template
 from transfers import events, services
 from transfers.changes.views import amend_change
+from transfers.decisions import approval_sentence, rejection_sentence
 from transfers.forms import DecisionForm, GuardianFormSet, ImportForm, RejectionForm, WithdrawRequestForm
 from transfers.imports import import_progress, start_import_job
 from transfers.kinds import KINDS, ChangeRefused, kind_of
 from transfers.models import ApprovalStep, ChangeRequest, Evidence, ImportJob
+from transfers.queue.filters import add_days_left
+from transfers.queue.following import next_request_url, queue_query, queue_url
 from transfers.registration import amend_registration, register_pupil
-from transfers.selectors import initiating_school, possible_duplicates, requests_awaiting, requests_visible_to
+from transfers.selectors import initiating_school, possible_duplicates, requests_visible_to
 from transfers.timeline import request_timeline, requests_for_timeline
+from transfers.uploads import ACCEPTED
+
+# The policy of a shown evidence document: nothing but itself (a PDF viewer is the browser's own); never framed.
+EVIDENCE_SHOWN_POLICY = {
+    "default-src": ["'none'"], "script-src": ["'none'"], "style-src": ["'none'"], "img-src": ["'self'"],
+    "form-action": ["'none'"],
+}  # fmt: skip
 
 
 def _registration_page(request, school, form, formset, change_request=None):
@@ -148,32 +160,57 @@ def request_detail(request, pk):
     # The receiving school of a transfer sees the pupil's name and school only, until the pupil is theirs.
     shows_record = kind.creates_pupil or students_visible_to(request.user).filter(pk=student.pk).exists()
     steps = list(change_request.steps.select_related("school", "authority", "decided_by"))
-    _add_days_left(step for step in steps if step.decision == ApprovalStep.Decision.PENDING and step.due_on)
+    add_days_left(step for step in steps if step.decision == ApprovalStep.Decision.PENDING and step.due_on)
+    school_class = change_request.school.classes.filter(pk=change_request.payload.get("school_class")).first()
     context = {
         "change_request": change_request,
         "student": student,
         "shows_record": shows_record,
-        "guardians": student.guardians.all() if shows_record else [],
         "details": kind.details(change_request),
         "details_template": kind.details_template,
         "steps": steps,
         "evidence": change_request.evidence.all(),
+        "earlier_requests": requests_visible_to(request.user)
+        .filter(student=student)
+        .exclude(pk=change_request.pk)
+        .select_related("school")
+        .order_by("-submitted_at"),
         "current_step": step,
         "can_decide": step is not None and services.can_decide(request.user, step),
         "can_amend": change_request.state == ChangeRequest.State.RETURNED
         and services.can_initiate(request.user, change_request.school),
         "can_withdraw": change_request.is_open and services.can_initiate(request.user, change_request.school),
-        "school_class": change_request.school.classes.filter(pk=change_request.payload.get("school_class")).first(),
+        "school_class": school_class,
         "decision_form": DecisionForm(),
         "rejection_form": RejectionForm(),
         "withdraw_form": WithdrawRequestForm(),
         "timeline": _request_timeline(change_request),
+        "queue_query": queue_query(request.user, request.GET),
     }
-    if context["can_decide"] and kind.creates_pupil:
-        context["duplicate_schools"] = possible_duplicates(
-            name=student.name, birth_date=student.birth_date, sex=student.sex, exclude=student
-        )
+    if shows_record:
+        context.update(_information_sheet(student, school_class if kind.creates_pupil else None))
+    if context["can_decide"]:
+        context["approve_sentence"] = approval_sentence(change_request, step)
+        context["reject_sentence"] = rejection_sentence(change_request)
+        if kind.creates_pupil:
+            context["duplicate_schools"] = possible_duplicates(
+                name=student.name, birth_date=student.birth_date, sex=student.sex, exclude=student
+            )
     return render(request, "transfers/request_detail.html", context)
+
+
+def _information_sheet(student, entered_class):
+    """The whole 学生基本信息表 (students.information_sheet), masked: the pupil's part with the class entered
+    (a new pupil) or the class they are in, their school numbers (学号), and each family member in full."""
+    if entered_class is None:
+        spell = student.spells.filter(ended_on__isnull=True).select_related("school_class").first()
+        entered_class = spell.school_class if spell is not None else None
+    return {
+        "sheet": pupil_entries(student, school_class=entered_class),
+        "guardian_columns": guardian_columns(),
+        "guardians": [guardian_entries(guardian) for guardian in student.guardians.all()],
+        "school_numbers": school_numbers_of(student.pk),
+    }
 
 
 def _request_timeline(change_request):
@@ -186,18 +223,6 @@ def _request_timeline(change_request):
         request_timeline(requests_for_timeline(ChangeRequest.objects.filter(pk=change_request.pk)), link=False),
         event_timeline(form_events[:EVENTS_SHOWN]),
     )
-
-
-def _add_days_left(steps):
-    """Working days left until each step's due date (negative when overdue), with one calendar query."""
-    steps = list(steps)
-    if not steps:
-        return
-    today = timezone.localdate()
-    dates = [today] + [step.due_on for step in steps]
-    calendar = WorkingDayCalendar(min(dates), max(dates))
-    for step in steps:
-        step.days_left = calendar.working_days_between(today, step.due_on)
 
 
 def _step_to_decide(request, pk):
@@ -215,65 +240,90 @@ def _step_to_decide(request, pk):
     return change_request, step
 
 
+def _request_page_url(pk, query):
+    url = reverse("request_detail", args=[pk])
+    return f"{url}?{query}" if query else url
+
+
 @login_required
 @require_POST
 def approve(request, pk):
+    """Approve the step, after the confirmation saying what it does; then back to the queue as it was
+    filtered, or ("approve and next", `then=next`) on to the next request waiting in it."""
     change_request, step = _step_to_decide(request, pk)
+    query = queue_query(request.user, request.GET)
     form = DecisionForm(request.POST)
     form.is_valid()
+    page = confirmation_page(request, what=approval_sentence(change_request, step), action=_("Approve"))
+    if page:
+        return page
     try:
         services.approve_step(step, actor=request.user, comment=form.cleaned_data.get("comment", ""))
     except ChangeRefused as refusal:
         messages.error(request, str(refusal))
-        return redirect("request_detail", pk)
+        return redirect(_request_page_url(pk, query))
     messages.success(request, _("Approved: %(request)s.") % {"request": change_request})
-    return redirect("approval_queue")
+    if request.POST.get("then") == "next":
+        following = next_request_url(request.user, query or "sort=due")
+        if following is not None:
+            return redirect(following)
+        messages.info(request, _("That was the last request waiting in this queue."))
+    return redirect(queue_url(query))
 
 
 @login_required
 @require_POST
 def reject(request, pk):
+    """Return the request to its school with the reason, after the confirmation saying so."""
     change_request, step = _step_to_decide(request, pk)
+    query = queue_query(request.user, request.GET)
     form = RejectionForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Give the reason for the rejection; the school sees it."))
-        return redirect("request_detail", pk)
+        return redirect(_request_page_url(pk, query))
+    page = confirmation_page(
+        request, what=rejection_sentence(change_request), action=_("Reject"),
+        consequences=[_("Reason: %(reason)s") % {"reason": form.cleaned_data["reason"]}],
+    )  # fmt: skip
+    if page:
+        return page
     try:
         services.reject_step(step, actor=request.user, reason=form.cleaned_data["reason"])
     except ChangeRefused as refusal:
         messages.error(request, str(refusal))
-        return redirect("request_detail", pk)
+        return redirect(_request_page_url(pk, query))
     messages.success(request, _("Returned to the school: %(request)s.") % {"request": change_request})
-    return redirect("approval_queue")
+    return redirect(queue_url(query))
 
 
-@login_required
-def approval_queue(request):
-    if not grants_of(request.user):
-        raise PermissionDenied
-    steps = requests_awaiting(request.user).select_related("request__student", "request__school", "authority")
-    school_code = request.GET.get("school", "")
-    if school_code:
-        steps = steps.filter(request__school__code=school_code)
-    steps = steps.order_by("due_on", "request__submitted_at", "pk")
-    page = Paginator(steps, 50).get_page(request.GET.get("page"))
-    rows = list(page.object_list)
-    _add_days_left(rows)
-    schools = schools_visible_to(request.user).order_by("code")
-    return render(
-        request,
-        "transfers/approval_queue.html",
-        {"page": page, "rows": rows, "schools": schools, "school_code": school_code},
-    )
+def _visible_evidence(request, pk):
+    visible = Evidence.objects.filter(request__in=requests_visible_to(request.user)).select_related("request__student")
+    return get_object_or_404(visible, pk=pk)
 
 
 @login_required
 def evidence_download(request, pk):
-    """An evidence document, only as a download (never rendered inline), to those who see its request."""
-    visible = Evidence.objects.filter(request__in=requests_visible_to(request.user)).select_related("request__student")
-    evidence = get_object_or_404(visible, pk=pk)
+    """An evidence document as a download, to those who see its request."""
+    evidence = _visible_evidence(request, pk)
     events.evidence_downloaded(evidence, actor=request.user, request=request)
     return FileResponse(
         evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name,
+        content_type=evidence.content_type,
+    )  # fmt: skip
+
+
+@login_required
+@csp_replace(EVIDENCE_SHOWN_POLICY)
+def evidence_view(request, pk):
+    """An evidence document shown in the browser, to those who see its request: an image inside the request
+    page (<img>), a PDF in the browser's own viewer in a tab of its own. Only the types checked by content on
+    upload (transfers.uploads) are shown; the response may not be framed and runs nothing of ours (its own
+    policy: no script, no style, no connection). Each showing is audited like a download."""
+    evidence = _visible_evidence(request, pk)
+    if evidence.content_type not in ACCEPTED:
+        raise Http404
+    events.evidence_downloaded(evidence, actor=request.user, request=request, inline=True)
+    return FileResponse(
+        evidence.file.open("rb"), as_attachment=False, filename=evidence.original_name,
         content_type=evidence.content_type,
     )  # fmt: skip

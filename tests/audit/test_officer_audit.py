@@ -55,7 +55,9 @@ def test_events_written_while_serving_a_request_carry_its_ip_address(client, wor
     approve_all(change, sending)
     assert current_step(change).authority_id == world.town1.pk
     officer = client_for(client, world, "officer")
-    response = officer.post(reverse("approve_request", args=[change.pk]), {"comment": ""}, REMOTE_ADDR="10.8.0.7")
+    response = officer.post(
+        reverse("approve_request", args=[change.pk]), {"comment": "", "confirmed": "1"}, REMOTE_ADDR="10.8.0.7"
+    )
     assert response.status_code == 302
     decision = Event.objects.filter(action=STEP_APPROVED, actor=world.users["officer"]).latest("id")
     assert decision.ip_address == "10.8.0.7"

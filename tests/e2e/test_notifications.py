@@ -31,6 +31,7 @@ def test_rejected_registration_is_told_read_amended_and_resubmitted(page, live_s
     page.goto(f"{live_server.url}/requests/{request.pk}/")
     page.get_by_label("驳回理由").fill("户口簿复印件不清晰，请重新上传")
     page.get_by_role("button", name="驳回").click()
+    confirm_dialog(page, "将连同驳回原因退回")
     expect(page.get_by_text(f"已驳回给学校：新生注册 · {pupil}。")).to_be_visible()
     page.get_by_role("button", name="退出登录").click()
 

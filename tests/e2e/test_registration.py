@@ -9,6 +9,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from students.identity import check_digit, make_id_number
+from tests.e2e.conftest import confirm_dialog
 from tests.e2e.new_pupil import fill_new_pupil
 
 pytestmark = pytest.mark.e2e
@@ -42,10 +43,14 @@ def test_registrar_registers_and_officer_approves(page, live_server, transaction
     page.get_by_role("button", name="退出登录").click()
     log_in(page, live_server, "officer1")
     page.get_by_role("link", name="待审核").first.click()
-    page.get_by_role("row").filter(has_text="周子轩").get_by_role("link", name="新生注册").click()
+    row = page.get_by_role("row").filter(has_text="周子轩")
+    expect(row.get_by_test_id("kind-badge")).to_have_text("新生注册")
+    row.get_by_role("link", name="周子轩").click()
     expect(page.get_by_role("heading", name="新生注册 · 周子轩")).to_be_visible()
+    expect(page.get_by_test_id("information-sheet")).to_contain_text("出生地")
     page.get_by_label("审核意见").fill("材料齐全，同意注册")
-    page.get_by_role("button", name="通过").click()
+    page.get_by_role("button", name="通过", exact=True).click()
+    confirm_dialog(page, "将为 周子轩 生成学籍号 G…")
     expect(page.get_by_text("已通过：新生注册 · 周子轩。")).to_be_visible()
 
     page.goto(f"{live_server.url}/pupils/?q=周子轩")

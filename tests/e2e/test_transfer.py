@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from registry.models import School
 from students.models import EnrolmentSpell
+from tests.e2e.conftest import confirm_dialog
 from tests.e2e.test_registration import log_in
 
 pytestmark = pytest.mark.e2e
@@ -23,7 +24,8 @@ def _approve_as(page, live_server, username, pupil_name):
     page.get_by_role("link", name="待审核").first.click()
     page.get_by_role("row").filter(has_text=pupil_name).get_by_role("link").first.click()
     page.get_by_label("审核意见").fill("同意转出" if username == "registrar1" else "同意")
-    page.get_by_role("button", name="通过").click()
+    page.get_by_role("button", name="通过", exact=True).click()
+    confirm_dialog(page)
     expect(page.get_by_role("alert").or_(page.get_by_role("status")).first).to_contain_text("已通过")
     page.get_by_role("button", name="退出登录").click()
 

@@ -38,7 +38,7 @@ def test_a_kind_added_by_one_module_is_started_and_approved_through_the_pages(cl
     officer = client_for(client, world, "officer")
     page = officer.get(reverse("request_detail", args=[request.pk])).content.decode()
     assert 'data-testid="commendation">Citation: 市三好学生' in page
-    officer.post(reverse("approve_request", args=[request.pk]), {"comment": ""})
+    officer.post(reverse("approve_request", args=[request.pk]), {"comment": "", "confirmed": "1"})
     request.refresh_from_db()
     assert request.state == ChangeRequest.State.APPROVED
     assert commendation_kind.APPLIED == [(pupil.pk, "市三好学生")]
@@ -58,7 +58,7 @@ def test_a_class_deleted_before_approval_is_refused_with_the_rule_not_a_crash(cl
     registration.save(update_fields=["payload"])
     emptied.delete()
     response = client_for(client, world, "officer").post(
-        reverse("approve_request", args=[registration.pk]), follow=True
+        reverse("approve_request", args=[registration.pk]), {"confirmed": "1"}, follow=True
     )
     assert response.status_code == 200
     assert f"{world.school_a.name}" in response.content.decode().split('role="alert"')[1]

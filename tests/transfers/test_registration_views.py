@@ -157,7 +157,7 @@ def test_officer_approves_from_the_request_page(client, world):
     client = client_for(client, world, "officer")
     page = client.get(reverse("request_detail", args=[request.pk])).content.decode()
     assert reverse("approve_request", args=[request.pk]) in page
-    response = client.post(reverse("approve_request", args=[request.pk]), {"comment": "同意"})
+    response = client.post(reverse("approve_request", args=[request.pk]), {"comment": "同意", "confirmed": "1"})
     assert response["Location"] == reverse("approval_queue")
     page = client.get(reverse("request_detail", args=[request.pk])).content.decode()
     request.student.refresh_from_db()
@@ -170,7 +170,7 @@ def test_officer_approves_from_the_request_page(client, world):
 def test_officer_rejects_and_the_registrar_amends(client, world):
     request = world.registrations["own"]
     officer = client_for(client, world, "officer")
-    officer.post(reverse("reject_request", args=[request.pk]), {"reason": "家庭住址不完整"})
+    officer.post(reverse("reject_request", args=[request.pk]), {"reason": "家庭住址不完整", "confirmed": "1"})
     officer.logout()
     registrar = client_for(client, world, "registrar")
     page = registrar.get(reverse("request_detail", args=[request.pk])).content.decode()

@@ -133,6 +133,12 @@ class ChangeKind:
     def on_approved(self, request, *, actor) -> None:
         """Run in the approving transaction, after the effect."""
 
+    def approval_effect(self, request) -> str:
+        """What the final approval does, in one sentence for the confirmation before it (issue 17)."""
+        return _("Approving completes the %(kind)s of %(name)s: the record changes at once.") % {
+            "kind": request.get_kind_display(), "name": request.student.name,
+        }  # fmt: skip
+
     def details(self, request) -> list[tuple[str, str]]:
         """(label, value) pairs describing the request's payload for its page and its printed forms."""
         return []

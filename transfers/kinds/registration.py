@@ -220,6 +220,15 @@ class Registration(ChangeKind):
             started_on=timezone.localdate(), entry_reason=EnrolmentSpell.EntryReason.REGISTRATION,
         )  # fmt: skip
 
+    def approval_effect(self, request):
+        school_class = request.school.classes.filter(pk=self.data(request).school_class).first()
+        return gettext(
+            "%(name)s will get a national student number (%(prefix)s…) and be enrolled in %(school)s %(class)s."
+        ) % {
+            "name": request.student.name, "prefix": "G" if request.student.id_number else "J",
+            "school": request.school.name, "class": school_class or "",
+        }  # fmt: skip
+
     def form_kwargs(self, *, school=None, request=None, **context):
         attached = set(request.evidence.values_list("kind", flat=True)) if request is not None else ()
         return {"school": school, "attached": attached}

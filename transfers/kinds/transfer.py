@@ -116,6 +116,12 @@ class Transfer(PrintsSlip, ChangeKind):
             started_on=today, entry_reason=EnrolmentSpell.EntryReason.TRANSFER_IN,
         )  # fmt: skip
 
+    def approval_effect(self, request):
+        return _(
+            "%(name)s leaves %(sending)s and is enrolled at %(receiving)s with the same national number; the "
+            "archive moves to %(receiving)s."
+        ) % {"name": request.student.name, "sending": request.counterpart_school, "receiving": request.school}
+
     def details(self, request):
         return [
             (_("Sending school"), str(request.counterpart_school)),
