@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 from registry.models import User
 from students.models import EnrolmentSpell, Guardian
 from tests.conftest import PDF
+from tests.e2e.conftest import confirm_dialog
 from tests.e2e.test_registration import log_in
 from transfers.models import ChangeRequest
 
@@ -82,6 +83,7 @@ def test_direct_edit_then_a_change_decided_by_the_town_office(page, live_server,
     expect(page.get_by_test_id("request-details")).to_contain_text(f"{old_address} → {FIRST_ADDRESS}")
     page.get_by_label("驳回理由").fill("门牌号与户口簿不符")
     page.get_by_role("button", name="驳回").click()
+    confirm_dialog(page)
     _log_out(page)
     log_in(page, live_server, "registrar1")
     page.goto(live_server.url + reverse("request_detail", args=[request.pk]))
@@ -99,7 +101,8 @@ def test_direct_edit_then_a_change_decided_by_the_town_office(page, live_server,
     log_in(page, live_server, "officer1")
     page.goto(live_server.url + reverse("request_detail", args=[request.pk]))
     page.get_by_label("审核意见").fill("与户口簿一致")
-    page.get_by_role("button", name="通过").click()
+    page.get_by_role("button", name="通过", exact=True).click()
+    confirm_dialog(page)
     page.goto(live_server.url + reverse("request_detail", args=[request.pk]))
     expect(page.get_by_test_id("request-state")).to_have_text("已通过")
     expect(page.get_by_test_id("request-details")).to_contain_text(f"{old_address} → {AMENDED_ADDRESS}")
