@@ -75,6 +75,7 @@ class ArchiveDocument(models.Model):
         HEALTH = "health", _("Health and vaccination record")
         AID = "aid", _("Aid received")
         EVIDENCE = "evidence", _("Evidence copy (certificate, letter, household register)")
+        FAMILY_CONFIRMATION = "family_confirmation", _("Signed family confirmation form (学籍基础信息确认表)")
 
     class Source(models.TextChoices):
         GENERATED = "generated", _("Produced by the registry")
@@ -259,6 +260,7 @@ class RegisterEntry(models.Model):
         DOWNLOADED = "downloaded", _("Downloaded a document")
         HANDED_OVER = "handed_over", _("Handed over")
         ACCESS = "access", _("Access request")
+        RECORD_REQUEST = "record_request", _("Record request (查询申请)")
 
     archive = models.ForeignKey(
         ArchiveFile, verbose_name=_("archive file"), on_delete=models.PROTECT, related_name="register"
@@ -338,3 +340,7 @@ class PrintJob(models.Model):
 
     def __str__(self):
         return f"{self.get_state_display()} · {timezone.localtime(self.created_at):%Y-%m-%d %H:%M}"
+
+
+# Models of the archive's sub-packages (defined there, registered with the app here).
+from archives.record_requests.models import RecordExtract, RecordRequest  # noqa: E402, F401

@@ -79,6 +79,12 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "archive.read_register": frozenset(
         {Role.REGISTRAR, Role.HEADTEACHER, Role.ARCHIVIST, Role.OFFICER, Role.ADMINISTRATOR}
     ),
+    # 查询申请 (学号办法 八): the registrar records a request to see the record and prints its extract; a
+    # department's query is approved by the registry head (not the one who recorded it)
+    "record_request.record": frozenset({Role.REGISTRAR}),
+    "record_request.decide": frozenset({Role.REGISTRAR, Role.HEADTEACHER}),
+    # 学籍基础信息确认表: the registrar prints the families' confirmation forms and records their returns
+    "family_confirmation.manage": frozenset({Role.REGISTRAR}),
     # the audit search and its export: the town office (its schools' events) and administrators
     "audit.search": frozenset({Role.OFFICER, Role.ADMINISTRATOR}),
     # staff accounts and their roles (用户与角色管理, issue 15): the town office for its town's schools and

@@ -303,6 +303,32 @@ def _access_request(world, scope):
     )  # fmt: skip
 
 
+def _record_request(world, scope, *, department=False):
+    """A record request (查询申请) for the scope's pupil, recorded by the administrator (so the school's
+    registry head may decide it): a guardian's, granted, or a department's, waiting."""
+    from archives.record_requests.models import RecordRequest
+
+    return RecordRequest.objects.create(
+        archive=_archive(world, scope), school=_school(world, scope), recorded_by=world.users["administrator"],
+        requester="department" if department else "guardian", department="德育处" if department else "",
+        requester_name="王丽", proof_type="id_card", proof_digits="1234", purpose="核对",
+        state="pending" if department else "granted",
+    )  # fmt: skip
+
+
+def _record_extract(world, scope):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from archives.record_requests.models import RecordExtract
+    from tests.conftest import PDF
+
+    return RecordExtract.objects.create(
+        request=_record_request(world, scope), requested_by=world.users["administrator"], state="ready",
+        file=SimpleUploadedFile("extract.pdf", PDF), pages=1, finished_at=timezone.now(),
+    )  # fmt: skip
+
+
 MATRIX = {
     "roll_check": Route(
         lambda w, s: reverse("roll_check", args=[_school(w, s).code, _roll_check(w, s).semester_id]), school_scoped
@@ -523,6 +549,35 @@ MATRIX = {
         lambda w, s: reverse("hand_over_received", args=[_hand_over(w, s, sent=True).pk]),
         needs("archive.manage", granted=302),
         method="post",
+    ),
+    "record_request_list": Route(
+        lambda w, s: reverse("record_request_list", args=[_school(w, s).code]),
+        needs("record_request.record", "record_request.decide"),
+    ),
+    "record_request_new": Route(
+        lambda w, s: reverse("record_request_new", args=[_archive(w, s).pk]), needs("record_request.record")
+    ),
+    "record_request_detail": Route(
+        lambda w, s: reverse("record_request_detail", args=[_record_request(w, s).pk]),
+        needs("record_request.record", "record_request.decide"),
+    ),
+    "record_request_decide": Route(
+        lambda w, s: reverse("record_request_decide", args=[_record_request(w, s, department=True).pk]),
+        needs("record_request.decide"),  # 200: the confirmation page
+        method="post",
+        data={"decision": "approve"},
+    ),
+    "record_extract_new": Route(
+        lambda w, s: reverse("record_extract_new", args=[_record_request(w, s).pk]),
+        needs("record_request.record", granted=302),
+        method="post",
+    ),
+    "record_extract": Route(
+        lambda w, s: reverse("record_extract", args=[_record_extract(w, s).pk]), needs("record_request.record")
+    ),
+    "record_extract_download": Route(
+        lambda w, s: reverse("record_extract_download", args=[_record_extract(w, s).pk]),
+        needs("record_request.record"),
     ),
     "access_request_new": Route(lambda w, s: reverse("access_request_new"), needs_anywhere("archive.request_access")),
     "access_decide": Route(
