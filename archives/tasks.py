@@ -26,3 +26,11 @@ def render_record_extract_task(extract_pk):
     from archives.record_requests.services import render_extract
 
     render_extract(extract_pk)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def render_confirmation_print_task(job_pk):
+    """Produce a class's family confirmation forms (archives.confirmations.services); safe to run twice."""
+    from archives.confirmations.services import render_confirmation_print
+
+    render_confirmation_print(job_pk)

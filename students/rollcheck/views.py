@@ -15,6 +15,7 @@ from registry.scoping import schools_visible_to
 from students.models import RollCheck
 from students.rollcheck import services
 from students.rollcheck.forms import AbsentForm, ExplainForm, StepForm, UnregisteredForm
+from students.rollcheck.parts import roll_check_parts
 from students.rollcheck.services import RollCheckRefused
 from students.selectors import discrepancies_visible_to, roll_checks_visible_to
 
@@ -74,6 +75,7 @@ def roll_check(request, code, semester):
             snapshot_intact=signature is None or services.snapshot_intact(signature),
             earlier_signatures=check.signatures.filter(superseded_at__isnull=False).select_related("signed_by"),
             returns=list(check.returns.select_related("returned_by")),
+            parts=roll_check_parts(check, user),
             registered=sum(roll.registered for roll in rolls),
             present=sum(roll.present or 0 for roll in rolls),
             unexplained=sum(
