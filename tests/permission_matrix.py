@@ -329,6 +329,33 @@ def _record_extract(world, scope):
     )  # fmt: skip
 
 
+def _semester(world, scope):
+    from datetime import date
+
+    from registry.models import Semester
+
+    semester, _created = Semester.objects.get_or_create(
+        school_year=2026, term=1, defaults={"starts_on": date(2026, 9, 1), "ends_on": date(2027, 1, 22)}
+    )
+    return semester
+
+
+def _confirmation_print(world, scope):
+    """A ready print of the scope's class's family confirmation forms (made with the ORM)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from archives.confirmations.models import ConfirmationPrint
+    from tests.conftest import PDF
+
+    school_class = _class(world, scope)
+    return ConfirmationPrint.objects.create(
+        school=school_class.school, school_class=school_class, semester=_semester(world, scope),
+        requested_by=world.users["administrator"], state="ready", total=1, done=1, pages=1,
+        file=SimpleUploadedFile("forms.pdf", PDF), finished_at=timezone.now(),
+    )  # fmt: skip
+
+
 MATRIX = {
     "roll_check": Route(
         lambda w, s: reverse("roll_check", args=[_school(w, s).code, _roll_check(w, s).semester_id]), school_scoped
@@ -549,6 +576,33 @@ MATRIX = {
         lambda w, s: reverse("hand_over_received", args=[_hand_over(w, s, sent=True).pk]),
         needs("archive.manage", granted=302),
         method="post",
+    ),
+    "class_confirmations": Route(
+        lambda w, s: (
+            reverse("class_confirmations", args=[_class(w, s).school.code, _class(w, s).pk])
+            + f"?semester={_semester(w, s).pk}"
+        ),
+        needs("family_confirmation.manage"),
+    ),
+    "confirmation_print_new": Route(
+        lambda w, s: (
+            reverse("confirmation_print_new", args=[_class(w, s).school.code, _class(w, s).pk])
+            + f"?semester={_semester(w, s).pk}"
+        ),
+        needs("family_confirmation.manage", granted=302),
+        method="post",
+    ),
+    "confirmation_print": Route(
+        lambda w, s: reverse("confirmation_print", args=[_confirmation_print(w, s).pk]),
+        needs("family_confirmation.manage"),
+    ),
+    "confirmation_print_download": Route(
+        lambda w, s: reverse("confirmation_print_download", args=[_confirmation_print(w, s).pk]),
+        needs("family_confirmation.manage"),
+    ),
+    "confirmation_return": Route(
+        lambda w, s: reverse("confirmation_return", args=[w.pupils[s].pk]) + f"?semester={_semester(w, s).pk}",
+        needs("family_confirmation.manage"),
     ),
     "record_request_list": Route(
         lambda w, s: reverse("record_request_list", args=[_school(w, s).code]),

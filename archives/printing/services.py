@@ -52,7 +52,6 @@ from transfers.models import ApprovalStep, ChangeRequest
 logger = logging.getLogger(__name__)
 
 
-
 # --- starting ---------------------------------------------------------------------------------------------
 
 
@@ -187,8 +186,6 @@ def _ensure_archives(job):
 def file_name(job) -> str:
     """Where the job's PDF is kept: the same name every time, so a re-render replaces it."""
     return f"prints/{job.created_at:%Y}/print-{job.pk:06d}.pdf"
-
-
 
 
 def may_reveal(job) -> bool:
