@@ -51,6 +51,8 @@ _REASONS = {
     "transfers.request.resubmitted": _("request #{request} resubmitted"),
     "transfers.request.withdrawn": _("request #{request} withdrawn"),
     "transfers.promotion": _("promotion to the next grade, {year} school year"),
+    "transfers.information.edited": _("information changed directly by the school"),
+    "transfers.information.policy": _("the town's list of fields needing approval"),
 }
 
 # Reasons stored before codes: a pattern over the whole text and its code ({step} from the group "step";

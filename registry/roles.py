@@ -65,6 +65,8 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     # the semester roll reconciliation (校制度 学期会审): the registrar prepares, the headteacher signs,
     # the town office receives or reopens
     "rollcheck.prepare": frozenset({Role.REGISTRAR}),
+    # which fields of an information change need the town office's approval (镇制度 五(三)): the town office
+    "information.configure": frozenset({Role.OFFICER, Role.ADMINISTRATOR}),
     # the format of the school's own pupil numbers (学号办法): the school's registrar
     "school_number.configure": frozenset({Role.REGISTRAR}),
     "rollcheck.sign": frozenset({Role.HEADTEACHER}),

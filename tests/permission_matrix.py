@@ -116,6 +116,20 @@ def authority_scoped(role, scope):
     return 404
 
 
+def authority_needs(capability):
+    """An authority's page that needs `capability` there: those who see the authority (`authority_scoped`) and
+    hold it get 200, others who see it 403, everyone else 404."""
+
+    def expect(role, scope):
+        status = authority_scoped(role, scope)
+        if status != 200:
+            return status
+        return 200 if holds(role, capability) else 403
+
+    expect.capabilities = (capability,)
+    return expect
+
+
 def _staff_member(world, scope):
     """A registrar of the scope's school: school A's (own), B's (sibling, same town), C's (other town)."""
     from registry.models import User
@@ -390,6 +404,12 @@ MATRIX = {
     ),
     "change_new": Route(
         lambda w, s: reverse("change_new", args=[w.pupils[s].pk, "suspension"]), needs("request.initiate")
+    ),
+    "information_change": Route(
+        lambda w, s: reverse("information_change", args=[w.pupils[s].pk]), needs("request.initiate")
+    ),
+    "information_policy": Route(
+        lambda w, s: reverse("information_policy", args=[_authority(w, s).pk]), authority_needs("information.configure")
     ),
     "incoming_new": Route(
         lambda w, s: reverse("incoming_new", args=[_school(w, s).code, "transfer"]), needs("request.initiate")

@@ -30,16 +30,18 @@ class Party:
 
 
 def _decode(annotation, value):
-    """One JSON value as the field's type: date (ISO), int (an id), str, dict; None stays None when allowed."""
+    """One JSON value as the field's type: date (ISO), int (an id), str, dict, list; None stays None when allowed."""
     types = set(typing.get_args(annotation)) or {annotation}
     if value is None or (value == "" and str not in types):
-        return None if type(None) in types else ({} if dict in types else "")
+        return None if type(None) in types else ({} if dict in types else [] if list in types else "")
     if date in types:
         return value if isinstance(value, date) else date.fromisoformat(value)
     if int in types:
         return int(value)
     if dict in types:
         return dict(value)
+    if list in types:
+        return list(value)
     return str(value)
 
 
