@@ -120,3 +120,45 @@ def test_another_schools_registrar_finds_none_of_it(client, world, pupils, semes
                 reverse("confirmation_return", args=[pupils[1].pk])):  # fmt: skip
         assert client.get(url).status_code == 404
     assert client.post(reverse("confirmation_print_new", args=[code, pk]), {"semester": semester.pk}).status_code == 404
+
+
+def _new_birth(pupil):
+    """A birth date a day later and the ID number that goes with it (the family corrects both)."""
+    from datetime import timedelta
+
+    from students.identity import make_id_number
+
+    birth = pupil.birth_date + timedelta(days=1)
+    number = make_id_number(pupil.id_number[:6], birth, int(pupil.id_number[14:17]), pupil.sex)
+    return birth.isoformat(), number
+
+
+def test_a_corrected_phone_is_applied_and_the_scan_filed(client, world, pupils, semester):
+    response = _return(client, world, pupils[1], semester, outcome="corrected", field_1="phone", value_1="13912345678")
+    assert response.status_code == 302
+    pupils[1].refresh_from_db()
+    assert pupils[1].phone == "13912345678"
+    confirmation = FamilyConfirmation.objects.get()
+    assert confirmation.outcome == "corrected" and confirmation.change_request is None
+    assert confirmation.corrections == ["phone"] and confirmation.document.archive.student == pupils[1]
+
+
+def test_a_corrected_birth_date_becomes_a_request_with_the_scan_as_evidence(client, world, pupils, semester):
+    birth, number = _new_birth(pupils[2])
+    response = _return(client, world, pupils[2], semester, outcome="corrected", field_1="birth_date", value_1=birth,
+                       field_2="id_number", value_2=number)  # fmt: skip
+    assert response.status_code == 302
+    confirmation = FamilyConfirmation.objects.get()
+    request = confirmation.change_request
+    assert request.kind == "information_change" and request.state == "pending"
+    assert request.evidence.get().sha256 == confirmation.document.sha256  # the same scan
+    pupils[2].refresh_from_db()
+    assert pupils[2].birth_date.isoformat() != birth  # waits for the town office
+
+
+def test_a_refused_correction_records_nothing(client, world, pupils, semester):
+    birth, _number = _new_birth(pupils[2])  # the birth date alone no longer matches the ID number
+    response = _return(client, world, pupils[2], semester, outcome="corrected", field_1="birth_date", value_1=birth)
+    assert response.status_code == 200 and "does not match the ID number" in response.content.decode()
+    assert not FamilyConfirmation.objects.exists() and not ArchiveDocument.objects.exists()
+    assert not pupils[2].change_requests.filter(kind="information_change").exists()

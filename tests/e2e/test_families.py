@@ -16,7 +16,7 @@ from pypdf import PdfReader
 
 from archives.record_requests.models import RecordExtract, RecordRequest
 from registry.models import School, Semester
-from students.identity import mask_id_number
+from students.identity import make_id_number, mask_id_number
 from students.models import Student
 from tests.conftest import PDF
 from tests.e2e.test_registration import log_in
@@ -56,7 +56,8 @@ def test_registrar_prints_the_forms_and_records_the_returns(page, live_server, t
     log_in(page, live_server, "registrar1")
     page.goto(f"{live_server.url}/schools/{SCHOOL}/classes/{school_class.pk}/")
     page.get_by_role("link", name="学籍基础信息确认表").click()
-    page.get_by_role("button", name=f"打印确认表（{len(pupils)} 名学生，每人一页 A4）").click()
+    # the worker's task runs inside the request here (eager): the click returns when the whole class is laid out
+    page.get_by_role("button", name=f"打印确认表（{len(pupils)} 名学生，每人一页 A4）").click(timeout=300_000)
     ready = page.get_by_test_id("confirmation-print-ready")
     expect(ready).to_have_text(f"PDF 已生成：{len(pupils)} 名学生，共 {len(pupils)} 页。", timeout=120_000)
     expect(page.get_by_role("progressbar", name="打印进度")).to_have_attribute("value", "100")
@@ -71,14 +72,15 @@ def test_registrar_prints_the_forms_and_records_the_returns(page, live_server, t
     assert pupils[0].id_number not in first and mask_id_number(pupils[0].id_number) in first
 
     confirmed, phone, birth = pupils[:3]
-    new_birth = (birth.birth_date + timedelta(days=1)).isoformat()
+    new_birth = birth.birth_date + timedelta(days=1)  # the family corrects the birth date and the ID number with it
+    new_number = make_id_number(birth.id_number[:6], new_birth, int(birth.id_number[14:17]), birth.sex)
     _record_return(page, live_server, confirmed, scan)
     _record_return(page, live_server, phone, scan, [("phone", "13912345678")])
-    _record_return(page, live_server, birth, scan, [("birth_date", new_birth)])
+    _record_return(page, live_server, birth, scan, [("birth_date", new_birth.isoformat()), ("id_number", new_number)])
     phone.refresh_from_db()
     assert phone.phone == "13912345678"  # not on the town's list: applied directly
     birth.refresh_from_db()
-    assert birth.birth_date.isoformat() != new_birth  # on the list: waits for the town office
+    assert birth.birth_date != new_birth  # a key field: waits for the town office
     request = birth.change_requests.get(kind="information_change")
     assert request.evidence.count() == 1  # the scanned form
 
