@@ -10,7 +10,7 @@ from registry.models import School, SchoolClass, Semester
 
 class ConfirmationPrint(models.Model):
     """The confirmation forms of one class for one semester, one A4 page per pupil on its register,
-    rendered pupil by pupil by a render job (registry.render_jobs) so its page can show the progress."""
+    rendered a few pupils at a time by a render job (registry.render_jobs) so its page can show the progress."""
 
     class State(models.TextChoices):
         QUEUED = "queued", _("Waiting")

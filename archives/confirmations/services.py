@@ -1,5 +1,5 @@
 """Every change of the families' confirmation forms (学籍基础信息确认表): print a class's forms (a render job,
-pupil by pupil, so its page shows the progress) and record a family's return — confirmed as is, or with
+a few pupils at a time, so its page shows the progress) and record a family's return — confirmed as is, or with
 corrections that go through the information change (transfers.information: applied directly or sent for
 approval as the town's list says) with the scanned form as evidence; either way the scan is filed in the
 pupil's archive. Each checks the capability at the school, runs in a transaction, writes history and an
@@ -66,16 +66,20 @@ def file_name(job):
     return f"confirmations/{job.created_at:%Y}/confirmation-forms-{job.pk:06d}.pdf"
 
 
-def _pupil_pdf(job, student, printed_at):
-    context = {**pupil_form(student, school_class=job.school_class, semester=job.semester), "printed_at": printed_at,
-               "school": job.school}  # fmt: skip
+PUPILS_PER_PART = 8  # pupils laid out in one WeasyPrint document: the progress steps, fonts embedded once each
+
+
+def _part_pdf(job, pupils, printed_at):
+    forms = [pupil_form(student, school_class=job.school_class, semester=job.semester) for student in pupils]
+    context = {"forms": forms, "printed_at": printed_at, "school": job.school}
     return pdf.layout_html(render_to_string("archives/print/confirmation_form.html", context)).write_pdf()
 
 
 class ConfirmationRenders(RenderJobs):
-    """Confirmation-form prints as render jobs: each pupil's page is laid out and written on its own (`done`
-    counts up for the progress bar), then pypdf merges them; the first run to finish marks the job ready and
-    writes the audit event, so a re-run rewrites the same file and nothing else."""
+    """Confirmation-form prints as render jobs: the pupils are laid out a few at a time (PUPILS_PER_PART; `done`
+    counts up for the progress bar, and each font is embedded once per part rather than once per pupil), then
+    pypdf merges the parts; the first run to finish marks the job ready and writes the audit event, so a re-run
+    rewrites the same file and nothing else."""
 
     model = ConfirmationPrint
     task_name = "archives.tasks.render_confirmation_print_task"
@@ -100,11 +104,12 @@ class ConfirmationRenders(RenderJobs):
             printed_at = timezone.localtime(job.created_at).strftime("%Y-%m-%d")
             writer = PdfWriter()
             with translation.override(settings.LANGUAGE_CODE), tempfile.TemporaryDirectory() as folder:
-                for position, student in enumerate(pupils, start=1):
-                    part = Path(folder) / f"{position:04d}.pdf"
-                    part.write_bytes(_pupil_pdf(job, student, printed_at))
+                for start in range(0, len(pupils), PUPILS_PER_PART):
+                    part = Path(folder) / f"{start:04d}.pdf"
+                    part.write_bytes(_part_pdf(job, pupils[start : start + PUPILS_PER_PART], printed_at))
                     writer.append(part)
-                    ConfirmationPrint.objects.filter(pk=job.pk).update(done=position)
+                    done = min(start + PUPILS_PER_PART, len(pupils))
+                    ConfirmationPrint.objects.filter(pk=job.pk).update(done=done)
                 out = BytesIO()
                 writer.write(out)
             name = file_name(job)

@@ -102,7 +102,7 @@ def _print(request, pk, **conditions):
 
 @login_required
 def print_detail(request, pk):
-    """The print's progress, pupil by pupil (polled by htmx while it runs), then the download."""
+    """The print's progress in pupils (polled by htmx while it runs), then the download."""
     job = _print(request, pk)
     services.requeue_if_stuck(job)
     context = {"job": job, "percent": services.progress_percent(job)}
