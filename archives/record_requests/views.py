@@ -6,6 +6,7 @@ service is called."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Case, When
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -38,12 +39,13 @@ def request_list(request, code):
     school = get_object_or_404(schools_visible_to(request.user), code=code)
     if not _may_read(request.user, school):
         raise PermissionDenied
-    queries = RecordRequest.objects.filter(school=school).select_related("archive__student", "recorded_by")
-    context = {
-        "school": school,
-        "pending": [query for query in queries if query.state == RecordRequest.State.PENDING],
-        "queries": queries[:200],
-    }
+    waiting_first = Case(When(state=RecordRequest.State.PENDING, then=0), default=1)
+    queries = (
+        RecordRequest.objects.filter(school=school)
+        .select_related("archive__student", "recorded_by")
+        .order_by(waiting_first, "-recorded_at", "-pk")
+    )
+    context = {"school": school, "queries": queries[:200]}
     return render(request, "archives/record_requests/list.html", context)
 
 

@@ -107,3 +107,13 @@ def test_another_schools_registrar_finds_neither_the_request_nor_the_extract(cli
         assert client.get(url).status_code == 404
     assert client.post(reverse("record_extract_new", args=[query.pk])).status_code == 404
     assert client.get(reverse("record_request_list", args=[world.school_a.code])).status_code == 404
+
+
+def test_the_headteacher_finds_the_waiting_department_requests_from_the_school_page(client, world, archive):
+    _record(client, world.users["registrar"], archive, requester="department", department="德育处",
+            proof_type="staff_card", proof_digits="0042", purpose="评优核对")  # fmt: skip
+    client.force_login(world.users["headteacher"])
+    school_page = client.get(reverse("school_detail", args=[world.school_a.code])).content.decode()
+    assert reverse("record_request_list", args=[world.school_a.code]) in school_page
+    listing = client.get(reverse("record_request_list", args=[world.school_a.code])).content.decode()
+    assert "德育处" in listing and "Waiting for the registry head" in listing
