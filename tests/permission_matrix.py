@@ -370,6 +370,24 @@ def _confirmation_print(world, scope):
     )  # fmt: skip
 
 
+def _class_scan(world, scope):
+    """A one-page scan of the scope's class's signed forms (made with the ORM)."""
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from pypdf import PdfWriter
+
+    from archives.confirmations.models import ClassScan
+
+    writer, out = PdfWriter(), BytesIO()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(out)
+    return ClassScan.objects.create(
+        school_class=_class(world, scope), semester=_semester(world, scope), pages=1,
+        file=SimpleUploadedFile("class.pdf", out.getvalue()), uploaded_by=world.users["administrator"],
+    )  # fmt: skip
+
+
 MATRIX = {
     "roll_check": Route(
         lambda w, s: reverse("roll_check", args=[_school(w, s).code, _roll_check(w, s).semester_id]), school_scoped
@@ -596,6 +614,17 @@ MATRIX = {
         lambda w, s: reverse("hand_over_received", args=[_hand_over(w, s, sent=True).pk]),
         needs("archive.manage", granted=302),
         method="post",
+    ),
+    "class_scan_new": Route(
+        lambda w, s: (
+            reverse("class_scan_new", args=[_class(w, s).school.code, _class(w, s).pk])
+            + f"?semester={_semester(w, s).pk}"
+        ),
+        needs("family_confirmation.manage", granted=302),  # no file: back to the class page with the message
+        method="post",
+    ),
+    "class_scan_page": Route(
+        lambda w, s: reverse("class_scan_page", args=[_class_scan(w, s).pk, 1]), needs("family_confirmation.manage")
     ),
     "class_confirmations": Route(
         lambda w, s: (

@@ -37,8 +37,13 @@ class ReturnForm(forms.Form):
         help_text=_("PDF, JPEG or PNG, at most 10 MB; filed in the pupil's archive."),
     )
 
-    def __init__(self, *args, guardians=(), **kwargs):
+    def __init__(self, *args, guardians=(), scan_page=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if scan_page is not None:  # the page of the class's scan stands for the upload
+            self.fields["scan"].required = False
+            self.fields["scan"].help_text = _(
+                "Page %(page)s of the class's scan is used; upload a file to use it instead."
+            ) % {"page": scan_page}
         choices = [("", "—")] + correctable_fields(guardians)
         for row in range(1, CORRECTION_ROWS + 1):
             self.fields[f"field_{row}"] = forms.ChoiceField(label=_("Field to correct"), choices=choices,
@@ -74,3 +79,10 @@ class ReturnForm(forms.Form):
         data["changes"] = changes
         data["guardians"] = [{"action": "edit", "guardian": pk, "changes": values} for pk, values in guardians.items()]
         return data
+
+
+class ClassScanForm(forms.Form):
+    scan = forms.FileField(
+        label=_("The class's signed forms as one PDF"),
+        help_text=_("One page per pupil, in the printed order; you check which page goes to which pupil next."),
+    )

@@ -84,3 +84,26 @@ class FamilyConfirmation(models.Model):
 
     def __str__(self):
         return f"{self.student} · {self.semester} · {self.get_outcome_display()}"
+
+
+class ClassScan(models.Model):
+    """A class's signed forms scanned as one PDF, its pages in the printed order (one per pupil). The
+    registrar previews which page goes to which pupil, then records each return with its page as the scan;
+    the page (not the whole class) is what goes into the pupil's archive."""
+
+    school_class = models.ForeignKey(SchoolClass, verbose_name=_("class"), on_delete=models.PROTECT, related_name="+")
+    semester = models.ForeignKey(Semester, verbose_name=_("semester"), on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(_("file"), upload_to="confirmation-scans/%Y/%m/")
+    pages = models.PositiveIntegerField(_("pages"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("uploaded by"), on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("class scan of confirmation forms")
+        verbose_name_plural = _("class scans of confirmation forms")
+        ordering = ["-uploaded_at"]
+
+    def __str__(self):
+        return f"{self.school_class} · {self.semester}"

@@ -14,9 +14,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from archives.confirmations import services
-from archives.confirmations.forms import ReturnForm
-from archives.confirmations.models import ConfirmationPrint, FamilyConfirmation
+from archives.confirmations import scans, services
+from archives.confirmations.forms import ClassScanForm, ReturnForm
+from archives.confirmations.models import ClassScan, ConfirmationPrint, FamilyConfirmation
 from archives.printing.services import class_pupils
 from registry.models import Semester
 from registry.scoping import classes_visible_to, schools_visible_to
@@ -72,8 +72,56 @@ def class_confirmations(request, code, pk):
         "pupils": pupils,
         "counts": by_class.get(school_class.pk, {"confirmed": 0, "corrected": 0, "outstanding": 0, "pupils": 0}),
         "prints": ConfirmationPrint.objects.filter(school_class=school_class, semester=semester)[:5],
+        "scan_form": ClassScanForm(),
     }
+    scan = ClassScan.objects.filter(school_class=school_class, semester=semester, pk=_number(request.GET.get("scan")))
+    if scan.exists():
+        context["scan"] = scan.get()
+        context["scan_pages"] = scans.preview(context["scan"])
     return render(request, "archives/confirmations/class.html", context)
+
+
+def _number(value):
+    return int(value) if str(value or "").isdigit() else None
+
+
+@login_required
+@require_POST
+def class_scan_new(request, code, pk):
+    """Keep the class's scan of signed forms and show which page goes to which pupil."""
+    school_class = _managed_class(request, code, pk)
+    semester = _semester(request)
+    if semester is None:
+        raise Http404
+    form = ClassScanForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, _("Choose the PDF of the class's signed forms."))
+        return redirect(_class_page(school_class, semester))
+    try:
+        scan = scans.upload_class_scan(school_class, semester, actor=request.user, upload=form.cleaned_data["scan"])
+    except ChangeRefused as refusal:
+        messages.error(request, str(refusal))
+        return redirect(_class_page(school_class, semester))
+    return redirect(f"{_class_page(school_class, semester)}&scan={scan.pk}#scan-preview")
+
+
+def _scan(request, pk):
+    visible = ClassScan.objects.filter(school_class__in=classes_visible_to(request.user).values("pk"))
+    scan = get_object_or_404(visible.select_related("school_class__school", "semester"), pk=pk)
+    if not services.can_manage(request.user, scan.school_class.school):
+        raise PermissionDenied
+    return scan
+
+
+@login_required
+def class_scan_page(request, pk, page):
+    """One page of a class's scan, as a download, to check it is the pupil's."""
+    scan = _scan(request, pk)
+    try:
+        upload = scans.page_upload(scan, page, name=f"confirmation-scan-{scan.pk}-{page}")
+    except ChangeRefused as refusal:
+        raise Http404 from refusal
+    return FileResponse(upload, as_attachment=True, filename=upload.name, content_type="application/pdf")
 
 
 @login_required
@@ -133,12 +181,14 @@ def record_return(request, pk):
         raise Http404
     earlier = FamilyConfirmation.objects.filter(student=student, semester=semester).first()
     guardians = list(student.guardians.order_by("pk"))
-    form = ReturnForm(request.POST or None, request.FILES or None, guardians=guardians)
+    scan, page = _scan_page(request, spell, semester)
+    form = ReturnForm(request.POST or None, request.FILES or None, guardians=guardians, scan_page=page)
     if request.method == "POST" and earlier is None and form.is_valid():
         data = form.cleaned_data
         try:
+            upload = data["scan"] or scans.page_upload(scan, page, name=f"confirmation-{student.pk}")
             confirmation = services.record_return(
-                student, actor=request.user, semester=semester, scan=data["scan"], changes=data["changes"],
+                student, actor=request.user, semester=semester, scan=upload, changes=data["changes"],
                 guardians=data["guardians"],
             )  # fmt: skip
         except ChangeRefused as refusal:
@@ -156,8 +206,23 @@ def record_return(request, pk):
         "earlier": earlier,
         "form": form,
         "next": request.POST.get("next") or request.GET.get("next", ""),
+        "scan": scan,
+        "page": page,
     }
     return render(request, "archives/confirmations/return.html", context)
+
+
+def _scan_page(request, spell, semester):
+    """(the class's scan, the page number) when the return takes its page from a scan of the pupil's class
+    for the semester, else (None, None)."""
+    scan_pk = _number(request.POST.get("class_scan") or request.GET.get("class_scan"))
+    page = _number(request.POST.get("page") or request.GET.get("page"))
+    if scan_pk is None or page is None:
+        return None, None
+    scan = ClassScan.objects.filter(pk=scan_pk, school_class=spell.school_class_id, semester=semester).first()
+    if scan is None or not 1 <= page <= scan.pages:
+        return None, None
+    return scan, page
 
 
 def _is_form_field(form, refusal):

@@ -162,3 +162,47 @@ def test_a_refused_correction_records_nothing(client, world, pupils, semester):
     assert response.status_code == 200 and "does not match the ID number" in response.content.decode()
     assert not FamilyConfirmation.objects.exists() and not ArchiveDocument.objects.exists()
     assert not pupils[2].change_requests.filter(kind="information_change").exists()
+
+
+def _class_scan(pages):
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    for _page in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    out = BytesIO()
+    writer.write(out)
+    return SimpleUploadedFile("class.pdf", out.getvalue(), content_type="application/pdf")
+
+
+def test_a_class_scan_is_split_by_page_with_a_preview_and_each_page_filed_with_its_pupil(
+    client, world, pupils, semester
+):
+    from archives.confirmations.models import ClassScan
+    from archives.printing.services import class_pupils
+
+    client.force_login(world.users["registrar"])
+    url = reverse("class_scan_new", args=[world.school_a.code, world.class_a.pk])
+    wrong = client.post(url, {"semester": semester.pk, "scan": _class_scan(2)}, follow=True)
+    assert "The scan has 2 pages but" in wrong.content.decode() and not ClassScan.objects.exists()
+    response = client.post(url, {"semester": semester.pk, "scan": _class_scan(3)}, follow=True)
+    scan = ClassScan.objects.get()
+    preview = response.content.decode()
+    ordered = list(class_pupils(world.class_a))
+    assert 'data-testid="scan-preview"' in preview and "The class's scan: 3 pages" in preview
+    assert preview.index(ordered[0].name) < preview.index(ordered[1].name) < preview.index(ordered[2].name)
+    page = client.get(reverse("class_scan_page", args=[scan.pk, 2]))
+    assert page.status_code == 200 and page["Content-Disposition"].startswith("attachment")
+
+    second = ordered[1]
+    return_url = reverse("confirmation_return", args=[second.pk])
+    form = client.get(return_url, {"semester": semester.pk, "class_scan": scan.pk, "page": 2}).content.decode()
+    assert "Page 2 of the class's scan is used" in form
+    done = client.post(return_url, {"semester": semester.pk, "class_scan": scan.pk, "page": 2, "outcome": "confirmed"})
+    assert done.status_code == 302
+    document = FamilyConfirmation.objects.get(student=second).document
+    assert document.archive.student == second and document.content_type == "application/pdf"
+    with document.file.open("rb") as handle:
+        from pypdf import PdfReader
+
+        assert len(PdfReader(handle).pages) == 1  # only the pupil's page, not the class's
