@@ -30,6 +30,7 @@ _REASONS = {
     "archives.family_confirmation.returned": _("family confirmation form returned"),
     "registry.demo": _("demo data"),
     "registry.benchmark": _("benchmark data"),
+    "students.onboarding": _("onboarded from the national system's file {file} (job #{job})"),
     "students.roll_check.started": _("roll reconciliation started"),
     "students.school_number.format": _("school number format"),
     "students.school_number.assigned": _("school numbers given to the pupils on the register"),

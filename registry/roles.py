@@ -93,6 +93,10 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     # itself, administrators for the county; only an administrator makes or unmakes an administrator
     "staff.manage": frozenset({Role.OFFICER, Role.ADMINISTRATOR}),
     "staff.grant_administrator": frozenset({Role.ADMINISTRATOR}),
+    # 建档导入: a school's pupils already registered in the national system, onboarded from its roster (issue 15)
+    "pupil.onboard": frozenset({Role.OFFICER, Role.ADMINISTRATOR}),
+    # exports in the national template, for upload to the national system (issue 15)
+    "pupil.export_national": frozenset({Role.REGISTRAR, Role.OFFICER, Role.ADMINISTRATOR}),
 }
 
 

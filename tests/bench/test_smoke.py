@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from bench import county, measure, pages, print_bundle, roll_check, statistics, transfer_form
+from bench import county, measure, onboarding, pages, print_bundle, roll_check, statistics, transfer_form
 from students.demo import _IdNumbers, make_pupil
 from tests.factories import SchoolClassFactory
 
@@ -47,3 +47,13 @@ def test_the_roll_check_benchmark_reconciles_a_school(db):
     lines = []
     roll_check.RollCheckBenchmark(out=lines.append).run(2, 3)
     assert any(line.startswith("state: signed") for line in lines), lines
+
+
+def test_the_onboarding_benchmark_onboards_its_files_and_leaves_nothing_behind(db):
+    from students.models import Student
+
+    schools, admin = onboarding._world(2)
+    before = Student.objects.count()
+    for number, school in enumerate(schools):
+        assert onboarding.onboard(onboarding.roster(number, 12), school, admin, 12) == 12
+    assert Student.objects.count() == before, "each file's onboarding is rolled back"

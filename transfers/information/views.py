@@ -19,6 +19,7 @@ from transfers.information.forms import PolicyForm
 from transfers.kinds import ChangeRefused
 from transfers.kinds.information_change.fields import ALWAYS_APPROVED, MEMBERS, items
 from transfers.kinds.information_change.forms import InformationChangeForm
+from transfers.kinds.information_change.plans import ChangedMeanwhile
 from transfers.kinds.information_change.policy import approval_fields
 from transfers.kinds.rules import open_spell
 
@@ -55,11 +56,13 @@ def information_change(request, pk):
                 expected=form.expected(),
             )  # fmt: skip
         except ChangeRefused as refusal:
+            if isinstance(refusal, ChangedMeanwhile):
+                form.refresh_seen()
             form.add_error(refusal.field if refusal.field in form.fields else None, str(refusal))
         else:
             return _done(request, student, outcome)
     context = {
-        "form": form, "student": student, "spell": spell, "school": spell.school, "only": form.only,
+        "form": form, "student": student, "spell": spell, "school": spell.school, "mode": form.only,
         "removes_directly": form.members and MEMBERS not in form.approval, "confirmed": is_confirmed(request),
     }  # fmt: skip
     return render(request, "transfers/information_change.html", context)

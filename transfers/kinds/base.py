@@ -111,6 +111,18 @@ class ChangeKind:
         """Raise ChangeRefused when the rules of this kind forbid the change (checked again on approval).
         `attached`: the Evidence kinds attached, or being attached, to the request."""
 
+    def validate_many(self, requests) -> dict[int, str]:
+        """`validate` on every request of a batch (an import, a school's graduation): the position of each
+        one refused, with its message. A kind whose rules read the database per request overrides this to
+        read once for the whole batch, applying the same rules."""
+        problems = {}
+        for position, request in enumerate(requests):
+            try:
+                self.validate(request)
+            except ChangeRefused as refusal:
+                problems[position] = str(refusal)
+        return problems
+
     def apply(self, request, *, actor) -> None:
         """The effect of the final approval, run inside the approving transaction."""
         raise NotImplementedError

@@ -6,11 +6,11 @@ Values travel as text (dates ISO, booleans "1"/"0", choices by code), the form a
 `clean` turns a raw value into the field's value with the model field's own rules plus GB 11643 for ID
 numbers, refusing with a message that names the field. Personal numbers are shown masked (`display`)."""
 
-import hashlib
 from datetime import date
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -64,9 +64,10 @@ def as_text(value) -> str:
 
 
 def fingerprint(text) -> str:
-    """A short digest of a value as text: what a page keeps of the values it showed (never the value itself,
-    which may be a personal number), so that a save can tell a field changed meanwhile."""
-    return hashlib.sha256(as_text(text).encode()).hexdigest()[:16]
+    """A short keyed digest of a value as text: what a page keeps of the values it showed (never the value
+    itself, which may be a personal number; keyed with SECRET_KEY, since an ID number has few enough possible
+    values to be guessed back from a plain hash), so that a save can tell a field changed meanwhile."""
+    return salted_hmac("transfers.information.seen", as_text(text)).hexdigest()[:16]
 
 
 class Seen(str):

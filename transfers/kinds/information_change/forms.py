@@ -9,6 +9,7 @@ fingerprints (`seen`), so a save can refuse a field someone else changed meanwhi
 import json
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -36,8 +37,7 @@ MODES = ("direct", "approval")
 
 def _form_field(model, name, *, required):
     model_field = model._meta.get_field(name)
-    field = model_field.formfield(widget=DATE_INPUT) if model_field.get_internal_type() == "DateField" else None
-    field = field or model_field.formfield()
+    field = model_field.formfield(**({"widget": DATE_INPUT} if isinstance(model_field, models.DateField) else {}))
     field.required = required and field.required
     return field
 
@@ -67,7 +67,6 @@ class InformationChangeForm(ChangeForm):
         self.only = "approval" if approval_only else (only if only in MODES else None)
         self.guardian_rows = list(student.guardians.all()) if family else []
         self.pupil_names = [name for name in fields if self._shown(name)]
-        self.family = family and any(self._shown(guardian_item(name)) for name in GUARDIAN_FIELDS)
         self.members = family and self._shown(MEMBERS)
         self._build(asked, prefill or {})
         self.order_fields([*self._keys(), "reason", "identity_proof", "seen"])
@@ -163,7 +162,6 @@ class InformationChangeForm(ChangeForm):
         touched = set(self.changes())
         for op in self.guardians():
             touched |= {guardian_item(name) for name in op.get("changes", {})} if op["action"] == "edit" else {MEMBERS}
-        self.touched = touched
         needs_proof = touched & self.approval
         if needs_proof and not data.get("identity_proof") and "identity_proof" in self.fields and not self.amending:
             self.add_error("identity_proof", _("Attach the proof of the new details: these changes go to the town "
@@ -204,6 +202,16 @@ class InformationChangeForm(ChangeForm):
             if any(as_text(value).strip() for value in new.values()):
                 ops.append({"action": "add", "changes": new})
         return ops
+
+    def refresh_seen(self):
+        """After a save refused because a value changed meanwhile: remember the values as saved now, so that the
+        user, told the new value, can save again deliberately."""
+        self.student.refresh_from_db()
+        seen = {name: fingerprint(getattr(self.student, name)) for name in self.pupil_names}
+        for guardian in Guardian.objects.filter(pk__in=[row.pk for row in self.guardian_rows]):
+            seen.update({key: fingerprint(getattr(guardian, name)) for key, name in self._guardian_keys(guardian)})
+        self.data = self.data.copy()
+        self.data["seen"] = json.dumps(seen, separators=(",", ":"))
 
     def expected(self):
         """{key: Seen fingerprint} of the values the page showed."""

@@ -24,6 +24,7 @@ from transfers.kinds.information_change.fields import (
     PUPIL_FIELDS,
     as_text,
     clean,
+    display,
     guardian_item,
     label,
     matches,
@@ -106,7 +107,7 @@ def build_plan(student, changes=None, guardians=(), *, expected=None):
         old = as_text(getattr(student, name))
         new = as_text(clean(Student, name, raw))
         if new != old:
-            _refuse_changed_meanwhile(name, getattr(student, name), expected, label(Student, name))
+            _refuse_changed_meanwhile(name, Student, name, getattr(student, name), expected, label(Student, name))
             plan.changes[name], plan.previous[name] = new, old
     _check_pupil_id_number(student, plan)
     members = {guardian.pk: guardian for guardian in student.guardians.all()}
@@ -124,11 +125,15 @@ def build_plan(student, changes=None, guardians=(), *, expected=None):
     return plan
 
 
-def _refuse_changed_meanwhile(key, current, expected, field_label):
+class ChangedMeanwhile(ChangeRefused):
+    """A value the user saw was saved by someone else meanwhile."""
+
+
+def _refuse_changed_meanwhile(key, model, name, current, expected, field_label):
     if key in expected and not matches(current, expected[key]):
-        raise ChangeRefused(
-            _("%(field)s was changed by someone else while you were editing; the page now shows the saved value. "
-              "Check it and save again.") % {"field": field_label}, field=key,
+        raise ChangedMeanwhile(
+            _("%(field)s was changed by someone else while you were editing: it is now “%(value)s”. Check it and "
+              "save again.") % {"field": field_label, "value": display(model, name, as_text(current))}, field=key,
         )  # fmt: skip
 
 
@@ -170,7 +175,7 @@ def _guardian_op(members, data, expected):
         key = f"guardian-{guardian.pk}-{name}"
         new = as_text(clean(Guardian, name, raw, field_key=key))
         if new != current[name]:
-            _refuse_changed_meanwhile(key, getattr(guardian, name), expected,
+            _refuse_changed_meanwhile(key, Guardian, name, getattr(guardian, name), expected,
                                       f"{guardian.name} · {label(Guardian, name)}")  # fmt: skip
             op.changes[name], op.previous[name] = new, current[name]
     return op if op.changes else None
