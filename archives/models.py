@@ -343,5 +343,5 @@ class PrintJob(models.Model):
 
 
 # Models of the archive's sub-packages (defined there, registered with the app here).
-from archives.confirmations.models import ClassScan, ConfirmationPrint, FamilyConfirmation  # noqa: E402, F401
+from archives.family_confirmations.models import ClassScan, ConfirmationPrint, FamilyConfirmation  # noqa: E402, F401
 from archives.record_requests.models import RecordExtract, RecordRequest  # noqa: E402, F401

@@ -30,7 +30,7 @@ def render_record_extract_task(extract_pk):
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
 def render_confirmation_print_task(job_pk):
-    """Produce a class's family confirmation forms (archives.confirmations.services); safe to run twice."""
-    from archives.confirmations.services import render_confirmation_print
+    """Produce a class's family confirmation forms (archives.family_confirmations.services); safe to run twice."""
+    from archives.family_confirmations.services import render_confirmation_print
 
     render_confirmation_print(job_pk)

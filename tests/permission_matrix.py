@@ -383,7 +383,7 @@ def _confirmation_print(world, scope):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from django.utils import timezone
 
-    from archives.confirmations.models import ConfirmationPrint
+    from archives.family_confirmations.models import ConfirmationPrint
     from tests.conftest import PDF
 
     school_class = _class(world, scope)
@@ -401,7 +401,7 @@ def _class_scan(world, scope):
     from django.core.files.uploadedfile import SimpleUploadedFile
     from pypdf import PdfWriter
 
-    from archives.confirmations.models import ClassScan
+    from archives.family_confirmations.models import ClassScan
 
     writer, out = PdfWriter(), BytesIO()
     writer.add_blank_page(width=595, height=842)

@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from archives.confirmations.models import ConfirmationPrint, FamilyConfirmation
+from archives.family_confirmations.models import ConfirmationPrint, FamilyConfirmation
 from archives.models import ArchiveDocument
 from registry.models import Semester
 from students.identity import mask_id_number
@@ -178,7 +178,7 @@ def _class_scan(pages):
 def test_a_class_scan_is_split_by_page_with_a_preview_and_each_page_filed_with_its_pupil(
     client, world, pupils, semester
 ):
-    from archives.confirmations.models import ClassScan
+    from archives.family_confirmations.models import ClassScan
     from archives.printing.services import class_pupils
 
     client.force_login(world.users["registrar"])

@@ -18,9 +18,9 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from archives.confirmations import events
-from archives.confirmations.models import ConfirmationPrint, FamilyConfirmation
-from archives.confirmations.paper import pupil_form
+from archives.family_confirmations import events
+from archives.family_confirmations.models import ConfirmationPrint, FamilyConfirmation
+from archives.family_confirmations.paper import pupil_form
 from archives.models import ArchiveDocument
 from archives.printing.services import class_pupils
 from archives.services import ArchiveRefused, add_document, ensure_archive

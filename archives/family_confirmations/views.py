@@ -14,9 +14,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from archives.confirmations import scans, services
-from archives.confirmations.forms import ClassScanForm, ReturnForm
-from archives.confirmations.models import ClassScan, ConfirmationPrint, FamilyConfirmation
+from archives.family_confirmations import scans, services
+from archives.family_confirmations.forms import ClassScanForm, ReturnForm
+from archives.family_confirmations.models import ClassScan, ConfirmationPrint, FamilyConfirmation
 from archives.printing.services import class_pupils
 from registry.models import Semester
 from registry.scoping import classes_visible_to, schools_visible_to
@@ -78,7 +78,7 @@ def class_confirmations(request, code, pk):
     if scan.exists():
         context["scan"] = scan.get()
         context["scan_pages"] = scans.preview(context["scan"])
-    return render(request, "archives/confirmations/class.html", context)
+    return render(request, "archives/family_confirmations/class.html", context)
 
 
 def _number(value):
@@ -155,8 +155,8 @@ def print_detail(request, pk):
     services.requeue_if_stuck(job)
     context = {"job": job, "percent": services.progress_percent(job)}
     if request.htmx:
-        return render(request, "archives/confirmations/partials/print_progress.html", context)
-    return render(request, "archives/confirmations/print.html", context)
+        return render(request, "archives/family_confirmations/partials/print_progress.html", context)
+    return render(request, "archives/family_confirmations/print.html", context)
 
 
 @login_required
@@ -209,7 +209,7 @@ def record_return(request, pk):
         "scan": scan,
         "page": page,
     }
-    return render(request, "archives/confirmations/return.html", context)
+    return render(request, "archives/family_confirmations/return.html", context)
 
 
 def _scan_page(request, spell, semester):

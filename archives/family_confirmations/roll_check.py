@@ -3,7 +3,7 @@ how many families confirmed, corrected or did not return the form, for the schoo
 the registrar while preparing and by the headteacher before signing — with the registrar's way to each
 class's forms."""
 
-from archives.confirmations.services import can_manage, tally
+from archives.family_confirmations.services import can_manage, tally
 from students.rollcheck.parts import roll_check_part
 
 
@@ -15,7 +15,7 @@ def confirmation_forms(check, user):
         for school_class in check.school.classes.order_by("grade", "number")
     ]
     return {
-        "template": "archives/confirmations/roll_check_part.html",
+        "template": "archives/family_confirmations/roll_check_part.html",
         "total": total,
         "classes": [(school_class, counts) for school_class, counts in classes if school_class.pk in by_class],
         "may_manage": can_manage(user, check.school),

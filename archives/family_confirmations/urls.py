@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from archives.confirmations import views
+from archives.family_confirmations import views
 
 urlpatterns = [
     path("schools/<str:code>/classes/<int:pk>/confirmations/", views.class_confirmations, name="class_confirmations"),

@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from archives.confirmations.models import ClassScan
-from archives.confirmations.services import can_manage
+from archives.family_confirmations.models import ClassScan
+from archives.family_confirmations.services import can_manage
 from archives.printing.services import class_pupils
 from archives.services import ArchiveRefused
 from transfers.uploads import check_evidence
