@@ -13,3 +13,4 @@ class ArchivesConfig(AppConfig):
             notifications,  # noqa: F401  (who is told of access requests and prints)
             receivers,  # noqa: F401  (files approved requests into the archive)
         )
+        from archives.family_confirmations import roll_check  # noqa: F401  (the families' confirmations on the roll check)

@@ -75,6 +75,7 @@ class ArchiveDocument(models.Model):
         HEALTH = "health", _("Health and vaccination record")
         AID = "aid", _("Aid received")
         EVIDENCE = "evidence", _("Evidence copy (certificate, letter, household register)")
+        FAMILY_CONFIRMATION = "family_confirmation", _("Signed family confirmation form (学籍基础信息确认表)")
 
     class Source(models.TextChoices):
         GENERATED = "generated", _("Produced by the registry")
@@ -260,6 +261,7 @@ class RegisterEntry(models.Model):
         HANDED_OVER = "handed_over", _("Handed over")
         ACCESS = "access", _("Access request")
         RETENTION = "retention", _("Retention (destruction or hand-over)")
+        RECORD_REQUEST = "record_request", _("Record request (查询申请)")
 
     archive = models.ForeignKey(
         ArchiveFile, verbose_name=_("archive file"), on_delete=models.PROTECT, related_name="register"
@@ -436,3 +438,6 @@ class Disposal(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} · {self.what}"
+# Models of the archive's sub-packages (defined there, registered with the app here).
+from archives.family_confirmations.models import ClassScan, ConfirmationPrint, FamilyConfirmation  # noqa: E402, F401
+from archives.record_requests.models import RecordExtract, RecordRequest  # noqa: E402, F401

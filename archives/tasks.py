@@ -17,3 +17,20 @@ def render_pupil_part_task(job_pk, student_pk, position):
     """One pupil of a class batch run in parallel (archives.printing.render_pupil_part); the task that writes
     the last part merges the PDF. Safe to run twice."""
     printing.render_pupil_part(job_pk, student_pk, position)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def render_record_extract_task(extract_pk):
+    """Produce one record request's extract (archives.record_requests.services.render_extract); safe to run
+    twice."""
+    from archives.record_requests.services import render_extract
+
+    render_extract(extract_pk)
+
+
+@shared_task(acks_late=True, reject_on_worker_lost=True)
+def render_confirmation_print_task(job_pk):
+    """Produce a class's family confirmation forms (archives.family_confirmations.services); safe to run twice."""
+    from archives.family_confirmations.services import render_confirmation_print
+
+    render_confirmation_print(job_pk)

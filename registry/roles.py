@@ -86,6 +86,12 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     "retention.configure": frozenset({Role.OFFICER}),
     "retention.decide": frozenset({Role.OFFICER}),
     "retention.request": frozenset({Role.ARCHIVIST, Role.REGISTRAR}),
+    # 查询申请 (学号办法 八): the registrar records a request to see the record and prints its extract; a
+    # department's query is approved by the registry head (not the one who recorded it)
+    "record_request.record": frozenset({Role.REGISTRAR}),
+    "record_request.decide": frozenset({Role.REGISTRAR, Role.HEADTEACHER}),
+    # 学籍基础信息确认表: the registrar prints the families' confirmation forms and records their returns
+    "family_confirmation.manage": frozenset({Role.REGISTRAR}),
     # the audit search and its export: the town office (its schools' events) and administrators
     "audit.search": frozenset({Role.OFFICER, Role.ADMINISTRATOR}),
     # problem records (问题学籍, issue 15): the town office (its schools) and administrators (the county) list

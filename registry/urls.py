@@ -38,6 +38,8 @@ urlpatterns = [
     path("", include("archives.printing.urls")),
     path("", include("archives.urls")),
     path("", include("archives.retention.urls")),
+    path("", include("archives.record_requests.urls")),
+    path("", include("archives.family_confirmations.urls")),
     path("", include("audit.urls")),
     path("i18n/setlang/", language.set_language, name="set_language"),
     path("accounts/session/keep-alive/", session_keeping.keep_alive, name="session_keep_alive"),

@@ -355,6 +355,77 @@ def _access_request(world, scope):
     )  # fmt: skip
 
 
+def _record_request(world, scope, *, department=False):
+    """A record request (查询申请) for the scope's pupil, recorded by the administrator (so the school's
+    registry head may decide it): a guardian's, granted, or a department's, waiting."""
+    from archives.record_requests.models import RecordRequest
+
+    return RecordRequest.objects.create(
+        archive=_archive(world, scope), school=_school(world, scope), recorded_by=world.users["administrator"],
+        requester="department" if department else "guardian", department="德育处" if department else "",
+        requester_name="王丽", proof_type="id_card", proof_digits="1234", purpose="核对",
+        state="pending" if department else "granted",
+    )  # fmt: skip
+
+
+def _record_extract(world, scope):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from archives.record_requests.models import RecordExtract
+    from tests.conftest import PDF
+
+    return RecordExtract.objects.create(
+        request=_record_request(world, scope), requested_by=world.users["administrator"], state="ready",
+        file=SimpleUploadedFile("extract.pdf", PDF), pages=1, finished_at=timezone.now(),
+    )  # fmt: skip
+
+
+def _semester(world, scope):
+    from datetime import date
+
+    from registry.models import Semester
+
+    semester, _created = Semester.objects.get_or_create(
+        school_year=2026, term=1, defaults={"starts_on": date(2026, 9, 1), "ends_on": date(2027, 1, 22)}
+    )
+    return semester
+
+
+def _confirmation_print(world, scope):
+    """A ready print of the scope's class's family confirmation forms (made with the ORM)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.utils import timezone
+
+    from archives.family_confirmations.models import ConfirmationPrint
+    from tests.conftest import PDF
+
+    school_class = _class(world, scope)
+    return ConfirmationPrint.objects.create(
+        school=school_class.school, school_class=school_class, semester=_semester(world, scope),
+        requested_by=world.users["administrator"], state="ready", total=1, done=1, pages=1,
+        file=SimpleUploadedFile("forms.pdf", PDF), finished_at=timezone.now(),
+    )  # fmt: skip
+
+
+def _class_scan(world, scope):
+    """A one-page scan of the scope's class's signed forms (made with the ORM)."""
+    from io import BytesIO
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from pypdf import PdfWriter
+
+    from archives.family_confirmations.models import ClassScan
+
+    writer, out = PdfWriter(), BytesIO()
+    writer.add_blank_page(width=595, height=842)
+    writer.write(out)
+    return ClassScan.objects.create(
+        school_class=_class(world, scope), semester=_semester(world, scope), pages=1,
+        file=SimpleUploadedFile("class.pdf", out.getvalue()), uploaded_by=world.users["administrator"],
+    )  # fmt: skip
+
+
 def _submitted_roll_check(world):
     """School A's draft (autumn 2026) counted in full and submitted to the headteacher, through the services."""
     from students.rollcheck import services
@@ -783,6 +854,84 @@ MATRIX = {
         needs("archive.manage", granted=302),
         method="post",
         irreversible=(Irreversible("receive", "archivist"),),
+    ),
+    "class_scan_new": Route(
+        lambda w, s: (
+            reverse("class_scan_new", args=[_class(w, s).school.code, _class(w, s).pk])
+            + f"?semester={_semester(w, s).pk}"
+        ),
+        needs("family_confirmation.manage", granted=302),  # no file: back to the class page with the message
+        method="post",
+    ),
+    "class_scan_page": Route(
+        lambda w, s: reverse("class_scan_page", args=[_class_scan(w, s).pk, 1]), needs("family_confirmation.manage")
+    ),
+    "class_confirmations": Route(
+        lambda w, s: (
+            reverse("class_confirmations", args=[_class(w, s).school.code, _class(w, s).pk])
+            + f"?semester={_semester(w, s).pk}"
+        ),
+        needs("family_confirmation.manage"),
+    ),
+    "confirmation_print_new": Route(
+        lambda w, s: (
+            reverse("confirmation_print_new", args=[_class(w, s).school.code, _class(w, s).pk])
+            + f"?semester={_semester(w, s).pk}"
+        ),
+        needs("family_confirmation.manage", granted=302),
+        method="post",
+    ),
+    "confirmation_print": Route(
+        lambda w, s: reverse("confirmation_print", args=[_confirmation_print(w, s).pk]),
+        needs("family_confirmation.manage"),
+    ),
+    "confirmation_print_download": Route(
+        lambda w, s: reverse("confirmation_print_download", args=[_confirmation_print(w, s).pk]),
+        needs("family_confirmation.manage"),
+    ),
+    "confirmation_return": Route(
+        lambda w, s: reverse("confirmation_return", args=[w.pupils[s].pk]) + f"?semester={_semester(w, s).pk}",
+        needs("family_confirmation.manage"),
+    ),
+    "record_request_list": Route(
+        lambda w, s: reverse("record_request_list", args=[_school(w, s).code]),
+        needs("record_request.record", "record_request.decide"),
+    ),
+    "record_request_new": Route(
+        lambda w, s: reverse("record_request_new", args=[_archive(w, s).pk]), needs("record_request.record")
+    ),
+    "record_request_detail": Route(
+        lambda w, s: reverse("record_request_detail", args=[_record_request(w, s).pk]),
+        needs("record_request.record", "record_request.decide"),
+    ),
+    "record_request_decide": Route(
+        lambda w, s: reverse("record_request_decide", args=[_record_request(w, s, department=True).pk]),
+        needs("record_request.decide", granted=302),
+        method="post",
+        data={"decision": "approve"},
+        irreversible=(
+            Irreversible("approve", "headteacher"),
+            Irreversible(
+                "refuse",
+                "registrar",
+                lambda w: (
+                    reverse("record_request_decide", args=[_record_request(w, "own", department=True).pk]),
+                    {"decision": "refuse"},
+                ),
+            ),
+        ),
+    ),
+    "record_extract_new": Route(
+        lambda w, s: reverse("record_extract_new", args=[_record_request(w, s).pk]),
+        needs("record_request.record", granted=302),
+        method="post",
+    ),
+    "record_extract": Route(
+        lambda w, s: reverse("record_extract", args=[_record_extract(w, s).pk]), needs("record_request.record")
+    ),
+    "record_extract_download": Route(
+        lambda w, s: reverse("record_extract_download", args=[_record_extract(w, s).pk]),
+        needs("record_request.record"),
     ),
     "access_request_new": Route(lambda w, s: reverse("access_request_new"), needs_anywhere("archive.request_access")),
     "access_decide": Route(

@@ -17,6 +17,7 @@ from students.models import RollCheck
 from students.rollcheck import services
 from students.rollcheck.confirmations import STEP_BUTTONS, removal_sentence, step_sentence
 from students.rollcheck.forms import AbsentForm, ExplainForm, StepForm, UnregisteredForm
+from students.rollcheck.parts import roll_check_parts
 from students.rollcheck.services import RollCheckRefused
 from students.selectors import discrepancies_visible_to, roll_checks_visible_to
 
@@ -79,6 +80,7 @@ def roll_check(request, code, semester):
             snapshot_intact=signature is None or services.snapshot_intact(signature),
             earlier_signatures=check.signatures.filter(superseded_at__isnull=False).select_related("signed_by"),
             returns=list(check.returns.select_related("returned_by")),
+            parts=roll_check_parts(check, user),
             registered=sum(roll.registered for roll in rolls),
             present=sum(roll.present or 0 for roll in rolls),
             unexplained=sum(

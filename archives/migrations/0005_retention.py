@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('archives', '0001_archive_file'),
+        ('archives', '0004_class_scans'),
         ('registry', '0007_notifications'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
@@ -18,7 +18,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='registerentry',
             name='action',
-            field=models.CharField(choices=[('viewed', 'Viewed'), ('printed', 'Printed'), ('downloaded', 'Downloaded a document'), ('handed_over', 'Handed over'), ('access', 'Access request'), ('retention', 'Retention (destruction or hand-over)')], max_length=15, verbose_name='action'),
+            field=models.CharField(choices=[('viewed', 'Viewed'), ('printed', 'Printed'), ('downloaded', 'Downloaded a document'), ('handed_over', 'Handed over'), ('access', 'Access request'), ('retention', 'Retention (destruction or hand-over)'), ('record_request', 'Record request (查询申请)')], max_length=15, verbose_name='action'),
         ),
         migrations.CreateModel(
             name='HistoricalDisposal',
