@@ -9,8 +9,12 @@ class StudentsConfig(AppConfig):
     verbose_name = _("Pupils")
 
     def ready(self):
-        from students import events  # noqa: F401  (register the pupils' audit event types)
+        from students import (
+            events,  # noqa: F401  (register the pupils' audit event types)
+            home,  # noqa: F401  (the pupils on the register on the home page)
+        )
         from students.rollcheck import events as roll_check_events  # noqa: F401
+        from students.rollcheck import home as roll_check_home  # noqa: F401  (the check's state on the home page)
         from students.rollcheck import (
             notifications,  # noqa: F401  (who is told of a roll check's steps)
             reminders,  # noqa: F401  (the roll check's reminder source)
