@@ -1,5 +1,6 @@
 """Screenshots of issue 17's pages on the demo data: each role's home page and the approval queue at 1366×768
-(and the home and queue on a 768×1024 tablet). Skipped unless SCREENSHOTS names the folder to write them to:
+(and the registrar's and officer's home with the menu closed and open on a 768×1024 tablet). Skipped unless
+SCREENSHOTS names the folder to write them to:
 
     SCREENSHOTS=docs/screens/issue-17 .venv/bin/python -m pytest -p no:randomly tests/e2e/test_screenshots.py
 
@@ -51,4 +52,8 @@ def test_each_roles_home_and_the_queue(page, live_server, transactional_db):
             page.set_viewport_size(TABLET)
             page.goto(f"{live_server.url}{reverse('home')}")
             written.append(_shoot(page, folder, f"home-{username}-768x1024"))
+            page.get_by_role("button", name="菜单").click()  # the navigation folds into the top bar's menu
+            expect(page.locator("#main-navigation")).to_be_visible()
+            page.wait_for_timeout(400)  # the collapse's animation
+            written.append(_shoot(page, folder, f"menu-open-{username}-768x1024"))
     assert all(path.stat().st_size > 10_000 for path in written)
