@@ -11,7 +11,8 @@ TEST_PACKAGES := chromium
 LOCK := requirements/runtime.txt
 DEV_LOCK := requirements/dev.txt
 UV_COMPILE := $(VENV)/bin/uv pip compile pyproject.toml --generate-hashes --python-version 3.11 --quiet
-# pytest-xdist processes for `make test` (auto: one per core)
+# pytest-xdist processes for `make test` (auto: one per core); worksteal: an idle worker takes the other's
+# remaining tests, and tests/conftest.py puts the long browser journeys first
 TEST_WORKERS ?= auto
 
 .PHONY: run test test-fast setup system-packages test-system-packages migrate demo lint messages clean audit \
@@ -21,11 +22,11 @@ run: setup migrate demo
 	$(VENV)/bin/honcho start
 
 test: setup test-system-packages
-	$(PY) -m pytest -n $(TEST_WORKERS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 # The same without the slow PDF and browser tests (marked `slow`, `e2e`); CI runs everything.
 test-fast: setup
-	$(PY) -m pytest -n $(TEST_WORKERS) -m "not slow and not e2e"
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal -m "not slow and not e2e"
 
 setup: system-packages $(VENV)/.installed static/vendor/.installed
 

@@ -17,7 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from archives import queries, selectors, services
+from archives import confirmations, queries, selectors, services
 from archives.forms import (
     AccessDecisionForm,
     AccessLookupForm,
@@ -32,6 +32,7 @@ from archives.forms import (
 from archives.models import AccessRequest, ArchiveDocument, HandOver, Loan
 from archives.selectors import archives_visible_to, can_decide_access, can_manage, can_print
 from archives.services import ArchiveRefused
+from registry.confirmation import confirmation_page
 from registry.scoping import can, classes_visible_to, grants_of
 from students.selectors import students_visible_to
 
@@ -90,13 +91,25 @@ def archive_detail(request, pk):
 
 def _hand_over_actions(user, hand_overs):
     for hand_over in hand_overs:
-        hand_over.can_send = hand_over.sent_at is None and can(user, "archive.manage", hand_over.from_school)
-        hand_over.can_receive = (
-            hand_over.sent_at is not None
-            and hand_over.received_at is None
-            and can(user, "archive.manage", hand_over.to_school)
-        )
+        hand_over.can_send = _may_send(user, hand_over)
+        hand_over.can_receive = _may_receive(user, hand_over)
+        if hand_over.can_send:
+            hand_over.confirm_send = confirmations.sending_sentence(hand_over)
+        if hand_over.can_receive:
+            hand_over.confirm_receive = confirmations.receiving_sentence(hand_over)
     return hand_overs
+
+
+def _may_send(user, hand_over):
+    return hand_over.sent_at is None and can(user, "archive.manage", hand_over.from_school)
+
+
+def _may_receive(user, hand_over):
+    return (
+        hand_over.sent_at is not None
+        and hand_over.received_at is None
+        and can(user, "archive.manage", hand_over.to_school)
+    )
 
 
 def _archive_page(request, archive, **bound):
@@ -128,6 +141,9 @@ def _archive_page(request, archive, **bound):
             archive.access_requests.select_related("requested_by", "requesting_school", "decided_by")
         )
         context["can_decide"] = can_decide_access(user, archive)
+        for access in context["access_requests"] if context["can_decide"] else []:
+            access.confirm_approve = confirmations.access_sentence(access, approve=True)
+            access.confirm_refuse = confirmations.access_sentence(access, approve=False)
     if manage:
         posted = bound.get("supersede_form")
         for document in documents if len(documents) > 1 else []:
@@ -137,9 +153,11 @@ def _archive_page(request, archive, **bound):
                     if posted is not None and posted.document.pk == document.pk
                     else SupersedeForm(document=document, documents=documents)
                 )
+                document.confirm_supersede = confirmations.supersede_sentence(document)
         for loan in context["loans"]:
             if loan.returned_on is None:
                 loan.return_form = LoanReturnForm(loan=loan)
+                loan.confirm_return = confirmations.return_sentence(loan)
         context["upload_form"] = bound.get("upload_form") or DocumentUploadForm()
         context["location_form"] = bound.get("location_form") or LocationForm(
             initial={"room": archive.room, "cabinet": archive.cabinet, "box": archive.box, "volume": archive.volume}
@@ -202,6 +220,11 @@ def document_supersede(request, pk):
     form = SupersedeForm(request.POST, document=document, documents=documents)
     if form.is_valid():
         replacement = next(other for other in documents if other.pk == form.cleaned_data["replacement"])
+        page = confirmation_page(
+            request, what=confirmations.supersede_sentence(document, replacement), action=_("Mark as superseded")
+        )
+        if page:
+            return page
         try:
             services.supersede(document, replacement, actor=request.user, reason=form.cleaned_data["reason"])
         except ArchiveRefused as refusal:
@@ -257,6 +280,9 @@ def loan_return(request, pk):
     elif not form.is_valid():
         messages.error(request, _("The return date is not a valid date."))
     else:
+        page = confirmation_page(request, what=confirmations.return_sentence(loan), action=_("Record the return"))
+        if page:
+            return page
         try:
             services.return_loan(loan, actor=request.user, returned_on=form.cleaned_data["returned_on"])
         except ArchiveRefused as refusal:
@@ -277,6 +303,12 @@ def hand_over_sent(request, pk):
     """The old school's archivist or registrar records that the paper file left."""
     hand_over = _hand_over(request, pk)
     already = hand_over.sent_at is not None
+    if _may_send(request.user, hand_over):  # else the service refuses, or says it was done already
+        page = confirmation_page(
+            request, what=confirmations.sending_sentence(hand_over), action=_("Record that the paper file was sent")
+        )
+        if page:
+            return page
     services.send_paper(hand_over, actor=request.user)
     if already:
         messages.info(
@@ -293,6 +325,13 @@ def hand_over_received(request, pk):
     """The new school's archivist or registrar records that the paper file arrived."""
     hand_over = _hand_over(request, pk)
     already = hand_over.received_at is not None
+    if _may_receive(request.user, hand_over):  # else the service refuses, or says it was done already
+        page = confirmation_page(
+            request, what=confirmations.receiving_sentence(hand_over),
+            action=_("Record that the paper file arrived"),
+        )  # fmt: skip
+        if page:
+            return page
     try:
         services.receive_paper(hand_over, actor=request.user)
     except ArchiveRefused as refusal:
@@ -359,8 +398,14 @@ def access_decide(request, pk):
     if not form.is_valid():
         messages.error(request, _("Choose whether to approve or refuse the request."))
         return redirect("archive_detail", access.archive_id)
+    approve = form.cleaned_data["decision"] == "approve"
+    if access.state == AccessRequest.State.PENDING:  # a decided request: the service says so
+        action = _("Approve") if approve else _("Refuse")
+        page = confirmation_page(request, what=confirmations.access_sentence(access, approve), action=action)
+        if page:
+            return page
     try:
-        access = services.decide_access(access, actor=request.user, approve=form.cleaned_data["decision"] == "approve")
+        access = services.decide_access(access, actor=request.user, approve=approve)
     except ArchiveRefused as refusal:
         messages.error(request, str(refusal))
     else:

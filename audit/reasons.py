@@ -27,6 +27,9 @@ _REASONS = {
     "archives.access.decided": _("archive access decided"),
     "registry.demo": _("demo data"),
     "registry.benchmark": _("benchmark data"),
+    "students.onboarding": _("onboarded from the national system's file {file} (job #{job})"),
+    "students.problem.kept": _("problem record kept with evidence"),
+    "students.pupil.removed": _("removed as entered in error"),
     "students.roll_check.started": _("roll reconciliation started"),
     "students.school_number.format": _("school number format"),
     "students.school_number.assigned": _("school numbers given to the pupils on the register"),
@@ -48,6 +51,8 @@ _REASONS = {
     "transfers.request.resubmitted": _("request #{request} resubmitted"),
     "transfers.request.withdrawn": _("request #{request} withdrawn"),
     "transfers.promotion": _("promotion to the next grade, {year} school year"),
+    "transfers.information.edited": _("information changed directly by the school"),
+    "transfers.information.policy": _("the town's list of fields needing approval"),
 }
 
 # Reasons stored before codes: a pattern over the whole text and its code ({step} from the group "step";

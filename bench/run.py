@@ -7,7 +7,7 @@ The county (bench/county.py) is built once in its own PostgreSQL database, `xuej
 one DATABASE_URL serves unless it is named here), and reused by every later run. Each measurement is warmed up
 and then run `--repeat` times (at least 5); the class bundle and the four-copy form run in fresh processes so
 that their peak memory and their first render are those of one process. The bulk import's benchmark is
-bench/imports.py's own `main()`.
+bench/imports.py's own `main()`, the onboarding import's bench/onboarding.py's.
 """
 
 import argparse
@@ -21,7 +21,7 @@ from pathlib import Path
 from bench import database
 
 ROOT = Path(__file__).resolve().parent.parent
-PARTS = ("pages", "statistics", "print", "form", "imports")
+PARTS = ("pages", "statistics", "print", "form", "imports", "onboarding")
 
 
 def main(argv=None):
@@ -53,6 +53,8 @@ def main(argv=None):
     missed = measure.table(results, print)
     if "imports" in parts:
         missed += run_imports(options)
+    if "onboarding" in parts:
+        missed += run_onboarding(options)
     print(f"\n{measure.load()} · {missed} goal(s) missed" if missed else f"\n{measure.load()} · every goal met")
     return 1 if missed else 0
 
@@ -109,6 +111,16 @@ def run_imports(options):
     except SystemExit as exit:
         outcome = exit.code
     print(f"(import benchmark: {time.perf_counter() - started:.0f} s)")
+    return 1 if outcome else 0
+
+
+def run_onboarding(options):
+    """bench/onboarding.py: the onboarding import of 100,000 pupils (50 files of 2,000); 1 when it misses its goal."""
+    from bench import onboarding
+
+    started = time.perf_counter()
+    outcome = onboarding.main(["--tiny"] if options.tiny else [])
+    print(f"(onboarding benchmark: {time.perf_counter() - started:.0f} s)")
     return 1 if outcome else 0
 
 

@@ -65,6 +65,8 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     # the semester roll reconciliation (校制度 学期会审): the registrar prepares, the headteacher signs,
     # the town office receives or reopens
     "rollcheck.prepare": frozenset({Role.REGISTRAR}),
+    # which fields of an information change need the town office's approval (镇制度 五(三)): the town office
+    "information.configure": frozenset({Role.OFFICER, Role.ADMINISTRATOR}),
     # the format of the school's own pupil numbers (学号办法): the school's registrar
     "school_number.configure": frozenset({Role.REGISTRAR}),
     "rollcheck.sign": frozenset({Role.HEADTEACHER}),
@@ -81,10 +83,18 @@ CAPABILITIES: dict[str, frozenset[Role]] = {
     ),
     # the audit search and its export: the town office (its schools' events) and administrators
     "audit.search": frozenset({Role.OFFICER, Role.ADMINISTRATOR}),
+    # problem records (问题学籍, issue 15): the town office (its schools) and administrators (the county) list
+    # them and keep one with evidence; only an administrator removes a pupil entered in error
+    "problems.review": frozenset({Role.OFFICER, Role.ADMINISTRATOR}),
+    "problems.remove": frozenset({Role.ADMINISTRATOR}),
     # staff accounts and their roles (用户与角色管理, issue 15): the town office for its town's schools and
     # itself, administrators for the county; only an administrator makes or unmakes an administrator
     "staff.manage": frozenset({Role.OFFICER, Role.ADMINISTRATOR}),
     "staff.grant_administrator": frozenset({Role.ADMINISTRATOR}),
+    # 建档导入: a school's pupils already registered in the national system, onboarded from its roster (issue 15)
+    "pupil.onboard": frozenset({Role.OFFICER, Role.ADMINISTRATOR}),
+    # exports in the national template, for upload to the national system (issue 15)
+    "pupil.export_national": frozenset({Role.REGISTRAR, Role.OFFICER, Role.ADMINISTRATOR}),
 }
 
 

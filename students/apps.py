@@ -13,6 +13,8 @@ class StudentsConfig(AppConfig):
             events,  # noqa: F401  (register the pupils' audit event types)
             home,  # noqa: F401  (the pupils on the register on the home page)
         )
+        from students.problems import events as problem_events  # noqa: F401
+        from students.problems import home as problem_home  # noqa: F401  (problem counts on the officer's home page)
         from students.rollcheck import events as roll_check_events  # noqa: F401
         from students.rollcheck import home as roll_check_home  # noqa: F401  (the check's state on the home page)
         from students.rollcheck import (

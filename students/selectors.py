@@ -7,14 +7,18 @@ from django.utils import timezone
 
 from registry.scoping import schools_visible_to
 from students.models import EnrolmentSpell, RollCheck, RollDiscrepancy, Student
+from students.models.pupil import removed_pupils
 
 
 def on_register_q(day, prefix=""):
     """The one rule of "on the register on `day`": an enrolment spell started by then and not ended by then
-    (a spell ending on `day` is off the register that day). `prefix` reaches spells through a relation
-    ("spells__"); `day` may be an expression (OuterRef)."""
-    return Q(**{f"{prefix}started_on__lte": day}) & (
-        Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": day})
+    (a spell ending on `day` is off the register that day), of a pupil not removed as entered in error (the
+    spells' manager leaves those out, a join from a school does not). `prefix` reaches spells through a
+    relation ("spells__"); `day` may be an expression (OuterRef)."""
+    return (
+        Q(**{f"{prefix}started_on__lte": day})
+        & (Q(**{f"{prefix}ended_on__isnull": True}) | Q(**{f"{prefix}ended_on__gt": day}))
+        & ~Q(**{f"{prefix}student_id__in": removed_pupils()})
     )
 
 

@@ -36,6 +36,16 @@ def pytest_collection_modifyitems(config, items):
         config.hook.pytest_deselected(items=not_here)
         items[:] = [item for item in items if not item.get_closest_marker(needs)]
         config._xueji_not_run = (needs, [item.nodeid for item in not_here])
+    items.sort(key=_longest_first)
+
+
+def _longest_first(item):
+    """The order the suite runs in: the browser journeys first (the started `make run` stack first of all),
+    then everything else in file order. With `--dist worksteal` (make test) the worker that finishes its
+    share takes the other's remaining short tests, so no long journey is left to run alone at the end."""
+    if not item.get_closest_marker("e2e"):
+        return 2
+    return 0 if "test_make_run" in item.nodeid else 1
 
 
 def pytest_terminal_summary(terminalreporter, config):

@@ -23,11 +23,24 @@ SCHOOL_ROLES = ("registrar", "headteacher", "archivist")
 
 
 @dataclass(frozen=True)
+class Irreversible:
+    """A POST of the route that cannot be undone (issue 17): without `confirmed=1` it answers the confirmation
+    page and changes nothing; with it, it acts (tests/test_confirmations.py). Made by the world's user of
+    `role` (school A / town 1). `request(world) -> (url, data)` sets up what the action needs (an object in
+    the right state, other fields); None: the row's own POST in the "own" scope."""
+
+    name: str
+    role: str
+    request: Callable | None = None
+
+
+@dataclass(frozen=True)
 class Route:
     url: Callable  # (world, scope) -> path
     expect: Callable  # (role, scope) -> HTTP status
     method: str = "get"
     data: dict | None = None
+    irreversible: tuple[Irreversible, ...] = ()
 
 
 def _school(world, scope):
@@ -98,6 +111,20 @@ def needs_anywhere(capability):
     return expect
 
 
+def needs_anywhere_for_school(capability):
+    """A list page filtered to the scope's school (`?school=`): `capability` held anywhere, then the school must
+    be in reach (404 otherwise, like another town's object)."""
+
+    def expect(role, scope):
+        status = needs_anywhere(capability)(role, scope)
+        if status != 200:
+            return status
+        return 200 if reaches_school(role, scope) else 404
+
+    expect.capabilities = (capability,)
+    return expect
+
+
 def one_scope_redirects(role, scope):
     """The statistics entry: a user with one scope is sent to it (302), an administrator chooses (200)."""
     if role == "administrator":
@@ -116,6 +143,20 @@ def authority_scoped(role, scope):
     return 404
 
 
+def authority_needs(capability):
+    """An authority's page that needs `capability` there: those who see the authority (`authority_scoped`) and
+    hold it get 200, others who see it 403, everyone else 404."""
+
+    def expect(role, scope):
+        status = authority_scoped(role, scope)
+        if status != 200:
+            return status
+        return 200 if holds(role, capability) else 403
+
+    expect.capabilities = (capability,)
+    return expect
+
+
 def _staff_member(world, scope):
     """A registrar of the scope's school: school A's (own), B's (sibling, same town), C's (other town)."""
     from registry.models import User
@@ -123,6 +164,17 @@ def _staff_member(world, scope):
     return User.objects.get(
         username={"own": "registrar", "sibling": "registrar_sibling", "other": "registrar_other"}[scope]
     )
+
+
+def _onboarding_job(world, scope):
+    """An onboarding job of the scope's school (建档导入), checked and waiting for its import."""
+    from students.models import OnboardingJob
+
+    job, _created = OnboardingJob.objects.get_or_create(
+        school=_school(world, scope), filename="roster.xlsx",
+        defaults={"created_by": world.users["administrator"], "state": "checked", "report": {"new": 1}},
+    )  # fmt: skip
+    return job
 
 
 def manages_staff(granted=200):
@@ -303,6 +355,62 @@ def _access_request(world, scope):
     )  # fmt: skip
 
 
+def _submitted_roll_check(world):
+    """School A's draft (autumn 2026) counted in full and submitted to the headteacher, through the services."""
+    from students.rollcheck import services
+
+    check, registrar = _roll_check(world, "own"), world.users["registrar"]
+    rolls = services.class_rolls(check)
+    services.set_headcounts(check, {roll.school_class.pk: roll.registered for roll in rolls}, actor=registrar)
+    services.submit_roll_check(check, actor=registrar)
+    return reverse("roll_check_step", args=[check.pk])
+
+
+def _graduation_submission(world):
+    """A pupil of school A's last grade, to be submitted for graduation."""
+    from tests.transfers.kinds_helpers import pupil_in
+
+    pupil_in(world.school_a, grade=max(world.school_a.grades))
+    return reverse("graduation", args=[world.school_a.code]), {}
+
+
+def _graduations_submitted(world):
+    from transfers.bulk.services import submit_graduations
+
+    _graduation_submission(world)
+    submit_graduations(world.school_a, actor=world.users["registrar"])
+    return reverse("graduation_approve", args=[world.school_a.code]), {}
+
+
+def _class_move(world):
+    """The own pupil moves from class A to another class of its grade."""
+    from tests.factories import SchoolClassFactory
+
+    to_class = SchoolClassFactory(school=world.school_a, grade=world.class_a.grade)
+    url = reverse("class_moves", args=[world.school_a.code]) + f"?from_class={world.class_a.pk}"
+    return url, {
+        "pupils": [world.pupils["own"].pk],
+        "school_class": to_class.pk,
+        "reason": "家长申请",
+        "step": "confirm",
+    }
+
+
+def _intake(world):
+    """Three grade 1 pupils in class A and an empty second grade 1 class: the intake deals them out."""
+    from tests.factories import EnrolmentSpellFactory, SchoolClassFactory
+
+    SchoolClassFactory(school=world.school_a, grade=1)
+    for _ in range(2):
+        EnrolmentSpellFactory(school_class=world.class_a)
+    return reverse("intake_classes", args=[world.school_a.code]), {"reason": "新生分班"}
+
+
+def _supersede(world):
+    wrong, right = _archive_document(world, "own"), _archive_document(world, "own")
+    return reverse("document_supersede", args=[wrong.pk]), {"replacement": right.pk, "reason": "扫描不清晰"}
+
+
 MATRIX = {
     "roll_check": Route(
         lambda w, s: reverse("roll_check", args=[_school(w, s).code, _roll_check(w, s).semester_id]), school_scoped
@@ -328,15 +436,47 @@ MATRIX = {
         needs("rollcheck.prepare", "rollcheck.sign", granted=302),
         method="post",
         data={"reason": "随父母务工", "action": "guest_study"},
+        irreversible=(
+            Irreversible(
+                "remove",
+                "registrar",
+                lambda w: (reverse("roll_check_discrepancy", args=[_discrepancy(w, "own").pk]), {"remove": "1"}),
+            ),
+        ),
     ),
     "roll_check_step": Route(
         lambda w, s: reverse("roll_check_step", args=[_roll_check(w, s).pk]),
         needs("rollcheck.prepare", granted=302),
         method="post",
         data={"step": "submit"},
+        irreversible=(
+            Irreversible("sign", "headteacher", lambda w: (_submitted_roll_check(w), {"step": "sign"})),
+            Irreversible(
+                "return", "headteacher", lambda w: (_submitted_roll_check(w), {"step": "return", "reason": "人数有误"})
+            ),
+            Irreversible(
+                "receive",
+                "officer",
+                lambda w: (reverse("roll_check_step", args=[_signed_roll_check(w, "own").pk]), {"step": "receive"}),
+            ),
+            Irreversible(
+                "reopen",
+                "officer",
+                lambda w: (
+                    reverse("roll_check_step", args=[_signed_roll_check(w, "own").pk]),
+                    {"step": "reopen", "reason": "实到人数填错"},
+                ),
+            ),
+        ),
     ),
     "change_new": Route(
         lambda w, s: reverse("change_new", args=[w.pupils[s].pk, "suspension"]), needs("request.initiate")
+    ),
+    "information_change": Route(
+        lambda w, s: reverse("information_change", args=[w.pupils[s].pk]), needs("request.initiate")
+    ),
+    "information_policy": Route(
+        lambda w, s: reverse("information_policy", args=[_authority(w, s).pk]), authority_needs("information.configure")
     ),
     "incoming_new": Route(
         lambda w, s: reverse("incoming_new", args=[_school(w, s).code, "transfer"]), needs("request.initiate")
@@ -347,25 +487,40 @@ MATRIX = {
     "graduation": Route(
         lambda w, s: reverse("graduation", args=[_school(w, s).code]),
         needs("request.initiate", "request.decide_as_authority"),
+        irreversible=(Irreversible("submit", "registrar", _graduation_submission),),
     ),
     "graduation_approve": Route(
         lambda w, s: reverse("graduation_approve", args=[_school(w, s).code]),
         needs("request.decide_as_authority", granted=302),
         method="post",
+        irreversible=(Irreversible("approve", "officer", _graduations_submitted),),
     ),
-    "promotion": Route(lambda w, s: reverse("promotion", args=[_school(w, s).code]), needs("request.initiate")),
-    "class_moves": Route(lambda w, s: reverse("class_moves", args=[_school(w, s).code]), needs("request.initiate")),
+    "promotion": Route(
+        lambda w, s: reverse("promotion", args=[_school(w, s).code]),
+        needs("request.initiate"),
+        irreversible=(
+            Irreversible("promote", "registrar", lambda w: (reverse("promotion", args=[w.school_a.code]), {})),
+        ),
+    ),
+    "class_moves": Route(
+        lambda w, s: reverse("class_moves", args=[_school(w, s).code]),
+        needs("request.initiate"),
+        irreversible=(Irreversible("move", "registrar", _class_move),),
+    ),
     "school_number_format": Route(
         lambda w, s: reverse("school_number_format", args=[_school(w, s).code]), needs("school_number.configure")
     ),
     "intake_classes": Route(
-        lambda w, s: reverse("intake_classes", args=[_school(w, s).code]), needs("request.initiate")
+        lambda w, s: reverse("intake_classes", args=[_school(w, s).code]),
+        needs("request.initiate"),
+        irreversible=(Irreversible("place", "registrar", _intake),),
     ),
     "withdraw_request": Route(
         lambda w, s: reverse("withdraw_request", args=[w.registrations[s].pk]),
         needs("request.initiate", granted=302),
         method="post",
         data={"reason": "家长决定暂缓入学"},
+        irreversible=(Irreversible("withdraw", "registrar"),),
     ),
     "print_new": Route(lambda w, s: reverse("print_new", args=[_print_archive(w, s).pk]), needs("archive.print")),
     "print_class": Route(
@@ -400,6 +555,20 @@ MATRIX = {
         lambda w, s: reverse("class_detail", args=[_class(w, s).school.code, _class(w, s).pk]), school_scoped
     ),
     "pupil_list": Route(lambda w, s: reverse("pupil_list"), any_role),
+    "problem_records": Route(
+        lambda w, s: reverse("problem_records") + f"?school={_school(w, s).pk}",
+        needs_anywhere_for_school("problems.review"),
+    ),
+    "problem_keep": Route(
+        lambda w, s: reverse("problem_keep", args=[w.pupils[s].pk, "missing_fields"]), needs("problems.review")
+    ),
+    "problem_remove": Route(
+        lambda w, s: reverse("problem_remove", args=[w.pupils[s].pk]),
+        needs("problems.remove", granted=302),
+        method="post",
+        data={"reason": "重复录入"},
+        irreversible=(Irreversible("remove", "administrator"),),
+    ),
     "pupil_export": Route(lambda w, s: reverse("pupil_export"), any_role),
     "pupil_detail": Route(lambda w, s: reverse("pupil_detail", args=[w.pupils[s].pk]), school_scoped),
     "reveal_id_numbers": Route(
@@ -427,6 +596,21 @@ MATRIX = {
         lambda role, scope: 200,
     ),
     "import_job": Route(lambda w, s: reverse("import_job", args=[w.import_jobs[s].pk]), needs("request.initiate")),
+    "onboarding_upload": Route(
+        lambda w, s: reverse("onboarding_upload", args=[_school(w, s).code]), needs("pupil.onboard")
+    ),
+    "onboarding_job": Route(
+        lambda w, s: reverse("onboarding_job", args=[_onboarding_job(w, s).pk]), needs("pupil.onboard")
+    ),
+    "onboarding_import": Route(
+        lambda w, s: reverse("onboarding_import", args=[_onboarding_job(w, s).pk]),
+        needs("pupil.onboard", granted=302),
+        method="post",
+        irreversible=(Irreversible("import", "officer"),),
+    ),
+    "national_export": Route(
+        lambda w, s: reverse("national_export", args=[_school(w, s).code]), needs("pupil.export_national")
+    ),
     "approval_queue": Route(lambda w, s: reverse("approval_queue"), any_role),
     "request_detail": Route(lambda w, s: reverse("request_detail", args=[w.registrations[s].pk]), school_scoped),
     "registration_amend": Route(
@@ -498,6 +682,7 @@ MATRIX = {
         needs("archive.manage"),
         method="post",
         data={"reason": "扫描不清晰"},
+        irreversible=(Irreversible("supersede", "archivist", _supersede),),
     ),
     "archive_location": Route(
         lambda w, s: reverse("archive_location", args=[_archive(w, s).pk]),
@@ -512,17 +697,22 @@ MATRIX = {
         data={"borrower": "王老师", "purpose": "核对学籍", "taken_on": "2026-03-02"},
     ),
     "loan_return": Route(
-        lambda w, s: reverse("loan_return", args=[_loan(w, s).pk]), needs("archive.manage", granted=302), method="post"
+        lambda w, s: reverse("loan_return", args=[_loan(w, s).pk]),
+        needs("archive.manage", granted=302),
+        method="post",
+        irreversible=(Irreversible("return", "archivist"),),
     ),
     "hand_over_sent": Route(
         lambda w, s: reverse("hand_over_sent", args=[_hand_over(w, s, sent=False).pk]),
         needs("archive.manage", granted=302),
         method="post",
+        irreversible=(Irreversible("send", "archivist"),),
     ),
     "hand_over_received": Route(
         lambda w, s: reverse("hand_over_received", args=[_hand_over(w, s, sent=True).pk]),
         needs("archive.manage", granted=302),
         method="post",
+        irreversible=(Irreversible("receive", "archivist"),),
     ),
     "access_request_new": Route(lambda w, s: reverse("access_request_new"), needs_anywhere("archive.request_access")),
     "access_decide": Route(
@@ -530,6 +720,14 @@ MATRIX = {
         needs("archive.decide_access", granted=302),
         method="post",
         data={"decision": "approve"},
+        irreversible=(
+            Irreversible("approve", "headteacher"),
+            Irreversible(
+                "refuse",
+                "headteacher",
+                lambda w: (reverse("access_decide", args=[_access_request(w, "own").pk]), {"decision": "refuse"}),
+            ),
+        ),
     ),
     "audit_search": Route(
         lambda w, s: reverse("audit_search") + f"?school={_school(w, s).pk}", needs_anywhere("audit.search")
@@ -547,15 +745,31 @@ MATRIX = {
         lambda w, s: reverse("staff_grant", args=[_staff_member(w, s).pk]), manages_staff(), method="post"
     ),
     "staff_revoke": Route(
-        lambda w, s: reverse("staff_revoke", args=[_staff_member(w, s).pk]), manages_staff(302), method="post"
+        lambda w, s: reverse("staff_revoke", args=[_staff_member(w, s).pk]),
+        manages_staff(302),
+        method="post",
+        irreversible=(
+            Irreversible(
+                "revoke",
+                "officer",
+                lambda w: (
+                    reverse("staff_revoke", args=[_staff_member(w, "own").pk]),
+                    {"role": "registrar", "where": f"school:{w.school_a.pk}"},
+                ),
+            ),
+        ),
     ),
     "staff_active": Route(
         lambda w, s: reverse("staff_active", args=[_staff_member(w, s).pk]),
         manages_staff(302),
         method="post",
         data={"active": "0"},
+        irreversible=(Irreversible("disable", "officer"),),
     ),
     "staff_password": Route(
-        lambda w, s: reverse("staff_password", args=[_staff_member(w, s).pk]), manages_staff(), method="post"
+        lambda w, s: reverse("staff_password", args=[_staff_member(w, s).pk]),
+        manages_staff(),
+        method="post",
+        irreversible=(Irreversible("reset", "officer"),),
     ),
 }

@@ -102,14 +102,22 @@ def test_no_full_personal_number_on_any_page(client, world, name, scope):
     assert leaks == {}, f"{route.method.upper()} {url} shows full personal numbers"
 
 
-KINDS = ["key_change", "suspension", "withdrawal", "death", "transfer_out_external"]
+KINDS = ["suspension", "withdrawal", "death", "transfer_out_external"]
 
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_no_full_personal_number_on_change_forms(client, world, kind):
-    """The forms that start a status change — above all the key-information change, which must not carry
-    today's ID number in an input's value."""
+    """The forms that start a status change."""
     url = reverse("change_new", args=[world.pupils["own"].pk, kind])
+    leaks, opened = _scan(client, world, url, roles=["registrar"])
+    assert opened == 1 and leaks == {}
+
+
+@pytest.mark.parametrize("only", ["", "direct", "approval"])
+def test_no_full_personal_number_on_the_information_change_page(client, world, only):
+    """The information change page (which took over the key-information change's form) must not carry today's
+    ID numbers or phones — the pupil's and the family members' — in an input's value."""
+    url = reverse("information_change", args=[world.pupils["own"].pk]) + (f"?only={only}" if only else "")
     leaks, opened = _scan(client, world, url, roles=["registrar"])
     assert opened == 1 and leaks == {}
 

@@ -15,11 +15,13 @@ class TransfersConfig(AppConfig):
 
     def ready(self):
         import transfers.home  # noqa: F401  (what the status changes add to the home page)
+        import transfers.information.record_parts  # noqa: F401  (family members' history on a pupil's page)
         import transfers.notifications  # noqa: F401  (who is told of a request's events)
         import transfers.receivers  # noqa: F401  (school numbers follow the approved changes)
         import transfers.record_parts  # noqa: F401  (what they add to a pupil's page)
         import transfers.reminders  # noqa: F401  (the status changes' reminder source)
         from transfers import events  # noqa: F401  (register the audit event types)
+        from transfers.information import events as information_events  # noqa: F401  (the same)
         from transfers.slip import services  # noqa: F401  (register the audit event types)
 
         load_kinds()

@@ -1,10 +1,11 @@
 """Many change requests submitted at once (the new-pupil import, graduation of a school's last grade, the
 onboarding import): the rules of `transfers.services.submit_request`, written in bulk.
 
-Each request is checked by its kind's own `validate()` — the one place its rules live — and by the
-one-open-request-per-pupil rule (one query for the whole batch); every refused item is reported, not just
-the first. Requests and their approval steps are saved with `bulk_create` and simple-history's bulk helper,
-so each still has its history row naming the acting user and the reason. No audit event is written per
+Each request is checked by its kind's own rules (`validate_many`: `validate` on each request, unless the
+kind reads what its rules need once for the batch) and by the one-open-request-per-pupil rule (one query for
+the whole batch); every refused item is reported, not just the first. Requests and their approval steps are
+saved with `bulk_create` and simple-history's bulk helper, so each still has its history row naming the
+acting user and the reason. No audit event is written per
 request: the caller writes one event for the whole job, naming its rows (DESIGN §5).
 """
 
@@ -48,12 +49,7 @@ def submit_requests(*, kind, school, items, actor, batch_size=1000):
         )  # fmt: skip
         for student, payload in items
     ]
-    problems = {}
-    for position, request in enumerate(requests):
-        try:
-            change_kind.validate(request)
-        except ChangeRefused as refusal:
-            problems[position] = str(refusal)
+    problems = change_kind.validate_many(requests)
     problems.update(_open_requests(requests))
     if problems:
         raise RequestsRefused(dict(sorted(problems.items())))

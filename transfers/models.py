@@ -242,3 +242,26 @@ class TransferForm(models.Model):
 
     def __str__(self):
         return self.serial
+
+
+class InformationPolicy(models.Model):
+    """A town's list of what an information change (信息变更) may change only with its approval (镇制度 五(三):
+    the town office decides; which fields, is the town's configuration). Items are pupil field names,
+    `guardian.<field>` and `guardian.members` (transfers.kinds.information_change.fields); the key fields are
+    always decided by the town office whatever the list says. A town without a row has the default of
+    transfers.kinds.information_change.policy. Changed only through
+    `transfers.information.services.set_approval_fields` (history and an event)."""
+
+    authority = models.OneToOneField(
+        Authority, verbose_name=_("town office"), on_delete=models.CASCADE, related_name="information_policy"
+    )
+    approval_items = models.JSONField(_("fields needing the town office's approval"), default=list)
+
+    history = RegistryHistory()
+
+    class Meta:
+        verbose_name = _("information change policy")
+        verbose_name_plural = _("information change policies")
+
+    def __str__(self):
+        return str(self.authority)

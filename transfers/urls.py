@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from transfers import views
 from transfers.bulk import views as bulk_views
@@ -36,4 +36,5 @@ urlpatterns = [
     path("schools/<str:code>/promotion/", bulk_views.promotion, name="promotion"),
     path("schools/<str:code>/class-changes/", bulk_views.class_moves, name="class_moves"),
     path("schools/<str:code>/class-changes/intake/", bulk_views.intake_classes, name="intake_classes"),
+    path("", include("transfers.information.urls")),
 ]

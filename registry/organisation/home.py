@@ -12,8 +12,8 @@ A section is a dict; the keys the templates (templates/registry/home/*.html) rea
   a town's schools, "none" for not started): students;
 - `running`: [{"label", "url", "percent", "state", "state_label"}] imports, forms and prints still being
   produced for the user; each contributor appends;
-- `problem_counts`: [{"label", "count", "url"}] the problem records (问题学籍) of the user's scope, when an
-  app provides them.
+- `problem_counts`: [(school, open problems)] the problem records (问题学籍) of the schools in scope that
+  have any, when an app counts them (students.problems.home, for officers).
 
 Queries stay few and set-based (a county of 100,000 pupils): counts and aggregates, lists cut at ten.
 """

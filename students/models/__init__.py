@@ -1,7 +1,10 @@
 """The students app's models, a module each: the pupil and their record (pupil), the semester roll
-reconciliation (rollcheck), school numbers (numbers)."""
+reconciliation (rollcheck), school numbers (numbers), onboarding jobs (onboarding), problem records kept with
+evidence (problems)."""
 
 from students.models.numbers import SchoolNumber, SchoolNumberFormat
+from students.models.onboarding import OnboardingJob
+from students.models.problems import ProblemAcknowledgement, ProblemKind
 from students.models.pupil import EnrolmentSpell, Guardian, GuestStudy, Student, Suspension
 from students.models.rollcheck import (
     RollCheck,
@@ -12,6 +15,7 @@ from students.models.rollcheck import (
 )
 
 __all__ = [
-    "EnrolmentSpell", "GuestStudy", "Guardian", "RollCheck", "RollCheckClass", "RollCheckReturn",
-    "RollCheckSignature", "RollDiscrepancy", "SchoolNumber", "SchoolNumberFormat", "Student", "Suspension",
+    "EnrolmentSpell", "GuestStudy", "Guardian", "OnboardingJob", "ProblemAcknowledgement", "ProblemKind", "RollCheck",
+    "RollCheckClass", "RollCheckReturn", "RollCheckSignature", "RollDiscrepancy", "SchoolNumber",
+    "SchoolNumberFormat", "Student", "Suspension",
 ]  # fmt: skip

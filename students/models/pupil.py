@@ -9,6 +9,14 @@ from registry.models import School, SchoolClass
 from students import codes
 
 
+class OnRecordManager(models.Manager):
+    """Pupils not removed: a pupil removed as entered in error (students.problems.services.remove_pupil) is
+    off every register, list and count, while the row, its history and its audit events stay."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
 class Student(models.Model):
     """A pupil (学生) with the national basic-information fields of 学生基本信息表 (镇制度 三(二)1).
 
@@ -27,7 +35,9 @@ class Student(models.Model):
     birth_date = models.DateField(_("birth date"))
     id_type = models.CharField(_("ID type"), max_length=1, choices=codes.IdType.choices, default=codes.IdType.RESIDENT)
     id_number = models.CharField(_("ID number"), max_length=18, blank=True)
-    national_number = models.CharField(_("national student number"), max_length=19, null=True, blank=True, unique=True)
+    national_number = models.CharField(  # noqa: DJ001 (NULL until approval: nulls never collide in the unique constraint)
+        _("national student number"), max_length=19, null=True, blank=True
+    )
     ethnicity = models.CharField(_("ethnicity"), max_length=2, choices=codes.Ethnicity.choices, default="01")
     nationality = models.CharField(_("nationality"), max_length=3, default="CHN")
     overseas_status = models.CharField(
@@ -57,16 +67,31 @@ class Student(models.Model):
         _("entry method"), max_length=2, choices=codes.EntryMethod.choices, default=codes.EntryMethod.CATCHMENT
     )
     boarding = models.CharField(_("boarding"), max_length=1, choices=codes.Boarding.choices, default=codes.Boarding.DAY)
+    removed_at = models.DateTimeField(_("removed"), null=True, blank=True, editable=False)
+    removal_reason = models.CharField(_("reason for removal"), max_length=200, blank=True, editable=False)
 
     history = RegistryHistory()
+    objects = OnRecordManager()
+    all_records = models.Manager()  # noqa: DJ012 (a second manager, not a field)
 
     class Meta:
         verbose_name = _("pupil")
         verbose_name_plural = _("pupils")
-        indexes = [models.Index(fields=["name_folded", "birth_date", "sex"])]
+        indexes = [
+            models.Index(fields=["name_folded", "birth_date", "sex"]),
+            models.Index(fields=["removed_at"], condition=Q(removed_at__isnull=False), name="removed_pupils"),
+        ]
         constraints = [
-            # 一生一籍 (办法 第六条): one record per ID number anywhere in the system.
-            models.UniqueConstraint(fields=["id_number"], condition=~Q(id_number=""), name="one_record_per_id_number"),
+            # 一生一籍 (办法 第六条): one record per ID number and per national number anywhere in the system;
+            # a record removed as entered in error no longer holds its numbers.
+            models.UniqueConstraint(
+                fields=["id_number"],
+                condition=~Q(id_number="") & Q(removed_at__isnull=True),
+                name="one_record_per_id_number",
+            ),
+            models.UniqueConstraint(
+                fields=["national_number"], condition=Q(removed_at__isnull=True), name="one_record_per_national_number"
+            ),
             models.CheckConstraint(
                 condition=Q(national_number__isnull=True)
                 | Q(national_number__startswith="G")
@@ -99,6 +124,18 @@ class Guardian(models.Model):
 
     def __str__(self):
         return f"{self.name}（{self.get_relation_display()}）"
+
+
+def removed_pupils():
+    """The ids of the pupils removed as entered in error (a handful; a partial index holds them)."""
+    return Student.all_records.filter(removed_at__isnull=False).values("pk")
+
+
+class RegisterManager(models.Manager):
+    """Spells of pupils not removed: a removed pupil is on no register, past or present."""
+
+    def get_queryset(self):
+        return super().get_queryset().exclude(student_id__in=removed_pupils())
 
 
 class EnrolmentSpell(models.Model):
@@ -135,6 +172,8 @@ class EnrolmentSpell(models.Model):
     exit_reason = models.CharField(_("exit reason"), max_length=20, choices=ExitReason.choices, blank=True)
 
     history = RegistryHistory()
+    objects = RegisterManager()
+    all_spells = models.Manager()  # noqa: DJ012 (a second manager, not a field)
 
     class Meta:
         verbose_name = _("enrolment spell")

@@ -10,10 +10,12 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from registry.confirmation import confirmation_page
 from registry.models import Semester
-from registry.scoping import schools_visible_to
+from registry.scoping import can, schools_visible_to
 from students.models import RollCheck
 from students.rollcheck import services
+from students.rollcheck.confirmations import STEP_BUTTONS, removal_sentence, step_sentence
 from students.rollcheck.forms import AbsentForm, ExplainForm, StepForm, UnregisteredForm
 from students.rollcheck.services import RollCheckRefused
 from students.selectors import discrepancies_visible_to, roll_checks_visible_to
@@ -27,6 +29,8 @@ STEPS_WITH_REASON = {
     "return": (services.return_roll_check, gettext_lazy("Sent back to the registrar.")),
     "reopen": (services.reopen_roll_check, gettext_lazy("Reopened; the signed version is kept.")),
 }
+STEP_RIGHTS = {"sign": "rollcheck.sign", "return": "rollcheck.sign", "receive": "rollcheck.receive",
+               "reopen": "rollcheck.receive"}  # fmt: skip
 
 
 def _check(request, pk):
@@ -66,6 +70,7 @@ def roll_check(request, code, semester):
                 roll.unregistered_form = UnregisteredForm(school_class=roll.school_class)
             for found in roll.absent + roll.unregistered:
                 found.form = ExplainForm(discrepancy=found)
+                found.confirm_removal = removal_sentence(found)
         context.update(
             rolls=rolls,
             editing=editing,
@@ -79,6 +84,7 @@ def roll_check(request, code, semester):
             unexplained=sum(
                 1 for roll in rolls for d in roll.absent + roll.unregistered if not d.reason or not d.action
             ),
+            confirm={step: step_sentence(check, step, rolls) for step in STEP_BUTTONS},
         )
     return render(request, "students/roll_check.html", context)
 
@@ -160,6 +166,10 @@ def discrepancy(request, pk):
     )  # fmt: skip
     check = found.reconciliation
     if request.POST.get("remove"):
+        if services.can_prepare(request.user, check.school):  # anyone else is refused by the service
+            page = confirmation_page(request, what=removal_sentence(found), action=_("Remove"))
+            if page:
+                return page
         return _run(request, check, lambda: services.remove_discrepancy(found, actor=request.user))
     form = ExplainForm(request.POST, discrepancy=found)
     form.is_valid()
@@ -176,6 +186,11 @@ def step(request, pk):
     if not form.is_valid():
         return _back(check)
     name, reason = form.cleaned_data["step"], form.cleaned_data["reason"]
+    asks_first = name in STEP_RIGHTS and can(request.user, STEP_RIGHTS[name], check.school)
+    if asks_first and (name not in STEPS_WITH_REASON or reason.strip()):  # else the service refuses at once
+        page = confirmation_page(request, what=step_sentence(check, name), action=STEP_BUTTONS[name])
+        if page:
+            return page
     if name in STEPS:
         service, success = STEPS[name]
         return _run(request, check, lambda: service(check, actor=request.user), success)

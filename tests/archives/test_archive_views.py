@@ -185,14 +185,14 @@ def test_superseding_needs_a_reason_and_keeps_both_documents(client, world):
     assert refused.status_code == 200 and "This field is required." in refused.content.decode()
     wrong.refresh_from_db()
     assert wrong.superseded_by is None
-    assert client.post(url, {"replacement": right.pk, "reason": "扫描不清晰"}).status_code == 302
+    assert client.post(url, {"replacement": right.pk, "reason": "扫描不清晰", "confirmed": "1"}).status_code == 302
     wrong.refresh_from_db()
     assert (wrong.superseded_by, wrong.supersede_reason) == (right, "扫描不清晰")
     assert ArchiveDocument.objects.filter(archive=archive).count() == 2
     page = client.get(reverse("archive_detail", args=[archive.pk])).content.decode()
     assert "<del>户口簿复印件（模糊）</del>" in page and "扫描不清晰" in page
     assert "Superseded by “户口簿复印件（重新扫描）”" in page
-    again = client.post(url, {"replacement": right.pk, "reason": "再次"})
+    again = client.post(url, {"replacement": right.pk, "reason": "再次", "confirmed": "1"})
     assert again.status_code == 200 and "This document was already superseded." in again.content.decode()
     wrong.refresh_from_db()
     assert wrong.supersede_reason == "扫描不清晰"
@@ -223,7 +223,7 @@ def test_another_school_reads_only_with_an_approved_request_until_it_expires(cli
     assert client.post(decide, {"decision": "approve"}).status_code == 403  # the registry head decides
     client.force_login(world.users["registrar"])
     assert reverse("access_decide", args=[access.pk]) in client.get(detail).content.decode()
-    assert client.post(decide, {"decision": "approve"}).status_code == 302
+    assert client.post(decide, {"decision": "approve", "confirmed": "1"}).status_code == 302
     access.refresh_from_db()
     assert access.state == "approved" and access.valid_until > timezone.now()
 
@@ -271,11 +271,12 @@ def test_the_paper_file_is_lent_and_returned(client, world):
     twice = client.post(lend, {**data, "borrower": "李老师"})
     assert twice.status_code == 200 and "already lent out" in twice.content.decode()
     assert Loan.objects.filter(archive=archive).count() == 1
-    early = client.post(reverse("loan_return", args=[loan.pk]), {"returned_on": "2026-03-01"})
+    early = client.post(reverse("loan_return", args=[loan.pk]), {"returned_on": "2026-03-01", "confirmed": "1"})
     assert early.status_code == 302
     loan.refresh_from_db()
     assert loan.returned_on is None
-    assert client.post(reverse("loan_return", args=[loan.pk]), {"returned_on": "2026-03-05"}).status_code == 302
+    returned = client.post(reverse("loan_return", args=[loan.pk]), {"returned_on": "2026-03-05", "confirmed": "1"})
+    assert returned.status_code == 302
     loan.refresh_from_db()
     assert loan.returned_on == date(2026, 3, 5)
     assert "2026-03-05" in client.get(reverse("archive_detail", args=[archive.pk])).content.decode()
@@ -346,9 +347,9 @@ def test_after_a_transfer_the_new_school_holds_the_archive_and_the_old_one_reads
     assert hand_over.received_at is None
     assert client.post(reverse("hand_over_sent", args=[hand_over.pk])).status_code == 403  # not the old school
     client.force_login(world.users["archivist"])
-    assert client.post(reverse("hand_over_sent", args=[hand_over.pk])).status_code == 302
+    assert client.post(reverse("hand_over_sent", args=[hand_over.pk]), {"confirmed": "1"}).status_code == 302
     client.force_login(receiver)
-    assert client.post(received).status_code == 302
+    assert client.post(received, {"confirmed": "1"}).status_code == 302
     hand_over.refresh_from_db()
     assert (hand_over.sent_by, hand_over.received_by) == (world.users["archivist"], receiver)
     assert str(receiver) in client.get(detail).content.decode()

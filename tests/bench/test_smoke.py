@@ -5,7 +5,7 @@ import random
 
 import pytest
 
-from bench import county, measure, pages, print_bundle, roll_check, statistics, transfer_form
+from bench import county, measure, onboarding, pages, print_bundle, problems, roll_check, statistics, transfer_form
 from students.demo import _IdNumbers, make_pupil
 from tests.factories import SchoolClassFactory
 
@@ -21,6 +21,14 @@ def test_the_county_is_built_once_and_every_page_is_measured_and_judged(db):
     lines = []
     measure.table(results, lines.append)
     assert len(lines) == len(results) + 1 and "approval queue" in lines[1]
+
+
+@pytest.mark.postgresql
+def test_the_problem_records_benchmark_finds_the_seeded_problems_and_judges_the_pages(db):
+    lines = []
+    results = problems.run(county.ensure_county(county.TINY, log=lambda line: None), repeat=1, out=lines.append)
+    assert int(lines[0].split()[0]) > 0, lines
+    assert len(results) == 3 and all(result.passed is not None and result.queries for result in results)
 
 
 def test_a_missed_goal_fails_the_run():
@@ -47,3 +55,13 @@ def test_the_roll_check_benchmark_reconciles_a_school(db):
     lines = []
     roll_check.RollCheckBenchmark(out=lines.append).run(2, 3)
     assert any(line.startswith("state: signed") for line in lines), lines
+
+
+def test_the_onboarding_benchmark_onboards_its_files_and_leaves_nothing_behind(db):
+    from students.models import Student
+
+    schools, admin = onboarding._world(2)
+    before = Student.objects.count()
+    for number, school in enumerate(schools):
+        assert onboarding.onboard(onboarding.roster(number, 12), school, admin, 12) == 12
+    assert Student.objects.count() == before, "each file's onboarding is rolled back"

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Error as PlaywrightError
-from playwright.sync_api import Locator, Page
+from playwright.sync_api import Locator, Page, expect
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 
@@ -130,3 +130,15 @@ def no_accessibility_violations(request):
     assert not failures, "WCAG 2.1 AA violations:\n" + "\n".join(
         f"{url}: {v['id']} ({v['impact']}) {v['help']}\n    " + "\n    ".join(v["nodes"]) for url, v in failures
     )
+
+
+def confirm_dialog(page, expect_text=None):
+    """After a click on a button carrying data-xj-confirm (an irreversible action, registry.confirmation):
+    the layout's confirmation dialog is open and says what will happen (`expect_text`, when given, is part
+    of it); confirm it and wait for the page the POST leads to."""
+    dialog = page.get_by_test_id("confirm-dialog")
+    expect(dialog).to_be_visible()
+    if expect_text is not None:
+        expect(dialog).to_contain_text(expect_text)
+    with page.expect_navigation():
+        dialog.locator("[data-xj-confirm-ok]").click()

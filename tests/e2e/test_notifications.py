@@ -8,6 +8,7 @@ from django.core.management import call_command
 from playwright.sync_api import expect
 
 from registry.models import Notification
+from tests.e2e.conftest import confirm_dialog
 from tests.e2e.test_registration import log_in
 from transfers.models import ChangeRequest
 from transfers.services import current_step
@@ -86,6 +87,7 @@ def test_returned_roll_check_shows_the_reason_to_the_registrar(page, live_server
     _notification(page, "有一份学期会审等待您签字").get_by_role("button", name="打开").click()
     page.get_by_label("退回原因").fill("三年级(2)班实到人数与点名册不符，请重点")
     page.get_by_role("button", name="退回学籍管理员").click()
+    confirm_dialog(page)
     expect(page.get_by_test_id("roll-check-state")).to_have_text("草稿")
     page.get_by_role("button", name="退出登录").click()
 

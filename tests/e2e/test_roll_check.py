@@ -11,6 +11,7 @@ from pypdf import PdfReader
 
 from students.models import RollCheck
 from tests.conftest import PDF
+from tests.e2e.conftest import confirm_dialog
 from tests.e2e.test_registration import log_in
 
 pytestmark = pytest.mark.e2e
@@ -69,12 +70,14 @@ def test_registrar_prepares_headteacher_signs_officer_sees(page, live_server, tr
     log_in(page, live_server, "headteacher1")
     page.get_by_role("link", name="学期学籍核对").first.click()
     page.get_by_role("button", name="签字").click()
+    confirm_dialog(page, expect_text="东湖镇中心小学")
     expect(page.get_by_role("alert").filter(has_text="王小明")).to_be_visible()
     row = page.get_by_test_id("discrepancies").locator("tr").filter(has_text="王小明")
     row.get_by_label("原因").fill("随父母来本镇务工，学籍在原籍")
     row.get_by_label("处理").select_option(label="借读")
     row.get_by_role("button", name="保存").click()
     page.get_by_role("button", name="签字").click()
+    confirm_dialog(page)
     expect(page.get_by_test_id("roll-check-state")).to_have_text("校长已签字")
     digest = page.get_by_test_id("snapshot-hash").inner_text()
     page.get_by_role("button", name="退出登录").click()

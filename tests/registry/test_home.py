@@ -119,14 +119,15 @@ def test_imports_forms_and_prints_still_running_show_their_progress(client, worl
 
 
 def test_the_problem_records_show_when_an_app_counts_them(client, world, monkeypatch):
-    assert "home-problems" not in _home(client, world, "registrar")
+    assert "home-problems" not in _home(client, world, "registrar")  # nothing counts them for a registrar
 
     def problems(user, grant, section):
-        section["problem_counts"] = [{"label": "身份证件号码校验未通过", "count": 3, "url": "/problems/?kind=id"}]
+        section["problem_counts"] = [(world.school_a, 3)]
 
     monkeypatch.setattr(home, "_contributors", [*home._contributors, problems])
     card = _testid(_home(client, world, "registrar"), "home-problems")
-    assert "身份证件号码校验未通过" in card and ">3<" in card and 'href="/problems/?kind=id"' in card
+    assert world.school_a.name in card and ">3<" in card
+    assert f'href="{reverse("problem_records")}?school={world.school_a.pk}"' in card
 
 
 def test_key_figures_count_the_register_and_link_to_the_statistics(client, world):

@@ -102,10 +102,10 @@ def test_a_registrar_has_no_staff_pages(client, world):
 
 
 def test_the_last_administrator_cannot_be_disabled_or_lose_the_role(client, world, admin):
-    response = client.post(reverse("staff_active", args=[admin.pk]), {"active": "0"}, follow=True)
+    response = client.post(reverse("staff_active", args=[admin.pk]), {"active": "0", "confirmed": "1"}, follow=True)
     assert "last active administrator" in response.content.decode()
     response = client.post(
-        reverse("staff_revoke", args=[admin.pk]), {"role": "administrator", "where": ""}, follow=True
+        reverse("staff_revoke", args=[admin.pk]), {"role": "administrator", "where": "", "confirmed": "1"}, follow=True
     )
     assert "last active administrator" in response.content.decode()
     admin.refresh_from_db()
@@ -118,12 +118,12 @@ def test_with_a_second_administrator_one_can_be_disabled(client, world, admin):
     client.post(reverse("staff_grant", args=[second.pk]), {"role": "administrator", "where": ""})
     second.refresh_from_db()
     assert second.is_superuser
-    client.post(reverse("staff_active", args=[second.pk]), {"active": "0"})
+    client.post(reverse("staff_active", args=[second.pk]), {"active": "0", "confirmed": "1"})
     second.refresh_from_db()
     assert not second.is_active
     assert _events("registry.staff.disabled", second) == ["admin"]
     # now the first is the last active one again
-    client.post(reverse("staff_active", args=[admin.pk]), {"active": "0"})
+    client.post(reverse("staff_active", args=[admin.pk]), {"active": "0", "confirmed": "1"})
     admin.refresh_from_db()
     assert admin.is_active
 
@@ -173,12 +173,12 @@ def test_a_taken_user_name_is_refused_and_what_was_typed_kept(client, world, off
 
 def test_reset_password_replaces_the_old_one_and_disable_stops_sign_in(client, world, officer):
     registrar = world.users["registrar"]
-    password = _one_time_password(client.post(reverse("staff_password", args=[registrar.pk])))
+    password = _one_time_password(client.post(reverse("staff_password", args=[registrar.pk]), {"confirmed": "1"}))
     registrar.refresh_from_db()
     assert not registrar.check_password(TEST_PASSWORD) and registrar.check_password(password)
     assert registrar.must_change_password
     assert _events("registry.staff.password_reset", registrar) == ["officer"]
-    client.post(reverse("staff_active", args=[registrar.pk]), {"active": "0"})
+    client.post(reverse("staff_active", args=[registrar.pk]), {"active": "0", "confirmed": "1"})
     assert not client.login(username="registrar", password=password)
     client.force_login(world.users["officer"])
     client.post(reverse("staff_active", args=[registrar.pk]), {"active": "1"})
@@ -189,7 +189,8 @@ def test_reset_password_replaces_the_old_one_and_disable_stops_sign_in(client, w
 def test_revoking_a_role_takes_the_school_away(client, world, officer):
     registrar = world.users["registrar"]
     client.post(
-        reverse("staff_revoke", args=[registrar.pk]), {"role": "registrar", "where": f"school:{world.school_a.pk}"}
+        reverse("staff_revoke", args=[registrar.pk]),
+        {"role": "registrar", "where": f"school:{world.school_a.pk}", "confirmed": "1"},
     )
     assert roles_at(User.objects.get(pk=registrar.pk), world.school_a) == set()
     assert _events("registry.role.revoked", registrar) == ["officer"]

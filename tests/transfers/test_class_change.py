@@ -129,7 +129,10 @@ def test_a_bulk_move_with_preview(client, world, classes):
     preview = client.post(url, {**data, "step": "preview"})
     assert 'data-testid="class-move-preview"' in preview.text and "Move these pupils" in preview.text
     assert EnrolmentSpell.objects.filter(school_class=two, ended_on__isnull=True).count() == 1  # nothing moved yet
-    client.post(url, {**data, "step": "confirm"})
+    asked = client.post(url, {**data, "step": "confirm"})  # the confirmation page names who moves
+    assert 'data-testid="confirm-page"' in asked.text and pupils[0].name in asked.text
+    assert EnrolmentSpell.objects.filter(school_class=two, ended_on__isnull=True).count() == 1  # still nothing
+    client.post(url, {**data, "step": "confirm", "confirmed": "1"})
     in_two = EnrolmentSpell.objects.filter(school_class=two, ended_on__isnull=True).values_list("student", flat=True)
     assert set(in_two) >= {pupils[0].pk, pupils[1].pk}
     assert ChangeRequest.objects.filter(kind="class_change", state="approved").count() == 2
@@ -146,7 +149,7 @@ def test_a_bulk_move_above_the_cap_is_refused_in_the_preview_and_moves_nobody(cl
     preview = client.post(url, {**data, "step": "preview"})
     assert "Grade 3 Class 2 has 1 pupils; 2 more would exceed 2, the class-size cap of 甲小学." in preview.text
     assert "Move these pupils" not in preview.text
-    client.post(url, {**data, "step": "confirm"})
+    client.post(url, {**data, "step": "confirm", "confirmed": "1"})
     assert EnrolmentSpell.objects.filter(school_class=two, ended_on__isnull=True).count() == 1
     assert not ChangeRequest.objects.filter(kind="class_change").exists()
 
@@ -161,7 +164,7 @@ def test_the_grade_1_intake_is_dealt_evenly_to_the_classes(client, world):
     url = reverse("intake_classes", args=[world.school_a.code])
     assert 'data-testid="intake-preview"' in client.get(url).text
     assert EnrolmentSpell.objects.filter(school_class=two).count() == 0  # the preview moves nobody
-    client.post(url, {"reason": "新生分班"})
+    client.post(url, {"reason": "新生分班", "confirmed": "1"})
     grade_1 = EnrolmentSpell.objects.filter(school__pk=world.school_a.pk, grade=1, ended_on__isnull=True)
     sizes = sorted(grade_1.values("school_class").annotate(n=Count("pk")).values_list("n", flat=True))
     assert sizes == [1, 2, 2]  # the world's class, one and two: five pupils dealt evenly to three classes
@@ -188,7 +191,7 @@ def test_an_intake_too_large_for_its_classes_is_refused_naming_the_cap(client, w
         f"{pupils} grade 1 pupils do not fit in {classes} classes of at most 2 pupils (the class-size cap of 甲小学)"
     )
     assert refusal in page
-    client.post(url, {"reason": "新生分班"})
+    client.post(url, {"reason": "新生分班", "confirmed": "1"})
     assert not ChangeRequest.objects.filter(kind="class_change").exists()
 
 

@@ -13,8 +13,10 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from registry.confirmation import confirmation_page
 from students.selectors import students_visible_to
 from transfers import services
+from transfers.changes.confirmations import withdrawal_sentence
 from transfers.forms import LookupForm, WithdrawRequestForm
 from transfers.kinds import KINDS, ChangeRefused
 from transfers.kinds.rules import open_spell
@@ -149,6 +151,10 @@ def withdraw(request, pk):
     if not services.can_initiate(request.user, change_request.school):
         raise PermissionDenied
     form = WithdrawRequestForm(request.POST)
+    if change_request.is_open and form.is_valid():  # else the service refuses at once, saying why
+        page = confirmation_page(request, what=withdrawal_sentence(change_request), action=_("Withdraw"))
+        if page:
+            return page
     try:
         services.withdraw_request(
             change_request, actor=request.user, reason=form.data.get("reason", "") if form.is_valid() else ""

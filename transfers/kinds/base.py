@@ -30,16 +30,18 @@ class Party:
 
 
 def _decode(annotation, value):
-    """One JSON value as the field's type: date (ISO), int (an id), str, dict; None stays None when allowed."""
+    """One JSON value as the field's type: date (ISO), int (an id), str, dict, list; None stays None when allowed."""
     types = set(typing.get_args(annotation)) or {annotation}
     if value is None or (value == "" and str not in types):
-        return None if type(None) in types else ({} if dict in types else "")
+        return None if type(None) in types else ({} if dict in types else [] if list in types else "")
     if date in types:
         return value if isinstance(value, date) else date.fromisoformat(value)
     if int in types:
         return int(value)
     if dict in types:
         return dict(value)
+    if list in types:
+        return list(value)
     return str(value)
 
 
@@ -108,6 +110,18 @@ class ChangeKind:
     def validate(self, request, *, attached=frozenset()) -> None:
         """Raise ChangeRefused when the rules of this kind forbid the change (checked again on approval).
         `attached`: the Evidence kinds attached, or being attached, to the request."""
+
+    def validate_many(self, requests) -> dict[int, str]:
+        """`validate` on every request of a batch (an import, a school's graduation): the position of each
+        one refused, with its message. A kind whose rules read the database per request overrides this to
+        read once for the whole batch, applying the same rules."""
+        problems = {}
+        for position, request in enumerate(requests):
+            try:
+                self.validate(request)
+            except ChangeRefused as refusal:
+                problems[position] = str(refusal)
+        return problems
 
     def apply(self, request, *, actor) -> None:
         """The effect of the final approval, run inside the approving transaction."""

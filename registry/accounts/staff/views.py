@@ -16,6 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from registry.accounts.staff import services
+from registry.accounts.staff.confirmations import disable_sentence, password_sentence, revoke_sentence, role_at
 from registry.accounts.staff.forms import GrantForm, StaffCreateForm, StaffImportForm, StaffSearchForm
 from registry.accounts.staff.importing import import_staff
 from registry.accounts.staff.scope import (
@@ -25,6 +26,7 @@ from registry.accounts.staff.scope import (
     staff_managed_by,
 )
 from registry.accounts.staff.spreadsheet import SpreadsheetRefused, build_template, read_staff
+from registry.confirmation import confirmation_page
 from registry.downloads import xlsx_response
 from registry.roles import Role
 from registry.scoping import can_anywhere, grants_of
@@ -94,7 +96,9 @@ def _detail(request, account, grant_form=None, status=200):
     actor = request.user
     context = {
         "account": account,
-        "grants": grants_of(account),
+        "grants": [(grant, revoke_sentence(account, grant.role, grant.scope)) for grant in grants_of(account)],
+        "confirm_disable": disable_sentence(account),
+        "confirm_password": password_sentence(account),
         "grant_form": grant_form or _grant_form(actor),
         "may_grant_administrator": is_administrator(actor),
     }
@@ -132,12 +136,8 @@ def staff_grant(request, pk):
         return _detail(request, account, grant_form=form)
     role = Role(form.cleaned_data["role"])
     services.grant(account, role, scope, actor=actor)
-    messages.success(request, _("%(user)s is now %(role)s.") % {"user": account, "role": _role_at(role, scope)})
+    messages.success(request, _("%(user)s is now %(role)s.") % {"user": account, "role": role_at(role, scope)})
     return redirect("staff_detail", pk=account.pk)
-
-
-def _role_at(role, scope):
-    return f"{role.label}（{scope}）" if scope is not None else str(role.label)
 
 
 @login_required
@@ -150,6 +150,9 @@ def staff_revoke(request, pk):
         messages.error(request, _("Choose the role to revoke."))
         return redirect("staff_detail", pk=account.pk)
     role = Role(request.POST["role"])
+    page = confirmation_page(request, what=revoke_sentence(account, role, scope), action=_("Revoke"))
+    if page:
+        return page
     try:
         services.revoke(account, role, scope, actor=actor)
     except services.StaffRuleError as error:
@@ -158,7 +161,7 @@ def staff_revoke(request, pk):
         raise Http404 from None
     else:
         messages.success(
-            request, _("%(user)s is no longer %(role)s.") % {"user": account, "role": _role_at(role, scope)}
+            request, _("%(user)s is no longer %(role)s.") % {"user": account, "role": role_at(role, scope)}
         )
     return redirect("staff_detail", pk=account.pk)
 
@@ -168,6 +171,10 @@ def staff_revoke(request, pk):
 def staff_active(request, pk):
     account = _account(request, pk)
     active = request.POST.get("active") == "1"
+    if not active and account.is_active:  # re-enabling, or disabling twice, is harmless
+        page = confirmation_page(request, what=disable_sentence(account), action=_("Disable the account"))
+        if page:
+            return page
     try:
         services.set_active(account, active, actor=request.user)
     except services.StaffRuleError as error:
@@ -182,6 +189,9 @@ def staff_active(request, pk):
 @require_POST
 def staff_password(request, pk):
     account = _account(request, pk)
+    page = confirmation_page(request, what=password_sentence(account), action=_("Give a new one-time password"))
+    if page:
+        return page
     password = services.reset_password(account, actor=request.user)
     return _once(render(request, "registry/staff/one_time_password.html", {"account": account, "password": password}))
 
