@@ -60,6 +60,8 @@ def _items(user, grants) -> list[tuple]:
             items.append((PUPILS, _("New-student registration"), reverse("registration_new", args=[grant.school.code])))
     if grants:
         items.append((PUPILS, _("Archives"), reverse("archive_list")))
+    if can_anywhere(user, "problems.review"):
+        items.append((PUPILS, _("Problem records"), reverse("problem_records")))
     for grant in grants:
         if grant.school is not None and (holds(grant.role, "rollcheck.prepare") or holds(grant.role, "rollcheck.sign")):
             semester = semester or Semester.as_of(timezone.localdate())

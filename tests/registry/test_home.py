@@ -186,3 +186,8 @@ def test_the_navigation_is_grouped_by_task_and_the_breadcrumbs_lead_home(client,
         "Home", "Pupils", world.pupils["own"].name,
     ]  # fmt: skip
     assert 'aria-current="page">' + world.pupils["own"].name in crumbs
+    problems = f'href="{reverse("problem_records")}"'
+    navigation = re.search(r'<nav[^>]*id="main-navigation".*?</nav>', html, re.S).group(0)
+    assert problems not in navigation  # a registrar does not review problem records
+    officer_navigation = re.search(r'<nav[^>]*id="main-navigation".*?</nav>', _home(client, world, "officer"), re.S)
+    assert problems in officer_navigation.group(0)
