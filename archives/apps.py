@@ -10,6 +10,7 @@ class ArchivesConfig(AppConfig):
 
     def ready(self):
         from archives import (
+            home,  # noqa: F401  (access requests to decide and prints running, on the home page)
             notifications,  # noqa: F401  (who is told of access requests and prints)
             receivers,  # noqa: F401  (files approved requests into the archive)
         )

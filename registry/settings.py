@@ -90,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "registry.context_processors.navigation",
             ],
+            "builtins": ["registry.templatetags.states"],  # {% state_badge %} on every page without a load
         },
     },
 ]

@@ -79,8 +79,11 @@ def import_finished(job):
     )
 
 
-def withdrawn(request, *, actor, reason):
-    return record(WITHDRAWN, actor=actor, target=request, data={"kind": request.kind, "reason": reason})
+def withdrawn(request, *, actor, reason, waiting_step=None):
+    """The request was withdrawn; `waiting_step` is the step that was waiting for a decision then (its party is
+    told), None when none was (a request returned to its school)."""
+    data = {"kind": request.kind, "reason": reason, "step": waiting_step.pk if waiting_step else None}
+    return record(WITHDRAWN, actor=actor, target=request, data=data)
 
 
 def graduations_submitted(school, *, actor, requests):

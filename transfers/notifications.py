@@ -4,7 +4,9 @@ Rules: a step waiting for a party (the sending school, a town office) is told to
 deciding capability there (`request.decide_as_school` at the school, `request.decide_as_authority` at the
 authority); a decision that answers the initiating school — returned with the reason, approved and in
 effect — is told to its registrars (`request.initiate` at the request's school); a background import's
-outcome to its uploader. Titles name no pupil (they are e-mailed); the inbox's text does.
+outcome to its uploader; a four-copy form ready to print to the registrar who started the transfer; a
+withdrawn request to the party whose step was waiting (nobody else was about to decide it). Titles name no
+pupil (they are e-mailed); the inbox's text does.
 
 The step a notice is about is read from the event (its round, or the step decided), not from the request's
 state when the notice is worked out, so each event tells of its own step even if more happened since.
@@ -16,7 +18,8 @@ from django.utils.translation import gettext as _
 from registry.models import Notification
 from registry.notifications.dispatch import Notice, notice_rule
 from transfers import events
-from transfers.models import ApprovalStep, ChangeRequest, ImportJob
+from transfers.models import ApprovalStep, ChangeRequest, ImportJob, TransferForm
+from transfers.slip.services import FORM_RENDERED
 
 
 def _request_of(event):
@@ -27,9 +30,13 @@ def _link(request):
     return reverse("request_detail", args=[request.pk])
 
 
+def _deciding_capability(step):
+    return "request.decide_as_authority" if step.authority_id else "request.decide_as_school"
+
+
 def _waiting(request, step):
     """The notice that `step` waits on its party."""
-    capability = "request.decide_as_authority" if step.authority_id else "request.decide_as_school"
+    capability = _deciding_capability(step)
     body = _("%(request)s from %(school)s waits for the decision of %(party)s.") % {
         "request": request, "school": request.school, "party": step.party,
     }  # fmt: skip
@@ -110,6 +117,61 @@ def request_approved(event):
     body = _("%(request)s was approved and has taken effect.") % {"request": request}
     title = _("Your %(kind)s request was approved") % {"kind": request.get_kind_display()}
     return [_to_initiator(request, key=f"request-approved:{request.pk}", title=title, body=body)]
+
+
+@notice_rule(events.WITHDRAWN)
+def request_withdrawn(event):
+    """The school withdrew a request while a step waited: that step's party need no longer decide it."""
+    request, step_pk = _request_of(event), event.data.get("step")
+    step = None
+    if step_pk:
+        step = ApprovalStep.objects.select_related("school", "authority").filter(pk=step_pk).first()
+    if request is None or step is None or step.request_id != request.pk:
+        return []
+    body = _("%(request)s from %(school)s was withdrawn by the school. Reason: %(reason)s") % {
+        "request": request, "school": request.school, "reason": event.data.get("reason", ""),
+    }  # fmt: skip
+    title = _("A %(kind)s request waiting for your decision was withdrawn") % {"kind": request.get_kind_display()}
+    return [
+        Notice(
+            kind=Notification.Kind.REQUEST,
+            key=f"request-withdrawn:{request.pk}",
+            title=title,
+            body=body,
+            link=_link(request),
+            capability=_deciding_capability(step),
+            scope=step.party,
+        )
+    ]
+
+
+@notice_rule(FORM_RENDERED)
+def transfer_form_ready(event):
+    """The worker rendered a transfer's four-copy form: the registrar who started the transfer may print it."""
+    form = (
+        TransferForm.objects.select_related("request__school", "request__initiated_by")
+        .filter(pk=event.target_id).first()
+    )  # fmt: skip
+    if form is None:
+        return []
+    request = form.request
+    body = _("%(request)s: the four-copy transfer form %(serial)s (issue %(issue)s) is ready to print.") % {
+        "request": request, "serial": form.serial, "issue": form.issue,
+    }  # fmt: skip
+    return [
+        Notice(
+            kind=Notification.Kind.DOCUMENT,
+            key=f"transfer-form-ready:{form.pk}",
+            title=_("A four-copy transfer form is ready to print"),
+            body=body,
+            link=reverse("transfer_form", args=[form.pk]),
+            capability="request.initiate",
+            scope=request.school,
+            users=(request.initiated_by,),
+            only_users=True,
+            tell_actor=True,
+        )
+    ]
 
 
 @notice_rule(events.IMPORT_FINISHED)

@@ -267,9 +267,10 @@ def withdraw_request(request, *, actor, reason):
             raise ChangeRefused(
                 _("This request is already closed (%(state)s).") % {"state": request.get_state_display()}
             )
+        waiting_step = current_step(request)
         with acting_as(actor, reason="transfers.request.withdrawn", request=request.pk):
             request.state = ChangeRequest.State.WITHDRAWN
             request.closed_at = timezone.now()
             request.save(update_fields=["state", "closed_at"])
-            events.withdrawn(request, actor=actor, reason=reason.strip())
+            events.withdrawn(request, actor=actor, reason=reason.strip(), waiting_step=waiting_step)
     return request

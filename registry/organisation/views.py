@@ -12,13 +12,13 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from registry.models import Semester
-from registry.organisation.home import home_section
+from registry.organisation.home import home_sections
 from registry.scoping import authorities_visible_to, classes_visible_to, grants_of, schools_visible_to
 
 
 @login_required
 def home(request):
-    sections = [home_section(request.user, grant) for grant in grants_of(request.user)]
+    sections = home_sections(request.user, grants_of(request.user))
     return render(request, "registry/home.html", {"sections": sections})
 
 

@@ -208,7 +208,7 @@ def test_a_transfer_tells_each_party_in_turn_and_the_school_that_asked(world, dj
         assert [n.key for n in _notices(head)] == [f"step-waiting:{steps[0].pk}"]
     assert [n.key for n in _notices(world.users["officer"])] == [f"step-waiting:{steps[1].pk}"]
     assert [n.key for n in _notices(steps[2].decided_by)] == [f"step-waiting:{steps[2].pk}"]  # town 2
-    assert [n.key for n in _notices(request.initiated_by)] == [f"request-approved:{request.pk}"]
+    assert [n.key for n in _notices(request.initiated_by, kind="request")] == [f"request-approved:{request.pk}"]
     assert _notices(world.registrations["sibling"].initiated_by) == []
     assert _notices(world.users["archivist"]) == []
 

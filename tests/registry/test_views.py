@@ -81,8 +81,11 @@ def test_login_page_in_english_when_chosen(client, db):
 def test_navigation_marks_only_the_current_page(client, world):
     page = client_for(client, world, "registrar").get(reverse("registration_new", args=[world.school_a.code]))
     html = page.content.decode()
-    assert html.count('aria-current="page"') == 1
-    assert f'href="{reverse("registration_new", args=[world.school_a.code])}" aria-current="page"' in html
+    navigation = re.search(r'<nav[^>]*id="main-navigation".*?</nav>', html, re.S).group(0)
+    assert navigation.count('aria-current="page"') == 1
+    assert f'href="{reverse("registration_new", args=[world.school_a.code])}" aria-current="page"' in navigation
+    breadcrumbs = re.search(r'data-testid="breadcrumbs">.*?</ol>', html, re.S).group(0)
+    assert breadcrumbs.count('aria-current="page"') == 1  # the trail ends on the same page
 
 
 def test_the_class_page_leads_to_the_class_roll(client, world):

@@ -262,7 +262,8 @@ def test_the_officers_home_counts_problems_per_school(client, world, seeded):
     assert 'data-testid="home-problem-counts"' in page
     response = _page(client, world, "officer")
     for school, count in response.context["counts"]:
-        assert f'?school={school.pk}">{school.name}</a><span class="badge text-bg-warning">{count}</span>' in page
+        badge = f'<span class="badge xj-state xj-state-yours">{count}</span>'
+        assert f'?school={school.pk}">{school.name}</a> {badge}' in page
 
 
 def test_the_checks_run_a_fixed_number_of_queries_however_many_problems(world, seeded):

@@ -36,6 +36,9 @@ from transfers.models import TransferForm
 FORM_ISSUED = types.register(
     "transfers.transfer_form.issued", _("{actor} issued the four-copy transfer form {target} (issue {issue})")
 )
+FORM_RENDERED = types.register(
+    "transfers.transfer_form.rendered", _("The four-copy transfer form {target} (issue {issue}) is ready to print")
+)
 FORM_DOWNLOADED = types.register(
     "transfers.transfer_form.downloaded", _("{actor} downloaded the four-copy transfer form {target}")
 )
@@ -271,9 +274,12 @@ class SlipRenders(RenderJobs):
         _set_progress(form.pk, 70)
         name = file_name(form)
         pdf.write_replacing(TransferForm._meta.get_field("file").storage, name, document.write_pdf())
-        TransferForm.objects.filter(pk=form.pk, state=TransferForm.State.RENDERING).update(
-            state=TransferForm.State.READY, file=name, rendered_at=timezone.now()
-        )
+        with transaction.atomic():
+            rendered = TransferForm.objects.filter(pk=form.pk, state=TransferForm.State.RENDERING).update(
+                state=TransferForm.State.READY, file=name, rendered_at=timezone.now()
+            )
+            if rendered:  # the run that made it ready says so, once (the registrar who asked is told)
+                form_rendered(form)
 
     def progress(self, form) -> int:
         """0 waiting, 100 ready, and the render's own steps between."""
@@ -299,6 +305,16 @@ def _progress_key(form_pk):
 
 def _set_progress(form_pk, percent):
     cache.set(_progress_key(form_pk), percent, 3600)
+
+
+def form_rendered(form):
+    """The worker finished the form's PDF: an event of the system (no actor), about the request's schools."""
+    change_request = form.request
+    return record(
+        FORM_RENDERED, actor=None, target=form, data={"issue": form.issue, "request": change_request.pk},
+        school=change_request.school_id, pupil=change_request.student_id,
+        other_school=change_request.counterpart_school_id,
+    )  # fmt: skip
 
 
 def form_downloaded(form, *, actor, request=None):
