@@ -64,7 +64,7 @@ def _world():
         school_class, _ = SchoolClass.objects.get_or_create(
             school=school, grade=1, number=1, defaults={"entry_year": 2026}
         )
-        if not any(grant.role == Role.REGISTRAR for grant in grants_of(registrar)):
+        if not any(grant.role == Role.REGISTRAR and grant.school == school for grant in grants_of(registrar)):
             grant_role(registrar, Role.REGISTRAR, school, actor=admin)
     return school, school_class, registrar
 
@@ -121,7 +121,7 @@ class _RollBack(Exception):
 
 
 def timed_import(data, school, registrar, count):
-    """(seconds, queries) of one whole import of `data`, rolled back afterwards."""
+    """(seconds, CPU seconds of this process, queries) of one whole import of `data`, rolled back afterwards."""
     from django.db import connection, transaction
 
     from transfers.imports import import_registrations_file
@@ -135,15 +135,15 @@ def timed_import(data, school, registrar, count):
 
     try:
         with transaction.atomic(), connection.execute_wrapper(counted):
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             report = import_registrations_file(school, BytesIO(data), actor=registrar, filename="bench.xlsx")
-            elapsed = time.perf_counter() - started
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
             if report.created != count:
                 raise RuntimeError(f"the import refused the benchmark file: {report.errors[:5]}")
             raise _RollBack
     except _RollBack:
         pass
-    return elapsed, queries
+    return elapsed, cpu, queries
 
 
 def _line(label, timings):
@@ -169,20 +169,28 @@ def main(argv=None):
     print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; file: {rows} rows, "
           f"{len(data) / 1e6:.1f} MB; load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")  # fmt: skip
     bare_read(data)  # warm-up (imports, caches)
-    reads = []
+    reads, read_cpu = [], []
     for _ in range(runs):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         bare_read(data)
         reads.append(time.perf_counter() - started)
-    imports, query_counts = [], []
+        read_cpu.append(time.process_time() - cpu)
+    imports, import_cpu, query_counts = [], [], []
     for _ in range(runs):
-        elapsed, queries = timed_import(data, school, registrar, rows)
+        elapsed, cpu, queries = timed_import(data, school, registrar, rows)
         imports.append(elapsed)
+        import_cpu.append(cpu)
         query_counts.append(queries)
     print(f"{'seconds':<34}{'median':>10}{'min':>9}{'max':>9}  (runs)")
     print(_line("bare openpyxl read", reads))
     print(_line("import (read, check, save, submit)", imports))
+    print(_line("CPU of the bare read", read_cpu))
+    print(_line("CPU of the import (this process)", import_cpu))
     ratio = statistics.median(imports) / statistics.median(reads)
+    # On a loaded machine the wall times mostly measure the wait for a core; the CPU ratio (the database
+    # server's work left out) is the steadier figure beside the judged one.
+    print(f"CPU ratio import / bare read: {statistics.median(import_cpu) / statistics.median(read_cpu):.2f}× "
+          f"(not judged); load: {os.getloadavg()[0]:.2f}")  # fmt: skip
     verdict = "not judged (a smoke run)" if args.tiny else "PASS" if ratio <= GOAL_RATIO else "FAIL"
     print(f"queries per import: {max(query_counts)} ({max(query_counts) * 1000 / rows:.1f} per 1,000 rows)")
     print(f"ratio import / bare read: {ratio:.2f}× (goal ≤ {GOAL_RATIO:g}×) {verdict}")
