@@ -1,13 +1,15 @@
 """Benchmark of the new-pupil import against the bare openpyxl read of the same file (issue 14: goal ≤ 3×).
 
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/xueji_bench .venv/bin/python bench/imports.py --rows 10000
+    .venv/bin/python -m bench.imports [--rows 10000] [--runs 3] [--database-url postgres://…/xueji_bench] [--tiny]
 
-Builds (once, in the database `DATABASE_URL` names) a benchmark town with one school and one grade-1 class,
+(as a module: run as a script, bench/statistics.py would hide the standard library's `statistics`). Builds
+(once, in the benchmark database: bench/database.py) a benchmark town with one school and one grade-1 class,
 writes a filled-in template of `--rows` new pupils (kept under the temp directory and reused), then times
 `--runs` times each: the bare read (openpyxl read-only, every cell's value) and the whole import (read, check,
 save, submit, audit event — inside a transaction rolled back afterwards, so it can run again). Prints the
 median and spread of each, the import's query count, the ratio and the verdict; `main()` returns 1 when the
-ratio is over the goal (perf's `make bench` runner calls it), 0 otherwise.
+ratio is over the goal (`make bench` runs it as its part "imports"), 0 otherwise; `--tiny` is a smoke run of a
+few rows, not judged.
 """
 
 import argparse
@@ -21,15 +23,18 @@ from io import BytesIO
 from pathlib import Path
 
 GOAL_RATIO = 3.0
+# Its own division and school codes: the form and roll-check benchmarks create 999998… in the same database.
+COUNTY_CODE, TOWN_CODE, SCHOOL_CODE = "979801", "979801101", "9798010001"
 
 
-def _setup_django():
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings")
-    import django
-    from django.apps import apps
+def _setup(database_url):
+    from bench import database
 
-    if not apps.ready:
+    if database_url or "DJANGO_SETTINGS_MODULE" not in os.environ:
+        database.setup(database_url)
+    else:
+        import django
+
         django.setup()
 
 
@@ -48,18 +53,18 @@ def _world():
     registrar, _ = user_model.objects.get_or_create(username="bench_import_registrar")
     with transaction.atomic(), acting_as(admin, reason="benchmark data"):
         county, _ = Authority.objects.get_or_create(
-            code="999998", defaults={"name": "导入基准县", "level": Authority.Level.COUNTY}
+            code=COUNTY_CODE, defaults={"name": "导入基准县", "level": Authority.Level.COUNTY}
         )
         town, _ = Authority.objects.get_or_create(
-            code="999998101", defaults={"name": "导入基准镇", "level": Authority.Level.TOWN, "parent": county}
+            code=TOWN_CODE, defaults={"name": "导入基准镇", "level": Authority.Level.TOWN, "parent": county}
         )
         school, _ = School.objects.get_or_create(
-            code="9899999999", defaults={"name": "导入基准小学", "stage": "primary", "authority": town}
+            code=SCHOOL_CODE, defaults={"name": "导入基准小学", "stage": "primary", "authority": town}
         )
         school_class, _ = SchoolClass.objects.get_or_create(
             school=school, grade=1, number=1, defaults={"entry_year": 2026}
         )
-        if not any(grant.role == Role.REGISTRAR for grant in grants_of(registrar)):
+        if not any(grant.role == Role.REGISTRAR and grant.school == school for grant in grants_of(registrar)):
             grant_role(registrar, Role.REGISTRAR, school, actor=admin)
     return school, school_class, registrar
 
@@ -116,7 +121,7 @@ class _RollBack(Exception):
 
 
 def timed_import(data, school, registrar, count):
-    """(seconds, queries) of one whole import of `data`, rolled back afterwards."""
+    """(seconds, CPU seconds of this process, queries) of one whole import of `data`, rolled back afterwards."""
     from django.db import connection, transaction
 
     from transfers.imports import import_registrations_file
@@ -130,15 +135,15 @@ def timed_import(data, school, registrar, count):
 
     try:
         with transaction.atomic(), connection.execute_wrapper(counted):
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
             report = import_registrations_file(school, BytesIO(data), actor=registrar, filename="bench.xlsx")
-            elapsed = time.perf_counter() - started
+            elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu
             if report.created != count:
                 raise RuntimeError(f"the import refused the benchmark file: {report.errors[:5]}")
             raise _RollBack
     except _RollBack:
         pass
-    return elapsed, queries
+    return elapsed, cpu, queries
 
 
 def _line(label, timings):
@@ -152,34 +157,44 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=10000)
     parser.add_argument("--runs", type=int, default=3, help="timed runs of each (at least 3)")
+    parser.add_argument("--database-url")
+    parser.add_argument("--tiny", action="store_true", help="one run of 24 rows (a smoke run, not a figure)")
     args = parser.parse_args(argv)
-    runs = max(3, args.runs)
-    _setup_django()
+    rows, runs = (24, 1) if args.tiny else (args.rows, max(3, args.runs))
+    _setup(args.database_url)
     from django.db import connection
 
     school, _class, registrar = _world()
-    data = _file(args.rows)
-    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; file: {args.rows} rows, "
+    data = _file(rows)
+    print(f"database: {connection.vendor} {connection.settings_dict['NAME']}; file: {rows} rows, "
           f"{len(data) / 1e6:.1f} MB; load: {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f}")  # fmt: skip
     bare_read(data)  # warm-up (imports, caches)
-    reads = []
+    reads, read_cpu = [], []
     for _ in range(runs):
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         bare_read(data)
         reads.append(time.perf_counter() - started)
-    imports, query_counts = [], []
+        read_cpu.append(time.process_time() - cpu)
+    imports, import_cpu, query_counts = [], [], []
     for _ in range(runs):
-        elapsed, queries = timed_import(data, school, registrar, args.rows)
+        elapsed, cpu, queries = timed_import(data, school, registrar, rows)
         imports.append(elapsed)
+        import_cpu.append(cpu)
         query_counts.append(queries)
     print(f"{'seconds':<34}{'median':>10}{'min':>9}{'max':>9}  (runs)")
     print(_line("bare openpyxl read", reads))
     print(_line("import (read, check, save, submit)", imports))
+    print(_line("CPU of the bare read", read_cpu))
+    print(_line("CPU of the import (this process)", import_cpu))
     ratio = statistics.median(imports) / statistics.median(reads)
-    verdict = "PASS" if ratio <= GOAL_RATIO else "FAIL"
-    print(f"queries per import: {max(query_counts)} ({max(query_counts) * 1000 / args.rows:.1f} per 1,000 rows)")
+    # On a loaded machine the wall times mostly measure the wait for a core; the CPU ratio (the database
+    # server's work left out) is the steadier figure beside the judged one.
+    print(f"CPU ratio import / bare read: {statistics.median(import_cpu) / statistics.median(read_cpu):.2f}× "
+          f"(not judged); load: {os.getloadavg()[0]:.2f}")  # fmt: skip
+    verdict = "not judged (a smoke run)" if args.tiny else "PASS" if ratio <= GOAL_RATIO else "FAIL"
+    print(f"queries per import: {max(query_counts)} ({max(query_counts) * 1000 / rows:.1f} per 1,000 rows)")
     print(f"ratio import / bare read: {ratio:.2f}× (goal ≤ {GOAL_RATIO:g}×) {verdict}")
-    return 0 if verdict == "PASS" else 1
+    return 1 if verdict == "FAIL" else 0
 
 
 if __name__ == "__main__":

@@ -19,8 +19,16 @@ chain: they are registered already. One audit event for the job. All or nothing.
 
 The web request only stores the upload after the cheap checks (students.national.reader.check_upload); the dry
 run and the import run in the worker (`run_dry_run`, `run_import`), with their progress in the cache.
+
+The file is read and converted once: the dry run of a file ready to import keeps its converted rows in the cache
+(`dry_run`), under the job and the SHA-256 of the file's bytes, and the import takes them from there
+(`rows_to_import`), reading the file again only when they are gone (expired, evicted, another cache). That skips
+nothing the import must check: the conversion of a cell (codes, GB 11643, number forms, dates) depends on the
+file's bytes alone — the same bytes, by their digest, that the dry run read — while everything that depends on
+the system or on the other rows (`plan`) runs again inside the import's transaction, as before.
 """
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -43,8 +51,10 @@ from students.national.columns import COLUMNS_BY_KEY, GUARDIAN_FIELDS, STUDENT_K
 from students.national.reader import check_upload, read_rows
 from students.services import create_pupils
 from students.spreadsheet import SpreadsheetRefused
+from students.spreadsheet import columns as limits
 
 CHUNK_ROWS = 1000  # pupils written per round of bulk statements, and per step of the progress bar
+KEEP_ROWS_SECONDS = 24 * 3600  # how long the dry run's converted rows wait for the import
 
 
 def can_onboard(user, school) -> bool:
@@ -332,10 +342,39 @@ def start_import(job, *, actor) -> bool:
     return bool(won)
 
 
-def _rows_of(job):
+def _file_of(job) -> bytes:
     with job.file.open("rb") as upload:
-        data, kind = check_upload(upload)
-    return read_rows(data, kind)
+        return upload.read(limits.MAX_UPLOAD_BYTES + 1)  # a larger one is refused by check_upload
+
+
+def _read(data):
+    checked, kind = check_upload(data)
+    return read_rows(checked, kind)
+
+
+def _kept_rows_key(job, data):
+    return f"xueji:onboarding-rows:{job.pk}:{hashlib.sha256(data).hexdigest()}"
+
+
+def dry_run(school, job, data) -> Plan:
+    """Read `data` (the job's file), check it and plan it for `school` (`plan`); the rows of a file ready to import
+    are kept for its import (module docstring)."""
+    rows = _read(data)
+    result = plan(school, rows)
+    if result.new and not result.errors:
+        cache.set(_kept_rows_key(job, data), rows, KEEP_ROWS_SECONDS)
+    return result
+
+
+def rows_to_import(job, data):
+    """The rows the dry run of these very bytes kept (taken: a second import reads the file), or the file read and
+    converted again."""
+    key = _kept_rows_key(job, data)
+    rows = cache.get(key)
+    if rows is None:
+        return _read(data)
+    cache.delete(key)
+    return rows
 
 
 def run_dry_run(job_pk):
@@ -344,8 +383,8 @@ def run_dry_run(job_pk):
     if job is None:
         return
     try:
-        rows = _rows_of(job)
-        report = plan(job.school, rows).to_json() if rows else {"refusal": _("The file has no pupil rows.")}
+        result = dry_run(job.school, job, _file_of(job))
+        report = result.to_json() if result.rows else {"refusal": _("The file has no pupil rows.")}
     except SpreadsheetRefused as refused:
         report = {"refusal": str(refused)}
     job.report = report
@@ -368,8 +407,9 @@ def run_import(job_pk):
     job = OnboardingJob.objects.select_related("school", "imported_by").filter(pk=job_pk).first()
     if job is None or job.state != OnboardingJob.State.IMPORTING:
         return
+    data = _file_of(job)
     try:
-        rows = _rows_of(job)
+        rows = rows_to_import(job, data)
         with transaction.atomic():
             result = import_roster(job.school, rows, actor=job.imported_by, job=job, progress=_set_progress(job.pk))
             _finish(job, result.to_json(), 0 if result.errors else len(result.new))

@@ -5,7 +5,19 @@ import random
 
 import pytest
 
-from bench import county, measure, onboarding, pages, print_bundle, problems, roll_check, statistics, transfer_form
+from bench import (
+    county,
+    imports,
+    measure,
+    onboarding,
+    pages,
+    print_bundle,
+    problems,
+    roll_check,
+    run,
+    statistics,
+    transfer_form,
+)
 from students.demo import _IdNumbers, make_pupil
 from tests.factories import SchoolClassFactory
 
@@ -65,3 +77,26 @@ def test_the_onboarding_benchmark_onboards_its_files_and_leaves_nothing_behind(d
     for number, school in enumerate(schools):
         assert onboarding.onboard(onboarding.roster(number, 12), school, admin, 12) == 12
     assert Student.objects.count() == before, "each file's onboarding is rolled back"
+
+
+def test_make_bench_runs_the_import_and_onboarding_parts(db, monkeypatch, capsys):
+    # `make bench BENCH_ARGS="--only imports,onboarding"`: each part accepts what the runner hands it, and
+    # neither needs the county (the runner's database is this test's)
+    monkeypatch.setattr(run.database, "setup", lambda url: "postgres://postgres@127.0.0.1:5432/test")
+    monkeypatch.setattr(county, "ensure_county", lambda *args, **kwargs: pytest.fail("the county was built"))
+    assert run.main(["--only", "imports,onboarding", "--tiny"]) == 0
+    out = capsys.readouterr().out
+    assert "import (read, check, save, submit)" in out and "not judged (a smoke run)" in out
+    assert "onboarding (dry run + import) of 48 pupils" in out
+
+
+def test_a_misspelt_part_is_refused_not_skipped(capsys):
+    with pytest.raises(SystemExit):
+        run.main(["--only", "import"])
+    assert "unknown part(s) import" in capsys.readouterr().err
+
+
+def test_the_import_benchmark_keeps_out_of_the_other_benchmarks_codes(db):
+    imports._world()  # kept in the benchmark database from one `make bench` to the next
+    figures = transfer_form.measure(1, warm_up=False)  # creates its own county, towns and schools
+    assert figures["pages"] == 4

@@ -6,6 +6,7 @@ JSON and read back typed; model references are kept as ids and looked up again (
 message when gone) whenever the kind validates or applies."""
 
 import dataclasses
+import functools
 import typing
 from datetime import date
 
@@ -45,6 +46,12 @@ def _decode(annotation, value):
     return str(value)
 
 
+@functools.cache
+def _type_hints(payload_class):
+    """A payload class's field types, resolved once per class (`from_json` runs once per request of an import)."""
+    return typing.get_type_hints(payload_class)
+
+
 @dataclasses.dataclass
 class Payload:
     """Base of every kind's payload: `from_json` reads the stored JSON (unknown keys ignored, a missing key
@@ -54,7 +61,7 @@ class Payload:
     def from_json(cls, data):
         if isinstance(data, cls):
             return data
-        hints = typing.get_type_hints(cls)
+        hints = _type_hints(cls)
         values = {}
         for field in dataclasses.fields(cls):
             if field.name in (data or {}):

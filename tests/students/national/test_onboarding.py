@@ -177,3 +177,43 @@ def test_a_redelivered_import_task_imports_nothing_twice(world, officer, django_
     job.refresh_from_db()
     assert job.state == OnboardingJob.State.IMPORTED and job.created_count == 6
     assert Student.objects.filter(name__startswith="建档生").count() == 6
+
+
+def _checked(world, officer, data, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        job = _upload(world, officer, data)
+    job.refresh_from_db()
+    assert job.state == OnboardingJob.State.CHECKED, job.report
+    return job
+
+
+def test_the_import_takes_the_rows_its_dry_run_read_and_checks_them_again_against_the_system(
+    world, officer, django_capture_on_commit_callbacks, monkeypatch
+):
+    data = xlsx(_roster())
+    first = _checked(world, officer, data, django_capture_on_commit_callbacks)
+    second = _checked(world, officer, data, django_capture_on_commit_callbacks)  # the same file, dry-run again
+    monkeypatch.setattr(onboarding, "read_rows", lambda *args: pytest.fail("the file was converted again"))
+    with django_capture_on_commit_callbacks(execute=True):
+        onboarding.start_import(first, actor=officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        onboarding.start_import(second, actor=officer)  # its dry run said 6 new; they are stored now
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.state == OnboardingJob.State.IMPORTED and first.created_count == 6
+    assert second.state == OnboardingJob.State.REFUSED and second.created_count == 0
+    assert second.report["new"] == 0 and second.report["unchanged"] == 6
+    assert Student.objects.filter(name__startswith="建档生").count() == 6
+
+
+def test_when_the_kept_rows_are_gone_the_import_reads_the_file_again(
+    world, officer, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    job = _checked(world, officer, xlsx(_roster()), django_capture_on_commit_callbacks)
+    cache.clear()  # expired or evicted, or a worker with another cache
+    with django_capture_on_commit_callbacks(execute=True):
+        onboarding.start_import(job, actor=officer)
+    job.refresh_from_db()
+    assert job.state == OnboardingJob.State.IMPORTED and job.created_count == 6
