@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from students import nationality
 from students.identity import mask_id_number, mask_phone
-from students.models import Guardian, Student
+from students.models import Guardian, SchoolNumber, Student
 from students.spreadsheet.columns import COLUMNS
 
 GUARDIAN_PREFIX = "guardian1_"  # every family member has the same columns; the first one's name them
@@ -51,11 +51,21 @@ def pupil_entries(student: Student, *, school_class=None, revealed=False) -> lis
             entries.append(Entry(column.key, _("Grade"), str(school_class.grade) if school_class else ""))
         elif column.key == "class_number":
             entries.append(Entry(column.key, _("Class"), str(school_class) if school_class else ""))
+        elif column.key == "school_number":
+            entries.append(Entry(column.key, _("School number"), _number_held(student, school_class)))
         else:
             label = capfirst(Student._meta.get_field(column.key).verbose_name)
             value = _shown(student, column.key, column.kind, revealed)
             entries.append(Entry(column.key, label, value, personal=column.key in MASKED))
     return entries
+
+
+def _number_held(student, school_class):
+    """The pupil's current 学号 at the class's school ("" before one is given: on approval)."""
+    if school_class is None or student.pk is None:
+        return ""
+    held = SchoolNumber.objects.filter(student=student, school=school_class.school_id, retired_on__isnull=True)
+    return held.values_list("number", flat=True).first() or ""
 
 
 def guardian_columns() -> list[tuple[str, str, str]]:

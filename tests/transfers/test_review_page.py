@@ -78,6 +78,8 @@ def test_the_reviewed_registration_shows_every_template_field(client, world):
                 assert _cell(page, "grade") == str(world.class_a.grade)
             elif column.key == "class_number":
                 assert _cell(page, "class_number") == str(world.class_a)
+            elif column.key == "school_number":
+                assert _cell(page, "school_number") == "—"  # given on approval, in the school's format
             elif column.key.startswith("guardian1_"):
                 key = column.key.removeprefix("guardian1_")
                 cells = page.split(f'data-column="{key}">')[-len(guardians):]
