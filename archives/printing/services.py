@@ -14,8 +14,8 @@ reveal that the audit log records for each pupil.
 the same file name, and only the first run to finish writes the register lines and audit events. Each
 pupil's bundle is laid out as its own WeasyPrint document (so page numbers count within a bundle); the pupils
 are written in parts of PUPILS_PER_PART, each part's pages as one PDF, so that each font is subset and
-embedded once per part rather than once per pupil (writing a pupil's PDF on its own cost as much as laying
-it out) and memory holds one part's layout at a time; pypdf then merges the parts into one PDF. With a
+embedded once per part rather than once per pupil (writing a pupil's PDF on its own cost almost as much as
+laying it out) and memory holds one part's layout at a time; pypdf then merges the parts into one PDF. With a
 broker, a class batch is a Celery group of one task per part run by the workers in parallel, the task
 writing the last part merging them; without one the parts are written one after the other in process.
 Fonts come from one font configuration per process, loaded when a worker starts (registry.pdf).
