@@ -13,10 +13,10 @@ def render_print_job_task(job_pk):
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)
-def render_pupil_part_task(job_pk, student_pk, position):
-    """One pupil of a class batch run in parallel (archives.printing.render_pupil_part); the task that writes
-    the last part merges the PDF. Safe to run twice."""
-    printing.render_pupil_part(job_pk, student_pk, position)
+def render_part_task(job_pk, first, student_pks):
+    """One part of a class batch run in parallel (archives.printing.render_part); the task that writes the
+    last part merges the PDF. Safe to run twice."""
+    printing.render_part(job_pk, first, student_pks)
 
 
 @shared_task(acks_late=True, reject_on_worker_lost=True)

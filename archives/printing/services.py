@@ -12,11 +12,13 @@ reveal that the audit log records for each pupil.
 
 `render_print_job` is idempotent: a ready job with its file is left alone; any other is rendered again to
 the same file name, and only the first run to finish writes the register lines and audit events. Each
-pupil's bundle is laid out as its own WeasyPrint document and written as its own PDF (so page numbers count
-within a bundle, the progress bar moves per pupil, and memory holds one pupil's layout at a time); pypdf then
-merges the parts into one PDF. With a broker, a class batch is a Celery group of one task per pupil run by the
-workers in parallel, the task writing the last part merging them; without one it runs pupil by pupil in
-process. Fonts come from one font configuration per process, loaded when a worker starts (registry.pdf).
+pupil's bundle is laid out as its own WeasyPrint document (so page numbers count within a bundle); the pupils
+are written in parts of PUPILS_PER_PART, each part's pages as one PDF, so that each font is subset and
+embedded once per part rather than once per pupil (writing a pupil's PDF on its own cost almost as much as
+laying it out) and memory holds one part's layout at a time; pypdf then merges the parts into one PDF. With a
+broker, a class batch is a Celery group of one task per part run by the workers in parallel, the task
+writing the last part merging them; without one the parts are written one after the other in process.
+Fonts come from one font configuration per process, loaded when a worker starts (registry.pdf).
 Queries are bounded: the class's pupils, guardians, spells, requests, steps and documents are fetched in
 a fixed number of queries, plus a constant few per pupil (progress, register line).
 """
@@ -229,7 +231,7 @@ class PrintRenders(RenderJobs):
             reason = {"reason": "archives.print_job", "job": job.pk}
             with translation.override(settings.LANGUAGE_CODE), acting_as(job.requested_by, **reason):
                 if in_parallel(job):
-                    queue_pupils(job)
+                    queue_parts(job)
                     return
                 students, copy, data, pages = _render(job)
                 name = file_name(job)
@@ -250,34 +252,60 @@ requeue_if_stuck = PRINTS.requeue_if_stuck
 
 
 def _render(job):
-    """(pupils, the copy printed from, PDF bytes, page count), pupil by pupil in this process: each pupil's
-    bundle is laid out, written to a temporary PDF and dropped before the next (memory: one pupil's layout),
-    then the parts are merged with pypdf; `done` counts up as each pupil is written."""
+    """(pupils, the copy printed from, PDF bytes, page count), part after part in this process: each part's
+    pupils are laid out, written to a temporary PDF and dropped before the next part (memory: one part's
+    layout), then the parts are merged with pypdf; `done` counts up as each pupil is laid out."""
     students = _students(job)
     if not students:
         raise ArchiveRefused(_("There is nobody to print: the class has no pupils on its register."))
     PrintJob.objects.filter(pk=job.pk).update(total=len(students))
     revealed, copy = may_reveal(job), printed_copy(job)
+
+    def laid_out(position):
+        PrintJob.objects.filter(pk=job.pk).update(done=position)
+
     with tempfile.TemporaryDirectory(prefix="xueji-print-") as folder:
         parts = []
-        for position, student in enumerate(students, start=1):
-            part = Path(folder) / f"{position:04d}.pdf"
-            part.write_bytes(pupil_pdf(job, student, revealed=revealed, copy=copy, position=position,
-                                       count=len(students)))  # fmt: skip
+        for first, count in partition(len(students)):
+            part = Path(folder) / f"{first:04d}.pdf"
+            pupils = list(enumerate(students[first - 1 : first - 1 + count], start=first))
+            part.write_bytes(part_pdf(job, pupils, revealed=revealed, copy=copy, count=len(students),
+                                      laid_out=laid_out))  # fmt: skip
             parts.append(part)
-            PrintJob.objects.filter(pk=job.pk).update(done=position)
         data, pages = merge_parts(job, parts)
     return students, copy, data, pages
 
 
-def pupil_pdf(job, student, *, revealed, copy, position, count) -> bytes:
-    """One pupil's bundle as PDF bytes (page numbers count within the bundle), with the process's fonts; the
-    pages of its uploaded PDF documents drawn onto the pages reserved for them (archives.printing.attachments)."""
-    pupil = bundle(job, student, revealed=revealed, copy=copy, position=position, count=count)
-    html = render_to_string("archives/print/bundle.html", {**page_context(job), "bundle": pupil})
-    layout = pdf.layout_html(html)
-    documents = {part["document"].pk: part["document"] for part in pupil["sections"] if part.get("attached")}
-    return attachments.draw_onto(layout.write_pdf(), attachments.reserved_pages(layout), documents)
+# Pupils written as one PDF: each font is subset and embedded once per part (a pupil alone spends as long
+# writing its PDF as laying it out; in a part of 8, a fifth of that), and a part's layout is what memory holds.
+PUPILS_PER_PART = 8
+
+
+def partition(total):
+    """[(first position, number of pupils)] of the parts of a job of `total` pupils, in order."""
+    return [(start + 1, min(PUPILS_PER_PART, total - start)) for start in range(0, total, PUPILS_PER_PART)]
+
+
+def part_pdf(job, pupils, *, revealed, copy, count, laid_out=None) -> bytes:
+    """The bundles of `pupils` ([(position, student)], consecutive) as one PDF. Each bundle is laid out as its
+    own document, so its pages are numbered within it; the pages of all of them are then written together
+    with the process's fonts (each font subset once for the part), and the pages of uploaded PDF documents
+    drawn onto the pages reserved for them (archives.printing.attachments). `laid_out(position)` is called
+    after each pupil."""
+    layouts, reserved, documents = [], {}, {}
+    for position, student in pupils:
+        pupil = bundle(job, student, revealed=revealed, copy=copy, position=position, count=count)
+        html = render_to_string("archives/print/bundle.html", {**page_context(job), "bundle": pupil})
+        layout = pdf.layout_html(html)
+        offset = sum(len(earlier.pages) for earlier in layouts)
+        for index, page in attachments.reserved_pages(layout).items():
+            reserved[offset + index] = page
+        documents.update({part["document"].pk: part["document"] for part in pupil["sections"] if part.get("attached")})
+        layouts.append(layout)
+        if laid_out is not None:
+            laid_out(position)
+    written = layouts[0].copy([page for layout in layouts for page in layout.pages]).write_pdf()
+    return attachments.draw_onto(written, reserved, documents)
 
 
 def merge_parts(job, parts):
@@ -297,33 +325,37 @@ def merge_parts(job, parts):
 
 
 def in_parallel(job) -> bool:
-    """A class batch goes to one worker task per pupil when tasks run in workers, not in-process."""
+    """A class batch goes to one worker task per part when tasks run in workers, not in-process."""
     return bool(job.school_class_id) and not settings.CELERY_TASK_ALWAYS_EAGER
 
 
-def _part_name(job_pk, position):
-    return f"print-parts/print-{job_pk:06d}/{position:04d}.pdf"
+def _part_name(job_pk, first):
+    return f"print-parts/print-{job_pk:06d}/{first:04d}.pdf"
 
 
-def queue_pupils(job):
-    """Hand each pupil of a class batch to its own worker task (a Celery group, queued by task name); the
-    task that writes the last part merges them (render_pupil_part)."""
+def parts_of(job):
+    """[(first position, [student pks])]: the job's parts as queued, its pupils in list order."""
+    students = _students(job)
+    return [(first, [student.pk for student in students[first - 1 : first - 1 + count]])
+            for first, count in partition(len(students))]  # fmt: skip
+
+
+def queue_parts(job):
+    """Hand each part of a class batch to its own worker task (a Celery group, queued by task name); the
+    task that writes the last part merges them (render_part)."""
     from celery import group, signature
 
-    students = _students(job)
-    if not students:
+    parts = parts_of(job)
+    if not parts:
         raise ArchiveRefused(_("There is nobody to print: the class has no pupils on its register."))
-    PrintJob.objects.filter(pk=job.pk).update(total=len(students), done=0)
-    group(
-        signature("archives.tasks.render_pupil_part_task", args=(job.pk, student.pk, position))
-        for position, student in enumerate(students, start=1)
-    ).apply_async()
+    PrintJob.objects.filter(pk=job.pk).update(total=sum(len(pks) for _first, pks in parts), done=0)
+    group(signature("archives.tasks.render_part_task", args=(job.pk, first, pks)) for first, pks in parts).apply_async()
 
 
-def render_pupil_part(job_pk, student_pk, position):
-    """Lay out one pupil of a class batch into its part file; when every part is there, merge them into the
-    job's PDF and finish the job (idempotent: a part is rewritten under the same name, and only the first
-    run to finish writes the register lines)."""
+def render_part(job_pk, first, student_pks):
+    """Lay out one part of a class batch (its pupils from position `first`) into its part file; when every
+    part is there, merge them into the job's PDF and finish the job (idempotent: a part is rewritten under the
+    same name, and only the first run to finish writes the register lines)."""
     job = PrintJob.objects.select_related("requested_by", "school__authority", "archive", "school_class__school").get(
         pk=job_pk
     )
@@ -333,16 +365,18 @@ def render_pupil_part(job_pk, student_pk, position):
     try:
         reason = {"reason": "archives.print_job", "job": job.pk}
         with translation.override(settings.LANGUAGE_CODE), acting_as(job.requested_by, **reason):
-            student = _prefetched(Student.objects.filter(pk=student_pk)).get()
-            data = pupil_pdf(job, student, revealed=may_reveal(job), copy=None, position=position, count=job.total)
-            pdf.write_replacing(storage, _part_name(job.pk, position), data)
-            names = [_part_name(job.pk, n) for n in range(1, job.total + 1)]
-            written = sum(storage.exists(name) for name in names)
-            PrintJob.objects.filter(pk=job.pk, finished_at__isnull=True).update(done=written)
-            if written < job.total:
+            by_pk = {student.pk: student for student in _prefetched(Student.objects.filter(pk__in=student_pks))}
+            pupils = [(first + offset, by_pk[pk]) for offset, pk in enumerate(student_pks)]
+            data = part_pdf(job, pupils, revealed=may_reveal(job), copy=None, count=job.total)
+            pdf.write_replacing(storage, _part_name(job.pk, first), data)
+            parts = partition(job.total)
+            written = [count for start, count in parts if storage.exists(_part_name(job.pk, start))]
+            PrintJob.objects.filter(pk=job.pk, finished_at__isnull=True).update(done=sum(written))
+            if len(written) < len(parts):
                 return
             students = list(_prefetched(Student.objects.filter(pk__in=class_pupils(job.school_class).values("pk")))
                             .order_by("name_pinyin", "pk"))  # fmt: skip
+            names = [_part_name(job.pk, start) for start, _count in parts]
             handles = [storage.open(name, "rb") for name in names]
             try:
                 data, pages = merge_parts(job, handles)
@@ -356,7 +390,7 @@ def render_pupil_part(job_pk, student_pk, position):
                 storage.delete(part)
     except Exception:
         PrintJob.objects.filter(pk=job_pk, finished_at__isnull=True).update(state=PrintJob.State.FAILED)
-        logger.exception("print job %s failed at pupil %s", job_pk, position)
+        logger.exception("print job %s failed at the part from pupil %s", job_pk, first)
         raise
 
 

@@ -280,20 +280,27 @@ def test_a_job_left_half_done_by_a_killed_worker_is_rendered_again(world, filed,
     assert RegisterEntry.objects.filter(archive=filed).count() == 1
 
 
-def test_a_class_in_parallel_workers_is_merged_by_whichever_pupil_finishes_last(world, settings):
+def test_a_class_in_parallel_workers_is_merged_by_whichever_part_finishes_last(world, settings, monkeypatch):
     school_class = _class_of(world.school_a, 3)
     job = start_print(world.users["archivist"], school_class=school_class, reason="调档")
-    settings.CELERY_TASK_ALWAYS_EAGER = False  # as with a broker: one task per pupil, finishing in any order
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # as with a broker: one task per part, finishing in any order
+    monkeypatch.setattr(printing, "PUPILS_PER_PART", 2)
     assert printing.in_parallel(job)
     pupils = list(printing.class_pupils(school_class))
-    for position in (3, 1, 2, 2):  # the second pupil's task redelivered after the job was merged
-        printing.render_pupil_part(job.pk, pupils[position - 1].pk, position)
+    parts = printing.parts_of(job)
+    assert parts == [(1, [pupils[0].pk, pupils[1].pk]), (3, [pupils[2].pk])]
+    PrintJob.objects.filter(pk=job.pk).update(total=3)
+    for index, done in ((1, 1), (0, 3), (1, 3)):  # the second part's task redelivered after the job was merged
+        printing.render_part(job.pk, *parts[index])
         job.refresh_from_db()
-        assert job.done == ({3: 1, 1: 2}.get(position, 3))
+        assert job.done == done
     assert job.state == PrintJob.State.READY and job.pages == len(_reader(job).pages)
-    covers = [page.extract_text() for page in _reader(job).pages
-              if _site_language("Catalogue of contents") in page.extract_text()]  # fmt: skip
+    texts = [page.extract_text() for page in _reader(job).pages]
+    covers = [text for text in texts if _site_language("Catalogue of contents") in text]
     assert [pupil.name in cover for pupil, cover in zip(pupils, covers, strict=True)] == [True] * 3
+    per_pupil = len(texts) // 3  # each pupil's pages numbered within its own bundle, across the parts too
+    for number, text in enumerate(texts):
+        assert _site_language("Page %(page)s of %(pages)s", page=number % per_pupil + 1, pages=per_pupil) in text
     assert RegisterEntry.objects.filter(action="printed", school=world.school_a).count() == 3
     assert not (settings.MEDIA_ROOT / "print-parts" / f"print-{job.pk:06d}").exists() or not any(
         (settings.MEDIA_ROOT / "print-parts" / f"print-{job.pk:06d}").iterdir()
@@ -375,3 +382,22 @@ def test_a_damaged_pdf_upload_is_listed_not_included(world, filed, django_captur
     assert job.state == PrintJob.State.READY
     flat = "".join(page.extract_text() for page in _reader(job).pages).replace("\n", "")
     assert "损坏的文件" in flat
+
+
+def test_in_a_class_batch_an_uploaded_pdf_lands_on_its_own_pupils_pages(world, django_capture_on_commit_callbacks):
+    """Pupils are written several to a PDF part: the pages reserved for a later pupil's uploaded PDF are found
+    after the earlier pupils' pages, and carry that pupil's page numbers."""
+    school_class = _class_of(world.school_a, 3)
+    pupils = list(printing.class_pupils(school_class))
+    _document(pupils[1].archive, "转学申请原件", content=_two_page_pdf(), name="application.pdf",
+              content_type="application/pdf")  # fmt: skip
+    job = _print(django_capture_on_commit_callbacks, world.users["archivist"], school_class=school_class)
+    texts = [page.extract_text() for page in _reader(job).pages]
+    covers = [index for index, text in enumerate(texts) if _site_language("Catalogue of contents") in text]
+    first = next(index for index, text in enumerate(texts) if "附件甲页" in text)
+    assert covers[1] < first and first + 2 == covers[2]  # the last pages of the second pupil's bundle
+    assert "转学申请原件" in texts[first - 1]  # right after its listing
+    assert "附件乙页" in texts[first + 1] and "附件甲页" not in "".join(texts[:first] + texts[first + 1 :])
+    page_of = _site_language("Page %(page)s of %(pages)s")
+    for index in (first, first + 1):
+        assert page_of % {"page": index - covers[1] + 1, "pages": covers[2] - covers[1]} in texts[index]
