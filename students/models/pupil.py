@@ -17,6 +17,23 @@ class OnRecordManager(models.Manager):
         return super().get_queryset().filter(removed_at__isnull=True)
 
 
+# The national template's required fields (★, DOMAIN Code tables) that the record holds as text.
+REQUIRED_TEXT_FIELDS = (
+    "name", "birthplace", "native_place", "ethnicity", "nationality", "id_type", "overseas_status",
+    "household_place", "household_type", "home_address", "phone", "health", "entry_method", "boarding",
+)  # fmt: skip
+
+
+def incomplete_record():
+    """A record with a required text field empty, or without an ID number although its ID type needs one:
+    the condition of the partial index `incomplete_pupils` and of the problem check that uses it
+    (students.problems.detection), so the check reads the few incomplete records, never the county."""
+    empty = Q(id_number="") & ~Q(id_type=codes.IdType.OTHER)
+    for name in REQUIRED_TEXT_FIELDS:
+        empty |= Q(**{name: ""})
+    return empty
+
+
 class Student(models.Model):
     """A pupil (学生) with the national basic-information fields of 学生基本信息表 (镇制度 三(二)1).
 
@@ -80,6 +97,7 @@ class Student(models.Model):
         indexes = [
             models.Index(fields=["name_folded", "birth_date", "sex"]),
             models.Index(fields=["removed_at"], condition=Q(removed_at__isnull=False), name="removed_pupils"),
+            models.Index(fields=["id"], condition=incomplete_record(), name="incomplete_pupils"),
         ]
         constraints = [
             # 一生一籍 (办法 第六条): one record per ID number and per national number anywhere in the system;

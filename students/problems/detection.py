@@ -16,19 +16,15 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Case, CharField, Count, F, IntegerField, Q, Value, When
-from django.db.models.functions import Cast, Mod, Replace, Substr
+from django.db.models import Case, CharField, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce, Mod, Replace, Substr
 from django.utils.translation import gettext as _
 
 from students import codes
 from students.identity import CHECK_CHARACTERS, PROVINCE_CODES, WEIGHTS, parse_id_number
 from students.models import EnrolmentSpell, Guardian, ProblemKind, Student
+from students.models.pupil import REQUIRED_TEXT_FIELDS, incomplete_record
 
-# The template's required fields (★) that the record holds as text, with the label each is shown by.
-REQUIRED_TEXT_FIELDS = (
-    "name", "birthplace", "native_place", "ethnicity", "nationality", "id_type", "overseas_status",
-    "household_place", "household_type", "home_address", "phone", "health", "entry_method", "boarding",
-)  # fmt: skip
 TWO_FAMILY_MEMBERS = 2
 
 
@@ -254,19 +250,22 @@ def _id_number_message(number, birth_date, sex, fault):
 
 
 def _missing_fields(register):
-    with_family = (
-        Guardian.objects.filter(student_id__in=register.values("student_id"))
+    """The register's pupils with a required field empty, no class, or fewer than two family members. Starts
+    from the register (the town's open spells): the incomplete records come from their partial index, the
+    family members are counted per pupil through the guardians' index, so the cost follows the town."""
+    family = (
+        Guardian.objects.filter(student_id=OuterRef("student_id"))
+        .order_by()
         .values("student_id")
         .annotate(n=Count("pk"))
-        .filter(n__gte=TWO_FAMILY_MEMBERS)
+        .values("n")
     )
-    empty = Q()
-    for name in REQUIRED_TEXT_FIELDS:
-        empty |= Q(**{f"student__{name}": ""})
-    empty |= Q(student__id_number="") & ~Q(student__id_type=codes.IdType.OTHER)
-    empty |= Q(school_class__isnull=True)
-    empty |= ~Q(student_id__in=with_family.values("student_id"))
-    rows = list(register.filter(empty).select_related("student"))
+    empty = (
+        Q(student_id__in=Student.all_records.filter(incomplete_record()).values("pk"))
+        | Q(school_class__isnull=True)
+        | Q(family__lt=TWO_FAMILY_MEMBERS)
+    )
+    rows = list(register.alias(family=Coalesce(Subquery(family), 0)).filter(empty).select_related("student"))
     if not rows:
         return []
     counts = dict(
