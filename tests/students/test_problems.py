@@ -185,16 +185,23 @@ def test_keep_needs_a_real_document_and_a_reason(client, world, seeded):
     assert not ProblemAcknowledgement.objects.exists()
 
 
-def test_correct_opens_the_information_change_and_the_corrected_record_is_no_longer_listed(client, world, seeded):
+def test_correct_opens_the_information_change_and_the_corrected_record_is_no_longer_listed(
+    client, world, seeded, django_capture_on_commit_callbacks
+):
     pupil = seeded["check"]
     page = _page(client, world, "officer").content.decode()
     assert reverse("information_change", args=[pupil.pk]) + "?next=" in page
     right = _id(17)
+    recount()
+    before, _at = _home_counts(client_for(client, world, "officer"))
     outcome = change_information(
         pupil, actor=world.users["registrar"], changes={"id_number": right}, reason="户口簿更正",
         evidence=SimpleUploadedFile("proof.pdf", PDF, content_type="application/pdf"),
     )  # fmt: skip
-    approve_all(outcome.request, world.users["officer"])
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_all(outcome.request, world.users["officer"])
+    after, _at = _home_counts(client_for(client, world, "officer"))
+    assert after[world.school_a.pk] == before[world.school_a.pk] - 1  # the approved change recounted them
     pupil.refresh_from_db()
     assert pupil.id_number == right
     assert pupil.history.latest().history_user == world.users["officer"]
