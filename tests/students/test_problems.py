@@ -16,13 +16,15 @@ from registry.models import School
 from reports.statistics.figures import figures
 from students import codes
 from students.identity import make_id_number
-from students.models import EnrolmentSpell, ProblemAcknowledgement, ProblemKind, Student
+from students.models import EnrolmentSpell, ProblemAcknowledgement, ProblemCount, ProblemKind, Student
+from students.national import onboarding
 from students.problems.counts import recount
 from students.problems.detection import find_problems
 from students.selectors import on_register, open_spells_visible_to, students_visible_to
 from students.tasks import recount_problems
 from tests.conftest import PDF, client_for
 from tests.factories import EnrolmentSpellFactory, GuardianFactory, SchoolClassFactory, StudentFactory
+from tests.students.national.rosters import pupil_row, xlsx
 from tests.transfers.kinds_helpers import approve_all
 from transfers.information.services import change_information
 
@@ -354,3 +356,15 @@ def test_the_page_runs_a_fixed_number_of_queries_however_many_problems(client, w
         response = client.get(reverse("problem_records"))
     assert response.context["total"] > 30
     assert len(many) == len(few)
+
+
+def test_an_onboarding_import_recounts_the_problem_records(world, django_capture_on_commit_callbacks):
+    recount()
+    counted_at = ProblemCount.objects.get(school=world.school_a).counted_at
+    officer, roster = world.users["officer"], xlsx([pupil_row(1, grade=3, class_number=1)])
+    with django_capture_on_commit_callbacks(execute=True):
+        job = onboarding.start_dry_run(world.school_a, SimpleUploadedFile("roster.xlsx", roster), actor=officer)
+    job.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert onboarding.start_import(job, actor=officer)
+    assert ProblemCount.objects.get(school=world.school_a).counted_at > counted_at
