@@ -265,6 +265,8 @@ CELERY_BEAT_SCHEDULE = {
     "verify-audit-chain": {"task": "audit.tasks.verify_audit_chain_task", "schedule": crontab(hour=3, minute=0)},
     # Audit events are sealed on commit; this picks up any a sealer left (audit.sealing).
     "seal-audit-events": {"task": "audit.tasks.seal_audit_events_task", "schedule": crontab(minute="*")},
+    # The open problem records per school, for the officer's home page (students.problems.counts).
+    "count-problem-records": {"task": "students.tasks.recount_problems", "schedule": crontab(minute="*/10")},
 }
 # The key of the audit log's hash chain (audit.chain): keep it out of the database and its backups.
 AUDIT_CHAIN_KEY = env.str("AUDIT_CHAIN_KEY", default=SECRET_KEY)

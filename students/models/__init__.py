@@ -4,7 +4,7 @@ evidence (problems)."""
 
 from students.models.numbers import SchoolNumber, SchoolNumberFormat
 from students.models.onboarding import OnboardingJob
-from students.models.problems import ProblemAcknowledgement, ProblemKind
+from students.models.problems import ProblemAcknowledgement, ProblemCount, ProblemKind
 from students.models.pupil import EnrolmentSpell, Guardian, GuestStudy, Student, Suspension
 from students.models.rollcheck import (
     RollCheck,
@@ -15,7 +15,7 @@ from students.models.rollcheck import (
 )
 
 __all__ = [
-    "EnrolmentSpell", "GuestStudy", "Guardian", "OnboardingJob", "ProblemAcknowledgement", "ProblemKind", "RollCheck",
-    "RollCheckClass", "RollCheckReturn", "RollCheckSignature", "RollDiscrepancy", "SchoolNumber",
-    "SchoolNumberFormat", "Student", "Suspension",
+    "EnrolmentSpell", "GuestStudy", "Guardian", "OnboardingJob", "ProblemAcknowledgement", "ProblemCount",
+    "ProblemKind", "RollCheck", "RollCheckClass", "RollCheckReturn", "RollCheckSignature", "RollDiscrepancy",
+    "SchoolNumber", "SchoolNumberFormat", "Student", "Suspension",
 ]  # fmt: skip

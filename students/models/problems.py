@@ -50,3 +50,24 @@ class ProblemAcknowledgement(models.Model):
 
     def __str__(self):
         return f"{self.student} · {self.get_kind_display()}"
+
+
+class ProblemCount(models.Model):
+    """The open problem records of one school as last counted (students.problems.counts): the officer's home
+    page reads these few rows instead of running the checks on every load, and says when they were counted.
+    Celery beat recounts every school every few minutes, and a recount is queued after anything that can
+    change a count (a resolution, an approved change, an onboarding import). A figure derived from the
+    records, so no history of its own."""
+
+    school = models.OneToOneField(
+        "registry.School", verbose_name=_("school"), primary_key=True, on_delete=models.CASCADE, related_name="+"
+    )
+    open_problems = models.PositiveIntegerField(_("open problem records"), default=0)
+    counted_at = models.DateTimeField(_("counted at"))
+
+    class Meta:
+        verbose_name = _("problem count")
+        verbose_name_plural = _("problem counts")
+
+    def __str__(self):
+        return f"{self.school_id}: {self.open_problems}"

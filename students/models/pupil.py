@@ -1,7 +1,9 @@
 """The pupil and their record: identity, family members, enrolment spells, suspensions, guest study."""
 
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce, NullIf, Substr, Upper
+from django.db.models.lookups import Exact
 from django.utils.translation import gettext_lazy as _
 
 from audit.history import RegistryHistory
@@ -15,6 +17,37 @@ class OnRecordManager(models.Manager):
 
     def get_queryset(self):
         return super().get_queryset().filter(removed_at__isnull=True)
+
+
+# The national template's required fields (★, DOMAIN Code tables) that the record holds as text.
+REQUIRED_TEXT_FIELDS = (
+    "name", "birthplace", "native_place", "ethnicity", "nationality", "id_type", "overseas_status",
+    "household_place", "household_type", "home_address", "phone", "health", "entry_method", "boarding",
+)  # fmt: skip
+
+
+def incomplete_record():
+    """A record with a required text field empty, or without an ID number although its ID type needs one:
+    the condition of the partial index `incomplete_pupils` and of the problem check that uses it
+    (students.problems.detection), so the check reads the few incomplete records, never the county."""
+    empty = Q(id_number="") & ~Q(id_type=codes.IdType.OTHER)
+    for name in REQUIRED_TEXT_FIELDS:
+        empty |= Q(**{name: ""})
+    return empty
+
+
+def id_number_in_another_spelling():
+    """A record not removed whose ID number is stored with a lower-case x: it may be another record's number
+    (the partial index `id_numbers_spelt_otherwise`, read by the duplicate check)."""
+    return Q(removed_at__isnull=True) & ~Q(id_number=Upper("id_number"))
+
+
+def foreign_g_number():
+    """A record not removed whose `G` national number is not `G` + its own ID number: the ID number inside
+    may be another record's (the partial index `foreign_g_numbers`, read by the duplicate check)."""
+    return Q(removed_at__isnull=True, national_number__startswith="G") & ~Q(
+        Exact(Substr("national_number", 2), F("id_number"))
+    )
 
 
 class Student(models.Model):
@@ -80,6 +113,13 @@ class Student(models.Model):
         indexes = [
             models.Index(fields=["name_folded", "birth_date", "sex"]),
             models.Index(fields=["removed_at"], condition=Q(removed_at__isnull=False), name="removed_pupils"),
+            models.Index(fields=["id"], condition=incomplete_record(), name="incomplete_pupils"),
+            models.Index(fields=["id"], condition=id_number_in_another_spelling(), name="id_numbers_spelt_otherwise"),
+            models.Index(fields=["id"], condition=foreign_g_number(), name="foreign_g_numbers"),
+            # the same-person check (students.problems.detection): the few records without an ID number, and
+            # the records sharing one's name (simplified, else as written), birth date and sex
+            models.Index(fields=["id"], condition=Q(id_number="", removed_at__isnull=True), name="without_id_number"),
+            models.Index(Coalesce(NullIf("name_folded", Value("")), "name"), "birth_date", "sex", name="same_person"),
         ]
         constraints = [
             # 一生一籍 (办法 第六条): one record per ID number and per national number anywhere in the system;

@@ -49,6 +49,7 @@ from students.identity import mask_id_number, mask_national_number, mask_phone
 from students.models import EnrolmentSpell, Guardian, OnboardingJob, Student
 from students.national.columns import COLUMNS_BY_KEY, GUARDIAN_FIELDS, STUDENT_KEYS
 from students.national.reader import check_upload, read_rows
+from students.problems.counts import recount_soon
 from students.services import create_pupils
 from students.spreadsheet import SpreadsheetRefused
 from students.spreadsheet import columns as limits
@@ -260,6 +261,7 @@ def import_roster(school, rows, *, actor, job, progress=None) -> Plan:
                 raise _Refused
             with acting_as(actor, "students.onboarding", job=job.pk, file=job.filename[:40]):
                 _write(school, result, actor=actor, reason=reason, job=job, progress=progress)
+            recount_soon()  # the new pupils' problem records, on the officer's home
     except _Refused:
         pass
     return result

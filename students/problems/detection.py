@@ -16,19 +16,20 @@ from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
 from django.db import connection
-from django.db.models import Case, CharField, Count, F, IntegerField, Q, Value, When
-from django.db.models.functions import Cast, Mod, Replace, Substr
+from django.db.models import Case, CharField, Count, F, IntegerField, OuterRef, Q, Subquery, Value, When
+from django.db.models.functions import Cast, Coalesce, Mod, Replace, Substr, Upper
 from django.utils.translation import gettext as _
 
 from students import codes
 from students.identity import CHECK_CHARACTERS, PROVINCE_CODES, WEIGHTS, parse_id_number
 from students.models import EnrolmentSpell, Guardian, ProblemKind, Student
+from students.models.pupil import (
+    REQUIRED_TEXT_FIELDS,
+    foreign_g_number,
+    id_number_in_another_spelling,
+    incomplete_record,
+)
 
-# The template's required fields (★) that the record holds as text, with the label each is shown by.
-REQUIRED_TEXT_FIELDS = (
-    "name", "birthplace", "native_place", "ethnicity", "nationality", "id_type", "overseas_status",
-    "household_place", "household_type", "home_address", "phone", "health", "entry_method", "boarding",
-)  # fmt: skip
 TWO_FAMILY_MEMBERS = 2
 
 
@@ -84,17 +85,14 @@ def _id_number_groups():
 
     The database already holds one record per stored ID number (`one_record_per_id_number`), so a duplicate
     needs a number stored in another spelling (a lower-case x) or a `G` number that is not its record's own
-    ID number: those few keys are found first, then the records holding them through the unique index —
-    never a GROUP BY over the county."""
+    ID number: those few keys are read from their partial indexes, then the records holding them through the
+    unique index — never a scan or a GROUP BY over the county."""
     table = connection.ops.quote_name(Student._meta.db_table)
+    spelt, spelt_params = _odd_keys(id_number_in_another_spelling(), Upper("id_number"))
+    inside, inside_params = _odd_keys(foreign_g_number(), Substr("national_number", 2))
     sql = f"""
-        WITH odd AS (
-            SELECT id AS student_id, UPPER(id_number) AS k FROM {table}
-             WHERE removed_at IS NULL AND id_number <> UPPER(id_number)
-            UNION ALL
-            SELECT id, SUBSTR(national_number, 2) FROM {table}
-             WHERE removed_at IS NULL AND national_number LIKE %s AND SUBSTR(national_number, 2) <> id_number
-        ), keys AS (
+        WITH odd (student_id, k) AS ({spelt} UNION ALL {inside}),
+        keys AS (
             SELECT student_id, k FROM odd
             UNION
             SELECT id, id_number FROM {table}
@@ -102,19 +100,27 @@ def _id_number_groups():
         )
         SELECT k, student_id FROM keys
          WHERE k IN (SELECT k FROM keys GROUP BY k HAVING COUNT(DISTINCT student_id) > 1)
-    """  # noqa: S608 (the table name is the model's)
+    """  # noqa: S608 (the table name is the model's, the rest the ORM's)
     groups = {}
     with connection.cursor() as cursor:
-        cursor.execute(sql, ["G%"])
+        cursor.execute(sql, [*spelt_params, *inside_params])
         for key, student_id in cursor.fetchall():
             groups.setdefault(key, set()).add(student_id)
     return groups
 
 
+def _odd_keys(condition, key):
+    """The SQL (and parameters) of (id, key) for the records under `condition`, the condition of a partial
+    index, written by the ORM as the index's is, so that the database reads the index."""
+    rows = Student.all_records.filter(condition).annotate(k=key).order_by().values_list("pk", "k")
+    return rows.query.sql_with_params()
+
+
 def _same_person_groups():
     """{(name, sex, birth date): {student ids}} for the records not removed that share a name (in simplified
     characters), sex and birth date with a record without an ID number. Starts from the few records without
-    one, so the county is read once, never grouped."""
+    one (partial index `without_id_number`) and finds their namesakes through the `same_person` index, so the
+    county is never scanned nor grouped."""
     table = connection.ops.quote_name(Student._meta.db_table)
     name = "COALESCE(NULLIF({0}.name_folded, ''), {0}.name)"
     sql = f"""
@@ -254,19 +260,22 @@ def _id_number_message(number, birth_date, sex, fault):
 
 
 def _missing_fields(register):
-    with_family = (
-        Guardian.objects.filter(student_id__in=register.values("student_id"))
+    """The register's pupils with a required field empty, no class, or fewer than two family members. Starts
+    from the register (the town's open spells): the incomplete records come from their partial index, the
+    family members are counted per pupil through the guardians' index, so the cost follows the town."""
+    family = (
+        Guardian.objects.filter(student_id=OuterRef("student_id"))
+        .order_by()
         .values("student_id")
         .annotate(n=Count("pk"))
-        .filter(n__gte=TWO_FAMILY_MEMBERS)
+        .values("n")
     )
-    empty = Q()
-    for name in REQUIRED_TEXT_FIELDS:
-        empty |= Q(**{f"student__{name}": ""})
-    empty |= Q(student__id_number="") & ~Q(student__id_type=codes.IdType.OTHER)
-    empty |= Q(school_class__isnull=True)
-    empty |= ~Q(student_id__in=with_family.values("student_id"))
-    rows = list(register.filter(empty).select_related("student"))
+    empty = (
+        Q(student_id__in=Student.all_records.filter(incomplete_record()).values("pk"))
+        | Q(school_class__isnull=True)
+        | Q(family__lt=TWO_FAMILY_MEMBERS)
+    )
+    rows = list(register.alias(family=Coalesce(Subquery(family), 0)).filter(empty).select_related("student"))
     if not rows:
         return []
     counts = dict(

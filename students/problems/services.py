@@ -12,6 +12,7 @@ from audit.history import acting_as
 from registry.scoping import can
 from students.models import ProblemAcknowledgement, Student
 from students.problems import events
+from students.problems.counts import recount_soon
 
 
 class ProblemResolutionRefused(Exception):
@@ -31,6 +32,7 @@ def keep_problem(problem, *, actor, reason, evidence, school, request=None):
                 reason=reason, evidence=evidence, acknowledged_by=actor,
             )  # fmt: skip
             events.problem_kept(acknowledgement, actor=actor, school=school, request=request)
+            recount_soon()
     except IntegrityError:
         raise ProblemResolutionRefused(_("This problem was already kept with evidence.")) from None
     return acknowledgement
@@ -50,4 +52,5 @@ def remove_pupil(student, *, actor, reason, school, request=None):
         locked.removal_reason = reason
         locked.save(update_fields=["removed_at", "removal_reason"])
         events.pupil_removed(locked, actor=actor, school=school, request=request)
+        recount_soon()
     return locked

@@ -40,7 +40,7 @@ def test_the_problem_records_benchmark_finds_the_seeded_problems_and_judges_the_
     lines = []
     results = problems.run(county.ensure_county(county.TINY, log=lambda line: None), repeat=1, out=lines.append)
     assert int(lines[0].split()[0]) > 0, lines
-    assert len(results) == 3 and all(result.passed is not None and result.queries for result in results)
+    assert len(results) == 4 and all(result.passed is not None and result.queries for result in results)
 
 
 def test_a_missed_goal_fails_the_run():

@@ -5,6 +5,7 @@ is in the history and the audit log."""
 from datetime import date
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -15,11 +16,15 @@ from registry.models import School
 from reports.statistics.figures import figures
 from students import codes
 from students.identity import make_id_number
-from students.models import EnrolmentSpell, ProblemAcknowledgement, ProblemKind, Student
+from students.models import EnrolmentSpell, ProblemAcknowledgement, ProblemCount, ProblemKind, Student
+from students.national import onboarding
+from students.problems.counts import recount
 from students.problems.detection import find_problems
 from students.selectors import on_register, open_spells_visible_to, students_visible_to
+from students.tasks import recount_problems
 from tests.conftest import PDF, client_for
 from tests.factories import EnrolmentSpellFactory, GuardianFactory, SchoolClassFactory, StudentFactory
+from tests.students.national.rosters import pupil_row, xlsx
 from tests.transfers.kinds_helpers import approve_all
 from transfers.information.services import change_information
 
@@ -182,16 +187,23 @@ def test_keep_needs_a_real_document_and_a_reason(client, world, seeded):
     assert not ProblemAcknowledgement.objects.exists()
 
 
-def test_correct_opens_the_information_change_and_the_corrected_record_is_no_longer_listed(client, world, seeded):
+def test_correct_opens_the_information_change_and_the_corrected_record_is_no_longer_listed(
+    client, world, seeded, django_capture_on_commit_callbacks
+):
     pupil = seeded["check"]
     page = _page(client, world, "officer").content.decode()
     assert reverse("information_change", args=[pupil.pk]) + "?next=" in page
     right = _id(17)
+    recount()
+    before, _at = _home_counts(client_for(client, world, "officer"))
     outcome = change_information(
         pupil, actor=world.users["registrar"], changes={"id_number": right}, reason="户口簿更正",
         evidence=SimpleUploadedFile("proof.pdf", PDF, content_type="application/pdf"),
     )  # fmt: skip
-    approve_all(outcome.request, world.users["officer"])
+    with django_capture_on_commit_callbacks(execute=True):
+        approve_all(outcome.request, world.users["officer"])
+    after, _at = _home_counts(client_for(client, world, "officer"))
+    assert after[world.school_a.pk] == before[world.school_a.pk] - 1  # the approved change recounted them
     pupil.refresh_from_db()
     assert pupil.id_number == right
     assert pupil.history.latest().history_user == world.users["officer"]
@@ -257,13 +269,60 @@ def test_remove_takes_the_pupil_off_every_register_list_and_count_but_keeps_the_
     assert again.status_code == 404
 
 
+def _home_counts(client):
+    section = next(s for s in client.get(reverse("home")).context["sections"] if "problem_counts" in s)
+    return {school.pk: n for school, n in section["problem_counts"]}, section["problems_counted_at"]
+
+
 def test_the_officers_home_counts_problems_per_school(client, world, seeded):
-    page = client_for(client, world, "officer").get(reverse("home")).content.decode()
+    officer = client_for(client, world, "officer")
+    assert "Not counted yet" in officer.get(reverse("home")).content.decode()
+    recount_problems.delay()  # as celery beat does
+    page = officer.get(reverse("home")).content.decode()
     assert 'data-testid="home-problem-counts"' in page
+    assert "As of " in page
     response = _page(client, world, "officer")
+    assert response.context["counts"]
     for school, count in response.context["counts"]:
         badge = f'<span class="badge xj-state xj-state-yours">{count}</span>'
         assert f'?school={school.pk}">{school.name}</a> {badge}' in page
+
+
+def test_the_home_page_reads_the_stored_counts_whatever_the_countys_size(client, world, seeded, monkeypatch):
+    officer = client_for(client, world, "officer")
+    recount()
+    officer.get(reverse("home"))
+    with CaptureQueriesContext(connection) as small:
+        officer.get(reverse("home"))
+    for n in range(30):  # the county grows, with problems at every school
+        for i, school in enumerate((world.school_a, world.school_b, world.school_c)):
+            number = _wrong_check_digit(_id(500 + 6 * n + 2 * i))
+            _pupil(school, name=f"错号{n}", id_number=number, national_number=None)
+    monkeypatch.setattr("students.problems.selectors.find_problems", _no_checks_on_the_home_page)
+    with CaptureQueriesContext(connection) as large:
+        counts, _at = _home_counts(officer)
+    assert len(large) == len(small)
+    assert not any("students_guardian" in query["sql"] for query in large.captured_queries)  # no family check
+    assert counts[world.school_a.pk] == len(_found(find_problems([world.school_a.pk]))) - 30  # as last counted
+
+
+def _no_checks_on_the_home_page(*args, **kwargs):
+    raise AssertionError("the home page ran the problem checks")
+
+
+def test_a_resolution_updates_the_count_on_the_home_page(client, world, seeded, django_capture_on_commit_callbacks):
+    officer = client_for(client, world, "officer")
+    recount()
+    before, counted_at = _home_counts(officer)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert _keep(officer, seeded["check"], ProblemKind.INVALID_ID_NUMBER).status_code == 302
+    after, recounted_at = _home_counts(officer)
+    assert after[world.school_a.pk] == before[world.school_a.pk] - 1
+    assert recounted_at > counted_at
+
+
+def test_celery_beat_recounts_the_problem_records():
+    assert settings.CELERY_BEAT_SCHEDULE["count-problem-records"]["task"] == recount_problems.name
 
 
 def test_the_checks_run_a_fixed_number_of_queries_however_many_problems(world, seeded):
@@ -298,3 +357,15 @@ def test_the_page_runs_a_fixed_number_of_queries_however_many_problems(client, w
         response = client.get(reverse("problem_records"))
     assert response.context["total"] > 30
     assert len(many) == len(few)
+
+
+def test_an_onboarding_import_recounts_the_problem_records(world, django_capture_on_commit_callbacks):
+    recount()
+    counted_at = ProblemCount.objects.get(school=world.school_a).counted_at
+    officer, roster = world.users["officer"], xlsx([pupil_row(1, grade=3, class_number=1)])
+    with django_capture_on_commit_callbacks(execute=True):
+        job = onboarding.start_dry_run(world.school_a, SimpleUploadedFile("roster.xlsx", roster), actor=officer)
+    job.refresh_from_db()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert onboarding.start_import(job, actor=officer)
+    assert ProblemCount.objects.get(school=world.school_a).counted_at > counted_at
