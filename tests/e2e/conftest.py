@@ -4,13 +4,39 @@ against pytest-django's live server."""
 import json
 import os
 import shutil
+import sqlite3
 from pathlib import Path
 
 import pytest
+from django.contrib.contenttypes.models import ContentType
+from django.core.management import call_command
+from django.db import connection
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+
+
+_demo_snapshot = []  # this test process's copy of the demo town's database (SQLite only)
+
+
+def load_demo():
+    """The demo town (`manage.py demo`, 3,000 pupils) in the live server's database: built once per test process
+    and copied into a private in-memory database with sqlite3's backup API; every later browser test gets the
+    same database back by the reverse copy (milliseconds instead of seconds), since `transactional_db` empties
+    the database after each test. On PostgreSQL the demo is built each time."""
+    if connection.vendor != "sqlite":
+        call_command("demo")
+        return
+    connection.ensure_connection()
+    if not _demo_snapshot:
+        call_command("demo")
+        snapshot = sqlite3.connect(":memory:", check_same_thread=False)
+        connection.connection.backup(snapshot)
+        _demo_snapshot.append(snapshot)
+    else:
+        _demo_snapshot[0].backup(connection.connection)
+    ContentType.objects.clear_cache()  # the rows are the snapshot's again, whatever the flush recreated
 
 
 @pytest.fixture(scope="session")

@@ -3,9 +3,9 @@ the navigation, the notifications and the password page. Django's own admin site
 is left out."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import load_demo
 from tests.e2e.test_registration import log_in
 
 pytestmark = pytest.mark.e2e
@@ -16,7 +16,7 @@ ROLES = ["registrar1", "headteacher1", "archivist1", "officer1", "admin"]
 @pytest.mark.parametrize("language", ["zh-hans", "en"])
 @pytest.mark.parametrize("username", ROLES)
 def test_each_roles_pages_pass_the_audit(page, live_server, transactional_db, accessibility_audits, username, language):
-    call_command("demo")
+    load_demo()
     log_in(page, live_server, username)
     expect(page.locator("#main")).to_be_visible()
     if language == "en":

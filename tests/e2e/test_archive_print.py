@@ -5,19 +5,19 @@ and the catalogue of contents, no full ID number — and finds the print in the 
 import io
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from registry.models import School
 from students.models import Student
+from tests.e2e.conftest import load_demo
 from tests.e2e.test_registration import log_in
 
 pytestmark = pytest.mark.e2e
 
 
 def test_archivist_prints_a_full_bundle_and_sees_it_registered(page, live_server, transactional_db, tmp_path):
-    call_command("demo")
+    load_demo()
     school = School.objects.get(code="2134119901")  # archivist1's school
     pupil = (
         Student.objects.filter(spells__school=school, spells__ended_on__isnull=True, id_number__isnull=False)

@@ -3,11 +3,11 @@ the new class and gives the reason, saves; the request page shows it approved at
 and the pupil's open spell is in the new class."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from students.models import EnrolmentSpell
+from tests.e2e.conftest import load_demo
 from tests.e2e.test_registration import log_in
 
 pytestmark = pytest.mark.e2e
@@ -27,7 +27,7 @@ def _pupil_with_a_sibling_class():
 
 
 def test_registrar_moves_a_pupil_to_another_class(page, live_server, transactional_db):
-    call_command("demo")
+    load_demo()
     spell, new_class = _pupil_with_a_sibling_class()
     log_in(page, live_server, "registrar1")
     page.goto(live_server.url + reverse("pupil_detail", args=[spell.student.pk]))

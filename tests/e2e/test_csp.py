@@ -4,7 +4,6 @@ polls a print job's progress and swaps in the download link when the job is done
 
 import pytest
 from django.core.files.base import ContentFile
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -13,6 +12,7 @@ from archives.models import PrintJob
 from archives.services import ensure_archive
 from registry.models import Authority, User
 from students.selectors import students_visible_to
+from tests.e2e.conftest import load_demo
 from tests.e2e.test_registration import log_in
 
 pytestmark = pytest.mark.e2e
@@ -28,7 +28,7 @@ def _watch_violations(page):
 
 
 def test_pages_work_under_the_content_security_policy(page, live_server, transactional_db):
-    call_command("demo")
+    load_demo()
     violations = _watch_violations(page)
 
     log_in(page, live_server, "registrar1")

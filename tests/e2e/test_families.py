@@ -9,7 +9,6 @@ import io
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 from pypdf import PdfReader
@@ -19,6 +18,7 @@ from registry.models import School, Semester
 from students.identity import make_id_number, mask_id_number
 from students.models import Student
 from tests.conftest import PDF
+from tests.e2e.conftest import load_demo
 from tests.e2e.test_registration import log_in
 
 pytestmark = pytest.mark.e2e
@@ -45,7 +45,7 @@ def _record_return(page, live_server, pupil, scan, corrections=()):
 
 
 def test_registrar_prints_the_forms_and_records_the_returns(page, live_server, transactional_db, tmp_path):
-    call_command("demo")
+    load_demo()
     school = School.objects.get(code=SCHOOL)
     school_class = school.classes.order_by("grade", "number").first()
     pupils = _pupils_of(school_class)
@@ -94,7 +94,7 @@ def test_registrar_prints_the_forms_and_records_the_returns(page, live_server, t
 def test_a_guardians_request_is_recorded_printed_and_hidden_from_another_school(
     page, live_server, transactional_db, tmp_path
 ):
-    call_command("demo")
+    load_demo()
     pupil = (
         Student.objects.filter(spells__school__code=SCHOOL, spells__ended_on__isnull=True)
         .exclude(id_number="")

@@ -3,16 +3,16 @@ each field; each field's error carries the id its aria-describedby names; invali
 drawn red; the guardians' error is in the domain's words."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import load_demo
 from tests.e2e.test_registration import log_in
 
 pytestmark = pytest.mark.e2e
 
 
 def test_a_failed_new_pupil_form_reads_its_errors_first(page, live_server, transactional_db):
-    call_command("demo")
+    load_demo()
     log_in(page, live_server, "registrar1")
     page.get_by_role("link", name="录入新生").click()
     page.get_by_label("姓名").first.fill("周子轩")

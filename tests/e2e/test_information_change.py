@@ -4,14 +4,13 @@ with the proof (old → new on the request page); officer1 rejects it, registrar
 approves and the address changes."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from registry.models import User
 from students.models import EnrolmentSpell, Guardian
 from tests.conftest import PDF
-from tests.e2e.conftest import confirm_dialog
+from tests.e2e.conftest import confirm_dialog, load_demo
 from tests.e2e.test_registration import log_in
 from transfers.models import ChangeRequest
 
@@ -37,7 +36,7 @@ def _log_out(page):
 
 
 def test_direct_edit_then_a_change_decided_by_the_town_office(page, live_server, transactional_db, tmp_path):
-    call_command("demo")
+    load_demo()
     pupil = _pupil()
     old_address = pupil.home_address
     guardian = pupil.guardians.order_by("pk").first()

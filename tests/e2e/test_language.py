@@ -3,11 +3,11 @@ the Chinese interface; English comes only from the selector and is kept for the 
 audited by axe-core (conftest) in English."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from registry.models import User
+from tests.e2e.conftest import load_demo
 from tests.e2e.test_registration import log_in
 
 pytestmark = pytest.mark.e2e
@@ -19,7 +19,7 @@ def browser_context_args(browser_context_args):
 
 
 def test_an_english_browser_gets_chinese_until_the_user_chooses_english(page, live_server, transactional_db):
-    call_command("demo")
+    load_demo()
     page.goto(f"{live_server.url}/accounts/login/")
     expect(page.locator("html")).to_have_attribute("lang", "zh-hans")
     expect(page.get_by_role("button", name="登录")).to_be_visible()

@@ -2,14 +2,15 @@
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from playwright.sync_api import expect
+
+from tests.e2e.conftest import load_demo
 
 pytestmark = pytest.mark.e2e
 
 
 def test_registrar1_logs_in_and_sees_the_schools_home(page, live_server, transactional_db):
-    call_command("demo")
+    load_demo()
     page.goto(f"{live_server.url}/")
     expect(page).to_have_url(f"{live_server.url}/accounts/login/?next=/")
     page.get_by_label("用户名").fill("registrar1")

@@ -4,11 +4,10 @@ resubmission. headteacher1 sends a roll check back → registrar1 reads the reas
 roll check page."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from registry.models import Notification
-from tests.e2e.conftest import confirm_dialog
+from tests.e2e.conftest import confirm_dialog, load_demo
 from tests.e2e.test_registration import log_in
 from transfers.models import ChangeRequest
 from transfers.services import current_step
@@ -23,7 +22,7 @@ def _notification(page, text):
 
 
 def test_rejected_registration_is_told_read_amended_and_resubmitted(page, live_server, transactional_db):
-    call_command("demo")
+    load_demo()
     request = ChangeRequest.objects.filter(school__code=SCHOOL, kind="registration", state="pending").first()
     pupil = request.student.name
 
@@ -71,7 +70,7 @@ def test_rejected_registration_is_told_read_amended_and_resubmitted(page, live_s
 
 
 def test_returned_roll_check_shows_the_reason_to_the_registrar(page, live_server, transactional_db):
-    call_command("demo")
+    load_demo()
     log_in(page, live_server, "registrar1")
     page.get_by_role("link", name="学期学籍核对").first.click()
     page.get_by_role("button", name="开始本学期学籍核对").click()

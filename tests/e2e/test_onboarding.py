@@ -4,13 +4,13 @@ the corrected file is imported in the background with a progress bar; registrar1
 national numbers; the same file again creates nothing."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from registry.models import School
 from students.identity import mask_national_number
 from students.models import OnboardingJob, Student
 from students.national import onboarding
+from tests.e2e.conftest import load_demo
 from tests.e2e.test_staff import log_in
 from tests.students.national.rosters import pupil_row, xlsx
 
@@ -35,7 +35,7 @@ def _upload(page, live_server, school, path):
 
 
 def test_officer_onboards_a_roster_in_the_national_template(page, live_server, transactional_db, tmp_path, monkeypatch):
-    call_command("demo")
+    load_demo()
     school = School.objects.get(name="东湖镇中心小学")
     assert not school.classes.filter(grade=2, number__in=(8, 9)).exists()
     roster = _roster()

@@ -5,11 +5,11 @@ from datetime import date
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from students.identity import make_id_number
 from students.models import Student
+from tests.e2e.conftest import load_demo
 from tests.e2e.new_pupil import fill_new_pupil
 
 pytestmark = pytest.mark.e2e
@@ -21,7 +21,7 @@ PASTED = "\u3000 " + GOOD_ID[:6] + " " + GOOD_ID[6:].translate(FULL_WIDTH) + "  
 
 
 def test_a_pasted_id_number_with_spaces_and_full_width_digits_is_accepted(page, live_server, transactional_db):
-    call_command("demo")
+    load_demo()
     page.goto(f"{live_server.url}/accounts/login/")
     page.get_by_label("用户名").fill("registrar1")
     page.get_by_label("密码").fill(settings.DEMO_PASSWORD)

@@ -2,19 +2,19 @@
 pupil, the school, the date and who printed it."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from registry.models import User
 from students.selectors import students_visible_to
+from tests.e2e.conftest import load_demo
 from tests.e2e.test_registration import log_in
 
 pytestmark = pytest.mark.e2e
 
 
 def test_a_printed_pupil_page_has_no_controls_and_says_who_printed_it(page, live_server, transactional_db):
-    call_command("demo")
+    load_demo()
     pupil = students_visible_to(User.objects.get(username="registrar1")).order_by("pk").first()
     log_in(page, live_server, "registrar1")
     page.goto(f"{live_server.url}{reverse('pupil_detail', args=[pupil.pk])}")

@@ -4,10 +4,9 @@ three, reads the preview (the one confirmation) and approves them; then reviews 
 record."""
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import confirm_dialog
+from tests.e2e.conftest import confirm_dialog, load_demo
 from tests.e2e.test_registration import log_in
 from transfers.models import ChangeRequest
 
@@ -15,7 +14,7 @@ pytestmark = pytest.mark.e2e
 
 
 def test_officer_bulk_approves_then_approves_and_goes_on(page, live_server, transactional_db):
-    call_command("demo")
+    load_demo()
     log_in(page, live_server, "officer1")
     page.get_by_role("link", name="待审核").first.click()
     page.get_by_label("类别").select_option(label="新生注册")

@@ -5,11 +5,10 @@ from datetime import date
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from students.identity import check_digit, make_id_number
-from tests.e2e.conftest import confirm_dialog
+from tests.e2e.conftest import confirm_dialog, load_demo
 from tests.e2e.new_pupil import fill_new_pupil
 
 pytestmark = pytest.mark.e2e
@@ -27,7 +26,7 @@ def log_in(page, live_server, username):
 
 
 def test_registrar_registers_and_officer_approves(page, live_server, transactional_db):
-    call_command("demo")
+    load_demo()
     log_in(page, live_server, "registrar1")
     page.get_by_role("link", name="录入新生").click()
     fill_new_pupil(page, name="周子轩", sex="男", id_number=WRONG_ID, birth=BIRTH,

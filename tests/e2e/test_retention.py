@@ -6,7 +6,6 @@ carries it out from the town's page after the confirmation dialog; the school's 
 from datetime import timedelta
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -15,6 +14,7 @@ from archives.models import ArchiveCopy, ArchiveFile, Disposal
 from archives.services import ensure_archive
 from registry.models import School
 from students.models import Student
+from tests.e2e.conftest import load_demo
 from tests.e2e.test_registration import log_in
 
 pytestmark = pytest.mark.e2e
@@ -36,7 +36,7 @@ def _copy_kept_twelve_years():
 
 
 def test_archivist_asks_and_officer_destroys_a_copy_past_its_retention(page, live_server, transactional_db):
-    call_command("demo")
+    load_demo()
     pupil, school = _copy_kept_twelve_years()
 
     log_in(page, live_server, "archivist1")

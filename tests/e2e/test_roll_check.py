@@ -5,20 +5,19 @@ sign while the child's reason is missing, gives it, signs; officer1 sees it sign
 import io
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from students.models import RollCheck
 from tests.conftest import PDF
-from tests.e2e.conftest import confirm_dialog
+from tests.e2e.conftest import confirm_dialog, load_demo
 from tests.e2e.test_registration import log_in
 
 pytestmark = pytest.mark.e2e
 
 
 def test_registrar_prepares_headteacher_signs_officer_sees(page, live_server, transactional_db, tmp_path):
-    call_command("demo")
+    load_demo()
     log_in(page, live_server, "registrar1")
     page.get_by_role("link", name="学期学籍核对").first.click()
     page.get_by_role("button", name="开始本学期学籍核对").click()

@@ -10,10 +10,10 @@ import os
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import load_demo
 from tests.e2e.test_registration import log_in
 
 pytestmark = [
@@ -38,7 +38,7 @@ def _shoot(page, folder, name):
 def test_each_roles_home_and_the_queue(page, live_server, transactional_db):
     folder = Path(os.environ["SCREENSHOTS"])
     folder.mkdir(parents=True, exist_ok=True)
-    call_command("demo")
+    load_demo()
     written = []
     for username in ROLES:
         page.context.clear_cookies()

@@ -4,9 +4,9 @@ with "继续工作" the session goes on."""
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from playwright.sync_api import expect
 
+from tests.e2e.conftest import load_demo
 from tests.e2e.test_registration import log_in
 
 pytestmark = pytest.mark.e2e
@@ -20,7 +20,7 @@ def short_idle_timeout(settings):
 
 
 def _open_new_pupil_form(page, live_server):
-    call_command("demo")
+    load_demo()
     log_in(page, live_server, "registrar1")
     page.get_by_role("link", name="录入新生").click()
     expect(page.get_by_role("heading", level=1)).to_contain_text("新生注册")

@@ -6,10 +6,10 @@ import re
 
 import pytest
 from django.conf import settings
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from registry.models import School
+from tests.e2e.conftest import load_demo
 
 pytestmark = pytest.mark.e2e
 
@@ -26,7 +26,7 @@ def log_in(page, live_server, username, password=settings.DEMO_PASSWORD):
 
 
 def test_administrator_sets_up_a_registrar_who_must_change_the_password(page, live_server, transactional_db):
-    call_command("demo")
+    load_demo()
     log_in(page, live_server, "admin")
 
     # a new school, in the admin (the operator's first day needs no shell)
@@ -41,7 +41,7 @@ def test_administrator_sets_up_a_registrar_who_must_change_the_password(page, li
 
     # the registrar's account and role, on the staff pages
     page.goto(f"{live_server.url}/")
-    page.get_by_role("link", name="用户与角色").click()
+    page.get_by_test_id("home-administration").get_by_role("link", name="用户与角色").click()  # the home page's way in
     page.get_by_role("link", name="新建用户账号").click()
     page.get_by_label("姓名", exact=True).fill("冯新塘")
     page.get_by_label("用户名").fill("registrar9")
@@ -75,7 +75,7 @@ def test_administrator_sets_up_a_registrar_who_must_change_the_password(page, li
 
 
 def test_officer1_cannot_grant_a_role_at_a_town2_school(page, live_server, transactional_db):
-    call_command("demo")
+    load_demo()
     town2_school = School.objects.get(code="2134119905")
     log_in(page, live_server, "officer1")
     page.goto(f"{live_server.url}/staff/")

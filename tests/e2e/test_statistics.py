@@ -3,19 +3,19 @@ the charts render (ECharts from static/vendor: a <canvas> inside each container;
 agree with the summary, and the Excel download opens with its header block."""
 
 import pytest
-from django.core.management import call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from registry.models import Authority
+from tests.e2e.conftest import load_demo
 from tests.e2e.test_registration import log_in
 
 pytestmark = pytest.mark.e2e
 
 
 def test_officer_sees_the_town_charts_and_downloads_the_excel(page, live_server, transactional_db, tmp_path):
-    call_command("demo")
+    load_demo()
     town = Authority.objects.get(code="341199101")
     external = []
     page.on("request", lambda request: external.append(request.url) if not request.url.startswith(live_server.url)

@@ -5,13 +5,12 @@ same national number; the four-copy form downloads with four pages and its code 
 import io
 
 import pytest
-from django.core.management import call_command
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from registry.models import School
 from students.models import EnrolmentSpell
-from tests.e2e.conftest import confirm_dialog
+from tests.e2e.conftest import confirm_dialog, load_demo
 from tests.e2e.test_registration import log_in
 
 pytestmark = pytest.mark.e2e
@@ -31,7 +30,7 @@ def _approve_as(page, live_server, username, pupil_name):
 
 
 def test_a_transfer_between_towns_from_start_to_verified_form(page, live_server, transactional_db, browser):
-    call_command("demo")
+    load_demo()
     receiving = School.objects.get(code=RECEIVING)
     grade = min(set(receiving.grades) - {6, 9})
     spell = (

@@ -22,6 +22,7 @@ from students.models import Guardian
 from tests.conftest import PDF, ROLES, client_for
 from tests.factories import GuardianFactory, SemesterFactory
 from tests.permission_matrix import MATRIX, SCOPES
+from tests.test_permission_matrix import _acting_data
 from tests.transfers.kinds_helpers import approve_all, evidence
 from transfers.information.services import change_information, edit_directly, set_approval_fields
 from transfers.kinds import ChangeRefused
@@ -253,7 +254,7 @@ def test_an_information_change_request_follows_the_permission_matrix(client, wor
                                  reason="搬家", evidence=_proof())  # fmt: skip
     route = MATRIX[name]
     url = reverse(name, args=[outcome.request.pk])
-    response = getattr(client_for(client, world, role), route.method)(url, route.data or {})
+    response = getattr(client_for(client, world, role), route.method)(url, _acting_data(route))
     assert response.status_code == route.expect(role, scope), f"{role} ({scope} scope) {url}"
 
 

@@ -106,7 +106,7 @@ def test_an_export_is_masked_unless_the_full_numbers_are_asked_for_with_a_reason
     refused = client.post(
         reverse("national_export", args=[world.school_a.code]), {"what": "school", "full_numbers": "on"}
     )
-    assert refused.status_code == 200 and "Say why the full numbers are needed" in refused.content.decode()
+    assert refused.status_code == 200 and "请说明为何需要完整号码" in refused.content.decode()  # the page's language
 
     full = _download(client, world.school_a, what="school", full_numbers="on", reason="上报国家学籍系统")
     (row,) = [r for r in full[1:] if r[0] == pupil.name]
