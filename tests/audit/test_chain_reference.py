@@ -122,3 +122,27 @@ def test_an_intact_chain_raises_no_alarm_and_a_broken_one_mails_once(
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["root2@example.cn", "root1@example.cn"]
     assert f"#{events[1].pk}" in mail.outbox[0].body
+
+
+@pytest.fixture
+def sealed_three(db):
+    user = UserFactory()
+    events = [audit.record(LOGIN, actor=user, data={"n": n}) for n in range(3)]
+    assert find_break() is None  # seals them
+    return events
+
+
+@pytest.mark.parametrize(
+    ("change", "at", "problem"),
+    [
+        ("position = 5 WHERE position = 3", 2, "removed"),  # a gap: a link before it is gone
+        (f"prev_hash = '{'a' * 64}' WHERE position = 2", 1, "removed"),  # no longer follows its predecessor
+        (f"hash = '{'b' * 64}' WHERE position = 3", 2, "edited"),  # the newest link's own hash forged
+    ],
+    ids=["position_gap", "prev_hash", "last_hash"],
+)
+def test_a_link_changed_in_the_database_is_named(sealed_three, change, at, problem):
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_seal SET " + change)
+    broken = find_break()
+    assert (broken.event_id, broken.problem) == (sealed_three[at].pk, problem)
