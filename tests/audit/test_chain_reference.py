@@ -13,7 +13,7 @@ from django.db import connection
 
 import audit
 from audit import integrity
-from audit.chain import GENESIS_HASH, event_digest, link_hash
+from audit.chain import GENESIS_HASH, event_digest, first_bad_unsealed, link_hash
 from audit.integrity import administrators_to_alert, find_break, verify_chain
 from audit.models import Event, Seal
 from audit.types import LOGIN
@@ -146,3 +146,17 @@ def test_a_link_changed_in_the_database_is_named(sealed_three, change, at, probl
         cursor.execute("UPDATE audit_seal SET " + change)
     broken = find_break()
     assert (broken.event_id, broken.problem) == (sealed_three[at].pk, problem)
+
+
+def test_an_event_committed_during_the_walk_is_checked_against_its_digest(db):
+    """Events that commit while the walk runs are not sealed yet: each must be queued for its seal and still
+    match its digest."""
+    user = UserFactory()
+    queued = [audit.record(LOGIN, actor=user, data={"n": n}) for n in range(2)]
+    pending = {event.pk for event in queued}
+    assert first_bad_unsealed(queued, pending) is None
+    queued[1].actor_name = "someone else"
+    broken = first_bad_unsealed(queued, pending)
+    assert (broken.event_id, broken.problem) == (queued[1].pk, "edited")
+    broken = first_bad_unsealed(queued, {queued[1].pk})
+    assert (broken.event_id, broken.problem) == (queued[0].pk, "inserted")
