@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 from django.utils import translation
 
+from audit.timeline import history_timeline
 from students.identity import mask_national_number
 from students.models import EnrolmentSpell, RollCheckSignature
 from students.rollcheck.services import (
@@ -38,18 +39,19 @@ def english():
 def signed(world):
     """School A, autumn 2026: class A has the world's pupil and 刘洋 on the register, 刘洋 absent (moved away),
     and 王小明 in the classroom without a record; a second class of one pupil (no national number yet), all
-    present."""
+    present; a third class with nobody on the register and nobody present."""
     registrar, headteacher = world.users["registrar"], world.users["headteacher"]
     liu = EnrolmentSpellFactory(school_class=world.class_a, student=StudentFactory(name="刘洋"))
     second = SchoolClassFactory(school=world.school_a, grade=2)
     EnrolmentSpellFactory(school_class=second, student=StudentFactory(name="陈静", national_number=None))
+    empty = SchoolClassFactory(school=world.school_a, grade=3)
     check = start_roll_check(world.school_a, SemesterFactory(school_year=2026), actor=registrar,
                              check_date=date(2026, 10, 15))  # fmt: skip
-    set_headcounts(check, {world.class_a.pk: 2, second.pk: 1}, actor=registrar)
+    set_headcounts(check, {world.class_a.pk: 2, second.pk: 1, empty.pk: 0}, actor=registrar)
     mark_absent(check, liu, actor=registrar, reason="随父母搬家", action="transfer_out_external")
     add_unregistered(check, world.class_a, "王小明", actor=registrar, reason="借读", action="guest_study")
     submit_roll_check(check, actor=registrar)
-    return sign_roll_check(check, actor=headteacher), check, second
+    return sign_roll_check(check, actor=headteacher), check, second, empty
 
 
 def _masked(student):
@@ -57,7 +59,7 @@ def _masked(student):
 
 
 def test_the_snapshot_holds_what_the_headteacher_signed(signed, world):
-    signature, check, second = signed
+    signature, check, second, empty = signed
     pupils_a = sorted(
         (s.student for s in EnrolmentSpell.objects.filter(school_class=world.class_a, ended_on__isnull=True)),
         key=lambda p: p.name,
@@ -85,6 +87,7 @@ def test_the_snapshot_holds_what_the_headteacher_signed(signed, world):
                 "absent": [],
                 "unregistered": [],
             },
+            {"class": str(empty), "registered": 0, "present": 0, "pupils": [], "absent": [], "unregistered": []},
         ],  # fmt: skip
         "registered": 3,
         "present": 3,
@@ -95,7 +98,7 @@ def test_the_snapshot_holds_what_the_headteacher_signed(signed, world):
 
 
 def test_the_hash_is_sha256_of_the_canonical_json(signed):
-    signature, _check, _second = signed
+    signature, *_rest = signed
     canonical = json.dumps(signature.snapshot, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     assert signature.snapshot_hash == hashlib.sha256(canonical.encode("utf-8")).hexdigest()
     assert (
@@ -105,7 +108,7 @@ def test_the_hash_is_sha256_of_the_canonical_json(signed):
 
 
 def test_a_snapshot_edited_after_signing_no_longer_matches(signed):
-    signature, check, _second = signed
+    signature, check, *_rest = signed
     assert current_signature(check) == signature
     assert snapshot_intact(signature)
     snapshot = signature.snapshot
@@ -125,3 +128,9 @@ def test_a_difference_with_a_reason_but_no_action_cannot_be_signed(world):
         sign_roll_check(check, actor=world.users["headteacher"])
     explain(child, actor=world.users["headteacher"], reason="借读", action="guest_study")
     assert sign_roll_check(check, actor=world.users["headteacher"]).snapshot["present"] == 2
+
+
+def test_the_history_says_the_headteacher_signed(signed, world):
+    _signature, check, *_rest = signed
+    latest = history_timeline(check.history.all())[0]
+    assert (latest.actor, latest.reason) == (str(world.users["headteacher"]), "roll reconciliation signed")
