@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 from django.utils import translation
 
+from audit.models import Event
 from audit.timeline import history_timeline
 from students.identity import mask_national_number
 from students.models import EnrolmentSpell, RollCheckSignature
@@ -134,3 +135,24 @@ def test_the_history_says_the_headteacher_signed(signed, world):
     _signature, check, *_rest = signed
     latest = history_timeline(check.history.all())[0]
     assert (latest.actor, latest.reason) == (str(world.users["headteacher"]), "roll reconciliation signed")
+
+
+def test_the_audit_log_records_the_headteacher_signing(signed, world):
+    _signature, check, *_rest = signed
+    event = Event.objects.filter(target_type="students.rollcheck", target_id=str(check.pk)).latest("pk")
+    assert event.actor == world.users["headteacher"]
+    assert event.data == {"step": "signed", "reason": "", "state": "signed"}
+
+
+def test_the_refusal_names_the_first_ten_differences_without_a_reason(world):
+    registrar = world.users["registrar"]
+    check = start_roll_check(world.school_a, SemesterFactory(school_year=2026), actor=registrar,
+                             check_date=date(2026, 10, 15))  # fmt: skip
+    set_headcounts(check, {world.class_a.pk: 12}, actor=registrar)
+    for letter in "KJIHGFEDCBA":
+        add_unregistered(check, world.class_a, f"王{letter}", actor=registrar)
+    submit_roll_check(check, actor=registrar)
+    with pytest.raises(RollCheckRefused) as refused:
+        sign_roll_check(check, actor=world.users["headteacher"])
+    names = "、".join(f"王{letter}" for letter in "ABCDEFGHIJ")
+    assert str(refused.value) == f"Not signed: give the reason and action for {names} first."
