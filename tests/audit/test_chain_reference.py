@@ -10,6 +10,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 from django.core import mail
 from django.db import connection
+from django.utils import translation
 
 import audit
 from audit import integrity
@@ -160,3 +161,27 @@ def test_an_event_committed_during_the_walk_is_checked_against_its_digest(db):
     assert (broken.event_id, broken.problem) == (queued[1].pk, "edited")
     broken = first_bad_unsealed(queued, {queued[1].pk})
     assert (broken.event_id, broken.problem) == (queued[0].pk, "inserted")
+
+
+def test_the_alarm_says_where_and_what_and_what_to_do(administrators, django_capture_on_commit_callbacks, settings):
+    settings.DEFAULT_FROM_EMAIL = "xueji@town.example.cn"
+    events = [audit.record(LOGIN, actor=UserFactory(), data={"n": n}) for n in range(2)]
+    _tamper(events[0])
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        verify_chain()
+    (message,) = mail.outbox
+    assert message.from_email == "xueji@town.example.cn"
+    assert message.subject == "[Xueji] The audit log has been tampered with"
+    assert message.body == (
+        f"The nightly check of the audit log found the hash chain broken at event #{events[0].pk}: its content does"
+        " not match its hash (the row was edited).\nCheck the database's access logs and restore the audit table"
+        " from a backup; `manage.py verify_audit` repeats the check."
+    )
+
+
+def test_an_event_queued_after_the_sealer_ran_is_not_taken_for_an_inserted_one(db, monkeypatch):
+    """Events that commit while the check walks the chain wait in the sealer's queue, unsealed."""
+    monkeypatch.setattr(integrity, "seal_pending", lambda: None)
+    event = audit.record(LOGIN, actor=UserFactory())
+    assert not Seal.objects.filter(event=event).exists()
+    assert find_break() is None
