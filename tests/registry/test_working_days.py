@@ -60,3 +60,10 @@ def test_a_queue_page_asks_the_national_calendar_nothing_per_row(db, monkeypatch
     for offset in range(200):
         calendar.working_days_between(date(2026, 3, 2), date(2026, 3, 2) + timedelta(days=offset))
     assert calls == []
+
+
+def test_an_administrators_holiday_far_ahead_still_moves_a_long_deadline(db):
+    # 60 working days from Monday 1 March 2027 (beyond the package: Monday to Friday) end on Monday 24 May
+    assert add_working_days(date(2027, 3, 1), 60) == date(2027, 5, 24)
+    CalendarDay.objects.create(date=date(2027, 5, 20), is_workday=False, note="declared late in the year")
+    assert add_working_days(date(2027, 3, 1), 60) == date(2027, 5, 25)
