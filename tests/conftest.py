@@ -1,4 +1,5 @@
 import copy
+import os
 from dataclasses import dataclass
 
 import pytest
@@ -36,16 +37,29 @@ def pytest_collection_modifyitems(config, items):
         config.hook.pytest_deselected(items=not_here)
         items[:] = [item for item in items if not item.get_closest_marker(needs)]
         config._xueji_not_run = (needs, [item.nodeid for item in not_here])
-    items.sort(key=_longest_first)
+    items[:] = _longest_first(items, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
 
 
-def _longest_first(item):
-    """The order the suite runs in: the browser journeys first (the started `make run` stack first of all),
-    then everything else in file order. With `--dist worksteal` (make test) the worker that finishes its
-    share takes the other's remaining short tests, so no long journey is left to run alone at the end."""
-    if not item.get_closest_marker("e2e"):
-        return 2
-    return 0 if "test_make_run" in item.nodeid else 1
+def _longest_first(items, workers):
+    """The order the suite runs in. `--dist worksteal` (make test) gives each worker an equal contiguous share
+    of this list and lets a worker that finishes take the rest of another's share from its end; so each
+    share starts with its part of the browser journeys (whole modules, dealt to the share with the fewest so
+    far, the started `make run` stack first of all), then the short tests in file order, which are what gets
+    taken at the end — no journey is left to run alone while the other worker waits."""
+    modules = {}
+    for item in items:
+        if item.get_closest_marker("e2e"):
+            modules.setdefault(item.nodeid.split("::")[0], []).append(item)
+    dealt = [[] for _ in range(workers)]
+    for module in sorted(modules, key=lambda name: ("test_make_run" not in name, -len(modules[name]))):
+        min(dealt, key=len).extend(modules[module])
+    others = [item for item in items if not item.get_closest_marker("e2e")]
+    ordered, taken = [], 0
+    for share in range(workers):
+        rest = max(len(items) * (share + 1) // workers - len(ordered) - len(dealt[share]), 0)
+        ordered += dealt[share] + others[taken : taken + rest]
+        taken += rest
+    return ordered + others[taken:]
 
 
 def pytest_terminal_summary(terminalreporter, config):
