@@ -91,7 +91,8 @@ def decide_disposal(disposal, *, actor, approve, note=""):
         done = _("Carried out by the town office's decision") if approve else _("Refused by the town office")
         record(disposal.archive, user=actor, action=RegisterEntry.Action.RETENTION, school=disposal.school,
                why=disposal.decision_note or disposal.reason,
-               what=f"{done}: {disposal.get_action_display()} — {disposal.what}")  # fmt: skip
+               what=_("%(done)s: %(action)s — %(what)s")
+               % {"done": done, "action": disposal.get_action_display(), "what": disposal.what})  # fmt: skip
         events.disposal_decided(disposal, actor=actor)
     return disposal
 
