@@ -18,6 +18,7 @@ from audit.types import LOGIN
 from django.db import connection
 events = [audit.record(LOGIN, actor=None, data={"n": n}) for n in range(3)]
 connection.cursor().execute("UPDATE audit_event SET actor_name = 'x' WHERE id = %s", [events[1].pk])
+print(events[1].pk)
 """
 
 
@@ -37,9 +38,10 @@ def test_a_broken_chain_is_reported_without_a_traceback(tmp_path, transactional_
         )
 
     assert manage("migrate", "--check").returncode == 0  # the copy's schema is the migrations' last state
-    assert manage("shell", "-c", TAMPER).returncode == 0
+    tampered = manage("shell", "-c", TAMPER)
+    assert tampered.returncode == 0
     result = manage("verify_audit")
     assert result.returncode == 1
-    assert "Audit chain broken at event #2" in result.stderr
+    assert f"Audit chain broken at event #{tampered.stdout.split()[-1]}:" in result.stderr
     assert "Traceback" not in result.stderr
     assert "Exception ignored" not in result.stderr

@@ -56,7 +56,8 @@ def signed(world):
 
 
 def _masked(student):
-    return [student.pk, student.name, mask_national_number(student.national_number)]
+    """A pupil's line: id, name, masked national number and the 学号 held on the check date (none here)."""
+    return [student.pk, student.name, mask_national_number(student.national_number), ""]
 
 
 def test_the_snapshot_holds_what_the_headteacher_signed(signed, world):
@@ -77,7 +78,7 @@ def test_the_snapshot_holds_what_the_headteacher_signed(signed, world):
                 "registered": 2,
                 "present": 2,
                 "pupils": [_masked(p) for p in pupils_a],
-                "absent": [{"name": "刘洋", "reason": "随父母搬家", "action": "Transfer out"}],
+                "absent": [{"name": "刘洋", "school_number": "", "reason": "随父母搬家", "action": "Transfer out"}],
                 "unregistered": [{"name": "王小明", "reason": "借读", "action": "Guest study"}],
             },
             {
@@ -95,7 +96,7 @@ def test_the_snapshot_holds_what_the_headteacher_signed(signed, world):
     }
     printed = json.dumps(signature.snapshot, ensure_ascii=False)
     assert all(p.national_number not in printed for p in pupils_a)
-    assert _masked(chen) == [chen.pk, "陈静", ""]  # no national number yet: an empty column, not a made-up one
+    assert _masked(chen) == [chen.pk, "陈静", "", ""]  # no national number yet: an empty column, not a made-up one
 
 
 def test_the_hash_is_sha256_of_the_canonical_json(signed):
