@@ -25,9 +25,9 @@ from students.identity import parse_id_number
 from students.national.columns import COLUMNS, COLUMNS_BY_KEY, SHEET_TITLE, convert_cell
 from students.national.numbers import embedded_birth_date
 from students.spreadsheet import columns as limits
-from students.spreadsheet.cells import CellError, is_empty, shown, to_choice
+from students.spreadsheet.cells import CellError, is_empty, to_choice
 from students.spreadsheet.columns import EXCEL_MAX_ROW, OLE2_SIGNATURE, SpreadsheetRefused
-from students.spreadsheet.rows import RowResult, is_formula, map_header, parsed
+from students.spreadsheet.rows import RowResult, cell_refusal, is_formula, map_header, parsed
 from students.spreadsheet.upload import check_workbook, unreadable
 
 XLS, XLSX = "xls", "xlsx"
@@ -182,14 +182,8 @@ def _read_row(row_number, cells, positions) -> RowResult:
             if column.required or (column.key == "id_number" and id_type in (None, codes.IdType.RESIDENT)):
                 result.errors.append((column.header, _("Required.")))
             continue
-        if is_formula(cell):
-            result.errors.append((column.header, _("Formulas are not accepted; enter the value itself.")))
-            continue
-        if getattr(cell, "data_type", None) == "e":
-            message = _("The cell shows the Excel error %(error)s; enter the value itself.") % {
-                "error": shown(cell.value)
-            }
-            result.errors.append((column.header, message))
+        if refusal := cell_refusal(cell):
+            result.errors.append((column.header, refusal))
             continue
         resident = column.key != "id_number" or id_type in (None, codes.IdType.RESIDENT)
         try:

@@ -43,6 +43,16 @@ def is_formula(cell) -> bool:
     return getattr(cell, "data_type", None) == "f" or (isinstance(value, str) and value.lstrip().startswith("="))
 
 
+def cell_refusal(cell):
+    """Why a cell's value cannot be taken (a formula, an Excel error value), or None: the pupil import's and
+    the onboarding import's one rule."""
+    if is_formula(cell):
+        return _("Formulas are not accepted; enter the value itself.")
+    if getattr(cell, "data_type", None) == "e":
+        return _("The cell shows the Excel error %(error)s; enter the value itself.") % {"error": shown(cell.value)}
+    return None
+
+
 def map_header(header_cells, columns=COLUMNS) -> dict[str, int]:
     """``Column.key`` → 0-based position in the row of `columns` (a template's), refusing a file with a column
     twice or without every required column."""
@@ -88,14 +98,8 @@ def _read_row(row_number: int, cells, positions: dict[str, int]) -> RowResult:
             if column.required and not (column.key == "id_number" and id_type == codes.IdType.OTHER):
                 result.errors.append((column.header, _("Required.")))
             continue
-        if is_formula(cell):
-            result.errors.append((column.header, _("Formulas are not accepted; enter the value itself.")))
-            continue
-        if getattr(cell, "data_type", None) == "e":
-            message = _("The cell shows the Excel error %(error)s; enter the value itself.") % {
-                "error": shown(cell.value)
-            }
-            result.errors.append((column.header, message))
+        if refusal := cell_refusal(cell):
+            result.errors.append((column.header, refusal))
             continue
         try:
             result.values[column.key] = convert(cell.value, column, resident_id=resident or column.key != "id_number")
