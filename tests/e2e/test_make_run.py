@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
@@ -117,10 +118,12 @@ def test_the_class_print_bar_moves_while_the_worker_renders(page, make_run):
     deadline = time.monotonic() + 240
     while not download.is_visible():
         assert time.monotonic() < deadline, f"no PDF; bar values {seen}\n{make_run['log'].read_text()[-3000:]}"
-        if bar.count():
-            value = bar.get_attribute("value")
-            if value is not None and (not seen or seen[-1] != value):
-                seen.append(value)
+        try:  # the poll may swap the bar out (for the download) between these two reads
+            value = bar.get_attribute("value", timeout=1000) if bar.count() else None
+        except PlaywrightTimeoutError:
+            value = None
+        if value is not None and (not seen or seen[-1] != value):
+            seen.append(value)
         page.wait_for_timeout(200)
     moving = [value for value in seen if 0 < float(value) < 100]
     assert moving and len(set(seen)) >= 2, f"the bar did not move: {seen}"
