@@ -1,13 +1,12 @@
 """The one permission layer: every view reads organisation and pupil data through these functions.
 
-Scopes are django-guardian object permissions on School and Authority rows, read here with
-`accept_global_perms=False`, so a model-wide permission never opens every school. Anything outside a
+Scopes are django-guardian object permissions on School and Authority rows, read here row by row (grants_of,
+once per user object), so a model-wide permission never opens every school. Anything outside a
 user's scope is simply not in the queryset, which makes it a 404 in the views (DESIGN §4).
 """
 
 from django.db.models import Q
 from guardian.models import UserObjectPermission
-from guardian.shortcuts import get_objects_for_user
 
 from registry.models import Authority, School, SchoolClass
 from registry.roles import (
@@ -18,9 +17,6 @@ from registry.roles import (
     Grant,
     Role,
 )
-
-_SCHOOL_PERMS = [f"registry.{codename}" for codename in SCHOOL_ROLE_PERMISSIONS.values()]
-_AUTHORITY_PERMS = [f"registry.{codename}" for codename in AUTHORITY_ROLE_PERMISSIONS.values()]
 
 
 def grants_of(user) -> list[Grant]:
@@ -52,6 +48,12 @@ def grants_of(user) -> list[Grant]:
     return grants
 
 
+def forget_grants(user):
+    """Drop what is cached on the user object (grants_of, officer_authorities) after a role changed."""
+    user.__dict__.pop("_xueji_grants", None)
+    user.__dict__.pop("_xueji_officer_authorities", None)
+
+
 def _with_descendants(authority_ids):
     """The given authorities and every authority below them (the tree is a few levels deep)."""
     found = set(authority_ids)
@@ -68,10 +70,7 @@ def authorities_visible_to(user):
         return Authority.objects.none()
     if user.is_superuser:
         return Authority.objects.all()
-    granted = get_objects_for_user(
-        user, _AUTHORITY_PERMS, Authority, any_perm=True, accept_global_perms=False, with_superuser=False
-    )
-    return Authority.objects.filter(pk__in=_with_descendants(granted.values_list("pk", flat=True)))
+    return Authority.objects.filter(pk__in=officer_authorities(user))
 
 
 def schools_visible_to(user):
@@ -81,12 +80,8 @@ def schools_visible_to(user):
         return School.objects.none()
     if user.is_superuser:
         return School.objects.all()
-    own = get_objects_for_user(
-        user, _SCHOOL_PERMS, School, any_perm=True, accept_global_perms=False, with_superuser=False
-    )
-    return School.objects.filter(
-        Q(pk__in=own.values("pk")) | Q(authority__in=authorities_visible_to(user).values("pk"))
-    )
+    own = {grant.school.pk for grant in grants_of(user) if grant.school is not None}
+    return School.objects.filter(Q(pk__in=own) | Q(authority__in=officer_authorities(user)))
 
 
 def classes_visible_to(user):
@@ -99,7 +94,7 @@ def roles_at(user, school) -> set[Role]:
     for grant in grants_of(user):
         if grant.role == Role.ADMINISTRATOR or grant.school == school:
             roles.add(grant.role)
-        elif grant.role == Role.OFFICER and school.authority_id in _with_descendants([grant.authority.pk]):
+        elif grant.role == Role.OFFICER and school.authority_id in officer_authorities(user):
             roles.add(grant.role)
     return roles
 
@@ -145,10 +140,14 @@ def acts_for_authority(user, authority) -> bool:
     return authority.pk in officer_authorities(user)
 
 
-def officer_authorities(user) -> set[int]:
-    """Ids of the authorities the user decides for as a town officer, and those below them."""
-    granted = [grant.authority.pk for grant in grants_of(user) if grant.role == Role.OFFICER]
-    return _with_descendants(granted) if granted else set()
+def officer_authorities(user) -> frozenset[int]:
+    """Ids of the authorities the user decides for as a town officer, and those below them; cached on the user
+    object like grants_of."""
+    cached = getattr(user, "_xueji_officer_authorities", None)
+    if cached is None:
+        granted = [grant.authority.pk for grant in grants_of(user) if grant.role == Role.OFFICER]
+        cached = user._xueji_officer_authorities = frozenset(_with_descendants(granted) if granted else ())
+    return cached
 
 
 def role_holders(roles, scope_pks=None) -> dict[tuple[Role, int], list]:

@@ -7,6 +7,7 @@ from audit.history import acting_as
 from registry import events
 from registry.models import Authority, School
 from registry.roles import AUTHORITY_ROLE_PERMISSIONS, SCHOOL_ROLE_PERMISSIONS, Role
+from registry.scoping import forget_grants
 
 
 class RoleScopeError(ValueError):
@@ -38,7 +39,7 @@ def grant_role(user, role, scope=None, *, actor):
             events.role_granted(actor=actor, user=user, role=role, scope=scope)
         else:
             assign_perm(f"registry.{codename}", user, scope)
-    user.__dict__.pop("_xueji_grants", None)
+    forget_grants(user)
 
 
 def revoke_role(user, role, scope=None, *, actor):
@@ -51,4 +52,4 @@ def revoke_role(user, role, scope=None, *, actor):
             events.role_revoked(actor=actor, user=user, role=role, scope=scope)
         else:
             remove_perm(f"registry.{codename}", user, scope)
-    user.__dict__.pop("_xueji_grants", None)
+    forget_grants(user)

@@ -5,6 +5,7 @@ from datetime import date
 import pytest
 from django.conf import settings
 from django.core.management import call_command
+from django.test import override_settings
 from django.urls import reverse
 
 from audit.models import Event
@@ -12,13 +13,23 @@ from registry.demo import ACCOUNTS
 from registry.models import Authority, School, SchoolClass, User
 from students.identity import parse_id_number
 from students.models import EnrolmentSpell, Guardian, SchoolNumber, Student
+from tests.conftest import FAST_PASSWORD_HASHERS, rolled_back_after
 from transfers.models import ChangeRequest
 from transfers.selectors import requests_awaiting
 
 
+@pytest.fixture(scope="module")
+def _module_demo(django_db_setup, django_db_blocker):
+    """The demo town, built once for the module; each test's changes roll back."""
+    with rolled_back_after(django_db_blocker):
+        with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS):
+            call_command("demo")
+        yield
+
+
 @pytest.fixture
-def demo(db):
-    call_command("demo")
+def demo(_module_demo, db):
+    pass
 
 
 def _footprint():

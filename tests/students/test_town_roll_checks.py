@@ -234,7 +234,7 @@ def test_a_fixed_number_of_queries_however_many_schools(client, world, semester)
     with CaptureQueriesContext(connection) as many:
         response = client.get(reverse("town_roll_checks", args=[large.pk]))
     assert len(response.context["overview"].rows) == 6
-    assert len(many) == len(few) == 13, [query["sql"] for query in many.captured_queries]
+    assert len(many) == len(few) == 10, [query["sql"] for query in many.captured_queries]
 
 
 def test_the_excel_export_has_the_header_and_one_row_per_school(client, world, town):
