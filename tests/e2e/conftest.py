@@ -1,10 +1,12 @@
 """Browser tests: Playwright drives Debian's chromium (`playwright install` cannot download here)
 against pytest-django's live server."""
 
+import fcntl
 import json
 import os
 import shutil
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -18,25 +20,50 @@ CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/
 
 
 _demo_snapshot = []  # this test process's copy of the demo town's database (SQLite only)
+_shared_folder = []  # the folder this run's test processes share (the demo town's file is kept there)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _run_folder(tmp_path_factory, worker_id):
+    """pytest's temporary folder of the whole run: under pytest-xdist each worker's own folder is inside it."""
+    base = tmp_path_factory.getbasetemp()
+    _shared_folder[:] = [base if worker_id == "master" else base.parent]
 
 
 def load_demo():
-    """The demo town (`manage.py demo`, 3,000 pupils) in the live server's database: built once per test process
-    and copied into a private in-memory database with sqlite3's backup API; every later browser test gets the
-    same database back by the reverse copy (milliseconds instead of seconds), since `transactional_db` empties
-    the database after each test. On PostgreSQL the demo is built each time."""
+    """The demo town (`manage.py demo`, 3,000 pupils) in the live server's database. On SQLite it is built once
+    per run: the first test process to need it builds it and writes it to a file in the run's folder (the
+    others wait for the file under a lock and read it), each process keeps a private in-memory copy (sqlite3's
+    backup API), and every later browser test gets the same database back by the reverse copy (milliseconds
+    instead of seconds), since `transactional_db` empties the database after each test. On PostgreSQL the
+    demo is built each time."""
     if connection.vendor != "sqlite":
         call_command("demo")
         return
     connection.ensure_connection()
     if not _demo_snapshot:
-        call_command("demo")
+        _demo_of_the_run(connection.connection)
         snapshot = sqlite3.connect(":memory:", check_same_thread=False)
         connection.connection.backup(snapshot)
         _demo_snapshot.append(snapshot)
     else:
         _demo_snapshot[0].backup(connection.connection)
     ContentType.objects.clear_cache()  # the rows are the snapshot's again, whatever the flush recreated
+
+
+def _demo_of_the_run(database):
+    """Put the run's demo town into `database`: read from the run's file, or built and written there first."""
+    folder = _shared_folder[0]
+    built = folder / "demo-town.sqlite3"
+    with open(folder / "demo-town.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+        if built.exists():
+            with closing(sqlite3.connect(built)) as source:
+                source.backup(database)
+            return
+        call_command("demo")
+        with closing(sqlite3.connect(built)) as target:
+            database.backup(target)
 
 
 @pytest.fixture(scope="session")
@@ -148,10 +175,7 @@ def no_accessibility_violations(request):
     assert audits, "axe-core audited no page"
     # Django's own admin site keeps Django's theme (it is not our pages' markup); every other page is held to AA.
     failures = [
-        (url, violation)
-        for url, violations in audits
-        if not url.startswith(ADMIN_PREFIX)
-        for violation in violations
+        (url, violation) for url, violations in audits if not url.startswith(ADMIN_PREFIX) for violation in violations
     ]
     assert not failures, "WCAG 2.1 AA violations:\n" + "\n".join(
         f"{url}: {v['id']} ({v['impact']}) {v['help']}\n    " + "\n    ".join(v["nodes"]) for url, v in failures
