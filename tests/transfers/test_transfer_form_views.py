@@ -5,6 +5,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.cache import cache
+from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -19,18 +20,32 @@ pytestmark = pytest.mark.slow  # renders PDFs with WeasyPrint; `make test-fast` 
 
 
 @pytest.fixture
-def transfer_form(world):
-    """Issue 1 of a transfer of 张晓明 from 乙小学 (school B) to 甲小学 (school A), ready."""
-    pupil = StudentFactory(name="张晓明")
-    GuardianFactory(student=pupil, name="张大山")
-    request = ChangeRequest.objects.create(
-        kind="transfer", student=pupil, school=world.school_a, counterpart_school=world.school_b,
-        payload={"school_class": world.class_a.pk, "grade": 1, "reason": "随父母迁居", "from_grade": 1,
-                 "from_school_class": world.class_b.pk},
-        initiated_by=world.users["registrar"], submitted_at=timezone.now(),
-    )  # fmt: skip
-    form = issue_transfer_form(request, 1, actor=world.users["registrar"])
-    return render_transfer_form(form.pk)
+def world(shared_world):
+    """The module's world (tests/conftest.py `shared_world`); each test's changes roll back."""
+    return shared_world
+
+
+@pytest.fixture(scope="module")
+def _ready_form(_module_world, django_db_blocker):
+    """Issue 1 of a transfer of 张晓明 from 乙小学 (school B) to 甲小学 (school A), rendered once for the module."""
+    world, media_root = _module_world
+    with django_db_blocker.unblock(), override_settings(MEDIA_ROOT=media_root):
+        pupil = StudentFactory(name="张晓明")
+        GuardianFactory(student=pupil, name="张大山")
+        request = ChangeRequest.objects.create(
+            kind="transfer", student=pupil, school=world.school_a, counterpart_school=world.school_b,
+            payload={"school_class": world.class_a.pk, "grade": 1, "reason": "随父母迁居", "from_grade": 1,
+                     "from_school_class": world.class_b.pk},
+            initiated_by=world.users["registrar"], submitted_at=timezone.now(),
+        )  # fmt: skip
+        form = issue_transfer_form(request, 1, actor=world.users["registrar"])
+        return render_transfer_form(form.pk).pk
+
+
+@pytest.fixture
+def transfer_form(_ready_form, world):
+    """The module's ready form, read afresh (a test's changes to it roll back)."""
+    return TransferForm.objects.get(pk=_ready_form)
 
 
 def test_mask_name():
