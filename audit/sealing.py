@@ -62,11 +62,14 @@ def seal_batch() -> int:
 
 
 def seal_pending() -> int:
-    """Chain every event waiting, batch by batch; return how many were sealed."""
+    """Chain every event waiting, batch by batch, until a batch is not full (what commits after it is sealed by
+    its own transaction's hook or by beat); return how many were sealed."""
     sealed = 0
-    while count := seal_batch():
+    while True:
+        count = seal_batch()
         sealed += count
-    return sealed
+        if count < BATCH:
+            return sealed
 
 
 def seal_after_commit():

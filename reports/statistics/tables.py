@@ -4,8 +4,10 @@ and the data of the charts drawn beside their tables. Nothing here reads the dat
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from datetime import date, datetime
 
 from django.utils.functional import Promise
+from django.utils.timezone import is_aware, localtime
 from django.utils.translation import gettext as _
 
 from registry.models import School
@@ -44,14 +46,30 @@ class Table:
         return len(self.rows)
 
     def display_rows(self):
-        """[(row, [(value, numeric, link)])] for templates, which cannot zip."""
+        """[(row, [(shown, numeric, link)])] for templates, which cannot zip; `shown` as `_shown` says."""
         numeric = [is_numeric for _label, is_numeric in self.columns]
-        return [(row, [(value, numeric[index], row.links.get(index)) for index, value in enumerate(row.cells)])
+        return [(row, [(_shown(value), numeric[index], row.links.get(index)) for index, value in enumerate(row.cells)])
                 for row in self.rows]  # fmt: skip
 
     def display_total(self):
         numeric = [is_numeric for _label, is_numeric in self.columns]
-        return [(value, numeric[index]) for index, value in enumerate(self.total or [])]
+        return [(_shown(value), numeric[index]) for index, value in enumerate(self.total or [])]
+
+
+NOTHING = "—"
+
+
+def _shown(value):
+    """A cell as a page or paper shows it: nothing counted as a dash, a day as YYYY-MM-DD, anything else as it is
+    (the template localises numbers). Done here once per cell rather than by template tests per cell, which cost
+    a page of a town's tables more than its queries."""
+    if value is None:
+        return NOTHING
+    if isinstance(value, datetime):
+        return localtime(value).strftime("%Y-%m-%d") if is_aware(value) else value.strftime("%Y-%m-%d")
+    if isinstance(value, date):
+        return value.isoformat()
+    return value
 
 
 def _plain(value):

@@ -6,6 +6,7 @@ import threading
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
+from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 import audit
@@ -49,6 +50,20 @@ def test_an_event_waits_for_its_seal_until_its_transaction_commits(db, django_ca
             audit.record(LOGIN, actor=user)
     assert Seal.objects.count() == 2  # sealed once the transaction committed, by one sealer run
     assert Event.objects.select_related("seal").get(pk=event.pk).is_sealed
+
+
+def test_the_sealer_goes_on_batch_by_batch_and_stops_after_a_batch_that_is_not_full(db, monkeypatch):
+    """Five events waiting with batches of two: three batches, every event chained in order; and a page that wrote
+    one event seals it in one transaction (a second, empty batch would cost every audited request a lock)."""
+    monkeypatch.setattr("audit.sealing.BATCH", 2)
+    user = UserFactory()
+    events = [audit.record(LOGIN, actor=user) for _ in range(5)]
+    assert seal_pending() == 5
+    assert list(Seal.objects.order_by("position").values_list("event_id", flat=True)) == [e.pk for e in events]
+    audit.record(LOGIN, actor=user)
+    with CaptureQueriesContext(connection) as queries:
+        assert seal_pending() == 1
+    assert [q["sql"].split()[0] for q in queries].count("SAVEPOINT") == 1  # one atomic block: one batch
 
 
 def test_events_committed_out_of_id_order_are_chained_in_the_order_they_committed(db):
