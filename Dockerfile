@@ -40,6 +40,9 @@ COPY . /app
 RUN pip install --no-cache-dir --no-deps . \
     && rm -rf /app/build /app/*.egg-info
 
+# The papers' fonts: small GB2312 subsets of fonts-noto-cjk's collections (registry/fonts.py), read-only to the app.
+RUN python -m registry.fonts /app/var/fonts
+
 COPY --from=assets /assets/vendor/ /app/static/vendor/
 
 # Static files are collected at build time (whitenoise serves them); the key is only for this command.

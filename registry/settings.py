@@ -160,6 +160,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 MEDIA_URL = "media/"
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=BASE_DIR / "media")
 BACKUP_ROOT = env.path("BACKUP_ROOT", default=BASE_DIR / "backups")  # manage.py backup writes here
+# The papers' subset fonts, made at set-up time (registry.fonts; `make setup`, the Dockerfile)
+PDF_FONT_ROOT = env.path("PDF_FONT_ROOT", default=BASE_DIR / "var" / "fonts")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
