@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 RUN_PACKAGES := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
 TEST_PACKAGES := chromium
 # Where set-up writes the papers' subset fonts (settings.PDF_FONT_ROOT reads the same variable)
-PDF_FONT_ROOT ?= var/fonts
+PDF_FONT_ROOT ?= $(or $(XUEJI_VAR_DIR),var)/fonts
 
 # Python packages come from the locks (exact versions with hashes), written by `make lock` from pyproject.toml.
 LOCK := requirements/runtime.txt

@@ -24,7 +24,8 @@ from pathlib import Path
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_FOLDER = Path(__file__).resolve().parent.parent / "var" / "fonts"  # settings.PDF_FONT_ROOT's default
+# settings.PDF_FONT_ROOT's default (the Makefile's too): VAR_DIR/fonts
+DEFAULT_FOLDER = Path(os.environ.get("XUEJI_VAR_DIR") or Path(__file__).resolve().parent.parent / "var") / "fonts"
 SYSTEM_FONT_FOLDERS = (Path("/usr/share/fonts/opentype/noto"), Path("/usr/share/fonts"))
 
 

@@ -94,3 +94,17 @@ def test_without_the_subsets_papers_print_from_the_system_fonts_and_say_so(db, s
     assert names and not any("Xueji" in name for name in names)
     assert any("Noto-Serif-CJK-SC" in name for name in names) and any("Noto-Sans-CJK-SC" in name for name in names)
     assert any("PDF fonts" in record.getMessage() and "missing" in record.getMessage() for record in caplog.records)
+
+
+def test_weasyprint_may_load_the_subset_faces_and_nothing_else_of_their_folder(settings, tmp_path):
+    settings.PDF_FONT_ROOT = tmp_path
+    face = tmp_path / fonts.FACES[0].file_name
+    face.write_bytes(b"OTTO")
+    (tmp_path / "notes.txt").write_text("not a font")
+    assert pdf.subset_font_file(pdf.FONT_ORIGIN + face.name) == face
+    for url in ("notes.txt", "../fonts/" + face.name, "%2e%2e/notes.txt", face.name + "?x", "/" + face.name):
+        assert pdf.subset_font_file(pdf.FONT_ORIGIN + url) is None, url
+    with pytest.raises(ValueError):
+        pdf.static_only_fetcher_class()().fetch(pdf.FONT_ORIGIN + "notes.txt")
+    face.unlink()  # set-up not run: the name alone opens nothing
+    assert pdf.subset_font_file(pdf.FONT_ORIGIN + face.name) is None
