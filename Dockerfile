@@ -40,7 +40,8 @@ COPY . /app
 RUN pip install --no-cache-dir --no-deps . \
     && rm -rf /app/build /app/*.egg-info
 
-# The papers' fonts: small GB2312 subsets of fonts-noto-cjk's collections (registry/fonts.py), read-only to the app.
+# The papers' fonts: small subsets of fonts-noto-cjk's collections (registry/fonts.py: GB2312, and GBK's other hanzi
+# in slices), read-only to the app.
 RUN python -m registry.fonts /app/var/fonts
 
 COPY --from=assets /assets/vendor/ /app/static/vendor/

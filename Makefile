@@ -69,8 +69,9 @@ static/vendor/.installed: package.json package-lock.json
 	cp node_modules/echarts/dist/echarts.min.js static/vendor/echarts/
 	touch $@
 
-# The papers' fonts (registry/fonts.py): single-face GB2312 subsets of fonts-noto-cjk's collections, ~5 MB each
-# instead of 19–27 MB that WeasyPrint would copy and subset for every PDF; made once (about a minute per face).
+# The papers' fonts (registry/fonts.py): single-face subsets of fonts-noto-cjk's collections (GB2312 in 4-5 MB,
+# GBK's other hanzi in ~1 MB slices) instead of the 19–27 MB files that WeasyPrint would copy and subset for
+# every PDF; made once (a few minutes of both cores).
 $(PDF_FONT_ROOT)/.installed: registry/fonts.py | system-packages $(VENV)/.installed
 	$(PY) -m registry.fonts $(PDF_FONT_ROOT)
 	touch $@

@@ -3,14 +3,22 @@
 WeasyPrint copies the whole file of every font it embeds, for every PDF it writes, and then subsets it: with
 Debian's fonts-noto-cjk that is a 19–27 MB collection (.ttc, every CJK region's faces) per face used, four faces
 on most papers. Set-up (`make setup`, the Dockerfile; `python -m registry.fonts [folder]`) therefore extracts
-the Simplified Chinese face of each collection and keeps only the characters of GB2312 (GB/T 2312-1980: its
-6,763 hanzi of levels 1 and 2 and its 682 symbols; every code point Python's "gb2312" codec decodes), plus
-ASCII, Latin-1, general punctuation, CJK symbols and punctuation and the full-width forms, into a ~4–6 MB
-OpenType file each under settings.PDF_FONT_ROOT (var/fonts, not committed). The faces are renamed ("Xueji
-Serif SC", "Xueji Sans SC") so that no one mistakes them for the full fonts: registry.pdf declares them with
-@font-face and the papers name them before the system family, so a character outside the subset (a rare
-character of a pupil's name, 生僻字 such as 䶮 or 𬱖) still prints, from the full system font (WeasyPrint
-falls back per glyph). When the files are missing the papers print with the system fonts alone.
+the Simplified Chinese face of each collection, in two tiers, into settings.PDF_FONT_ROOT (VAR_DIR/fonts, not
+committed):
+
+- the main face ("Xueji Serif SC", 3.6–5.1 MB): GB2312 (GB/T 2312-1980: its 6,763 hanzi of levels 1 and 2 and
+  its 682 symbols; every code point Python's "gb2312" codec decodes), plus ASCII, Latin-1 and the pinyin
+  letters, general punctuation, CJK symbols and punctuation and the full-width forms;
+- SLICES small faces ("Xueji Serif SC 1" … "8", about 1 MB each) holding, in code point order, the rest of GBK's
+  hanzi (every CJK Unified Ideograph the "gbk" codec decodes, 14,139 beyond GB2312): the characters of many
+  given names (玥, 喆, 堃, 珺, 昇…) are not in GB2312, and a PDF embeds only the slices it uses, not a 5× bigger
+  face for everyone.
+
+The faces are renamed so that nobody mistakes them for the full fonts. registry.pdf declares them with
+@font-face and gives the papers their font stacks (`var(--paper-serif)`, `var(--paper-sans)`: the main face,
+its slices, then the full system family), so a character outside all of them (䶮 and 𬱖 of the CJK extensions)
+still prints, from the full system font (WeasyPrint falls back per glyph). When the files are missing the
+papers print with the system fonts alone.
 
 This module imports fontTools only in the functions that build fonts (the web processes never do).
 """
@@ -19,7 +27,7 @@ import logging
 import os
 import sys
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -29,12 +37,20 @@ DEFAULT_FOLDER = Path(os.environ.get("XUEJI_VAR_DIR") or Path(__file__).resolve(
 SYSTEM_FONT_FOLDERS = (Path("/usr/share/fonts/opentype/noto"), Path("/usr/share/fonts"))
 
 
+SLICES = 8  # faces holding GBK's hanzi beyond GB2312, 1,768 each
+
+
 @dataclass(frozen=True)
 class Face:
-    family: str  # the name the papers' CSS uses for the subset
+    family: str  # the stack's name: the main face's family, the slices' family with its number after it
     weight: int
     system_file: str  # the fonts-noto-cjk collection it is cut from
     system_family: str  # the face of that collection
+    part: int = 0  # 0: the main face (GB2312 and the Latin and punctuation); 1…SLICES: a slice
+
+    @property
+    def css_family(self):
+        return self.family if not self.part else f"{self.family} {self.part}"
 
     @property
     def style_name(self):
@@ -42,16 +58,27 @@ class Face:
 
     @property
     def file_name(self):
-        return f"{self.family.replace(' ', '')}-{self.style_name}.otf"
+        return f"{self.css_family.replace(' ', '')}-{self.style_name}.otf"
 
 
 SERIF, SANS = "Xueji Serif SC", "Xueji Sans SC"
-FACES = (
+MAIN_FACES = (
     Face(SERIF, 400, "NotoSerifCJK-Regular.ttc", "Noto Serif CJK SC"),
     Face(SERIF, 700, "NotoSerifCJK-Bold.ttc", "Noto Serif CJK SC"),
     Face(SANS, 400, "NotoSansCJK-Regular.ttc", "Noto Sans CJK SC"),
     Face(SANS, 700, "NotoSansCJK-Bold.ttc", "Noto Sans CJK SC"),
 )
+FACES = tuple(
+    replace(main, part=part) for main in MAIN_FACES for part in range(SLICES + 1)
+)  # each main face, then its slices
+SYSTEM_FAMILIES = {SERIF: "Noto Serif CJK SC", SANS: "Noto Sans CJK SC"}
+
+
+def stack(family, present=FACES):
+    """The CSS font-family list of a stack (SERIF or SANS): its faces in `present`, then the system family."""
+    names = [face.css_family for face in present if face.family == family and face.weight == 400]
+    return ", ".join(f'"{name}"' for name in [*names, SYSTEM_FAMILIES[family]])
+
 
 # Beyond GB2312: what the papers' Latin text, numbers and punctuation use.
 EXTRA_RANGES = (
@@ -84,6 +111,23 @@ def characters():
     return chosen
 
 
+def slices():
+    """[set of code points] of each slice: GBK's CJK Unified Ideographs beyond characters(), in order."""
+    main = characters()
+    rest = []
+    for high in range(0x81, 0xFF):
+        for low in range(0x40, 0xFF):
+            try:
+                character = ord(bytes((high, low)).decode("gbk"))
+            except UnicodeDecodeError:
+                continue
+            if 0x4E00 <= character <= 0x9FFF and character not in main:
+                rest.append(character)
+    rest.sort()
+    size = -(-len(rest) // SLICES)
+    return [set(rest[start : start + size]) for start in range(0, len(rest), size)]
+
+
 def system_file(name):
     """The path of a system font file by name (Debian's fonts-noto-cjk puts them in opentype/noto), or None."""
     for folder in SYSTEM_FONT_FOLDERS:
@@ -96,38 +140,68 @@ def system_file(name):
 
 
 def build(folder=DEFAULT_FOLDER, *, force=False, log=print):
-    """Write every face of FACES into `folder` (skipping those already newer than their system file unless
-    `force`). Returns the paths written or kept. A missing system font is an error: the papers need it."""
+    """Write every face of FACES into `folder`, the main faces in parallel (one process per core), skipping a
+    main face whose files, slices included, are all newer than its system file unless `force`. Returns the
+    paths. A missing system font is an error: the papers need it."""
+    from concurrent.futures import ProcessPoolExecutor
+
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
-    wanted = characters()
-    paths = []
-    for face in FACES:
-        source = system_file(face.system_file)
+    work, paths = [], []
+    for main in MAIN_FACES:
+        source = system_file(main.system_file)
         if source is None:
-            raise SystemExit(f"{face.system_file} not found under {', '.join(map(str, SYSTEM_FONT_FOLDERS))}: "
+            raise SystemExit(f"{main.system_file} not found under {', '.join(map(str, SYSTEM_FONT_FOLDERS))}: "
                              "install Debian's fonts-noto-cjk")  # fmt: skip
-        target = folder / face.file_name
-        if not force and target.is_file() and target.stat().st_mtime >= source.stat().st_mtime:
-            paths.append(target)
-            continue
-        _write_atomically(target, _subset(source, face, wanted))
-        log(f"{target}: {face.family} {face.style_name}, {target.stat().st_size / 1e6:.1f} MB from {source}")
-        paths.append(target)
+        targets = [folder / face.file_name for face in FACES if replace(face, part=0) == main]
+        paths += targets
+        if force or not all(t.is_file() and t.stat().st_mtime >= source.stat().st_mtime for t in targets):
+            work.append((main, source, folder))
+    if work:
+        with ProcessPoolExecutor(max_workers=min(len(work), os.cpu_count() or 1)) as pool:
+            for line in pool.map(_build_face, *zip(*work, strict=True)):
+                log(line)
     return paths
 
 
-def _subset(source, face, wanted):
-    from io import BytesIO
+def _build_face(main, source, folder):
+    """One main face and its slices written into `folder`: a line saying what was written."""
+    faces = [face for face in FACES if replace(face, part=0) == main]
+    targets = [folder / face.file_name for face in faces]
+    parts = slices()
+    face_file = _face_of(source, main)
+    _write_atomically(targets[0], _subset(face_file, main, characters()))
+    rest = _subset(face_file, replace(main, part=1), set().union(*parts))  # one cut from the big face, then sliced
+    for face, target, part in zip(faces[1:], targets[1:], parts, strict=True):
+        _write_atomically(target, _subset(rest, face, part))
+    size = sum(target.stat().st_size for target in targets[1:])
+    return (f"{targets[0]}: {main.family} {main.style_name}, {targets[0].stat().st_size / 1e6:.1f} MB from {source}; "
+            f"{len(parts)} slices, {size / 1e6:.1f} MB")  # fmt: skip
 
-    from fontTools import subset
-    from fontTools.ttLib import TTCollection, TTFont
+
+def _face_of(source, face):
+    """The bytes of the collection `source` and the number of its face named face.system_family."""
+    from fontTools.ttLib import TTCollection
 
     collection = TTCollection(source, lazy=True)
     numbers = [n for n, font in enumerate(collection.fonts) if font["name"].getDebugName(1) == face.system_family]
     if not numbers:
         raise SystemExit(f"{source} has no face named {face.system_family}")
-    font = TTFont(source, fontNumber=numbers[0], lazy=True)
+    return source, numbers[0]
+
+
+def _subset(font_file, face, wanted):
+    """`font_file` ((path, face number) or OpenType bytes) cut down to the code points `wanted`, named as
+    `face`: OpenType bytes."""
+    from io import BytesIO
+
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+
+    if isinstance(font_file, bytes):
+        font = TTFont(BytesIO(font_file), lazy=True)
+    else:
+        font = TTFont(font_file[0], fontNumber=font_file[1], lazy=True)
     options = subset.Options()
     options.layout_features = ["*"]  # vertical forms, locl, kerning of what is kept
     options.name_IDs = ["*"]
@@ -147,8 +221,9 @@ def _rename(font, face):
     """Name the subset as its own family (every language's record), so fontconfig never takes it for the full
     system face; copyright, licence and designer records are kept."""
     postscript = face.file_name.removesuffix(".otf")
-    names = {1: face.family, 2: face.style_name, 3: f"{postscript};subset of {face.system_family}",
-             4: f"{face.family} {face.style_name}", 6: postscript, 16: face.family, 17: face.style_name}  # fmt: skip
+    family = face.css_family
+    names = {1: family, 2: face.style_name, 3: f"{postscript};subset of {face.system_family}",
+             4: f"{family} {face.style_name}", 6: postscript, 16: family, 17: face.style_name}  # fmt: skip
     table = font["name"]
     table.names = [record for record in table.names if record.nameID not in names]
     for name_id, text in names.items():
@@ -158,7 +233,7 @@ def _rename(font, face):
         cff = font["CFF "].cff
         cff.fontNames = [postscript]
         top = cff.topDictIndex[0]
-        top.FamilyName, top.FullName = face.family, f"{face.family} {face.style_name}"
+        top.FamilyName, top.FullName = family, f"{family} {face.style_name}"
 
 
 def _write_atomically(target, data):

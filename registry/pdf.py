@@ -7,11 +7,13 @@ arbitrary file:// path, whatever a template or a pupil's text might contain. Pap
 are rendered in the site's language (settings.LANGUAGE_CODE) whoever asks for them.
 
 Fonts: the CJK faces come from fonts-noto-cjk ("Noto Serif CJK SC" / "Noto Sans CJK SC"), but each of its files
-is a 19–27 MB collection that WeasyPrint would copy whole and subset for every PDF. Set-up cuts small GB2312
-subsets of them into settings.PDF_FONT_ROOT (registry.fonts); every document gets the @font-face rules
-declaring them ("Xueji Serif SC" / "Xueji Sans SC", fetched under FONT_ORIGIN), and the templates name them
-before the system family, which prints the characters the subsets lack (rare characters of names). Without
-the files (set-up not run) the papers print from the system fonts alone, as a warning in the log says.
+is a 19–27 MB collection that WeasyPrint would copy whole and subset for every PDF. Set-up cuts small subsets
+of them into settings.PDF_FONT_ROOT (registry.fonts: GB2312 in a main face, GBK's other hanzi in slices);
+every document gets the @font-face rules
+declaring them (fetched under FONT_ORIGIN) and the font stacks the templates name (`var(--paper-serif)`,
+`var(--paper-sans)`): the subsets, then the system family, which prints the characters they lack (rare
+characters of names). Without the files (set-up not run) the papers print from the system fonts alone, as a
+warning in the log says.
 
 WeasyPrint is imported where it is used: loading it parses its style sheets, which most requests never need.
 """
@@ -117,37 +119,39 @@ atexit.register(release_fonts)
 
 @functools.cache
 def subset_font_faces():
-    """[the style sheet declaring registry.fonts' subset faces], added to every document; loaded once per
-    process into font_configuration(). [] when set-up has not made them (the system fonts alone then)."""
+    """[the style sheet giving the papers their font stacks and declaring registry.fonts' subset faces], added
+    to every document; loaded once per process into font_configuration(). The templates name the stacks
+    `var(--paper-serif)` and `var(--paper-sans)`: the subset faces set-up made, then the full system family
+    (which alone remains when set-up has not made them: a warning says so)."""
     from weasyprint import CSS
 
-    from registry.fonts import FACES
+    from registry.fonts import FACES, SANS, SERIF, stack
 
     folder = Path(settings.PDF_FONT_ROOT)
-    missing = [face.file_name for face in FACES if not (folder / face.file_name).is_file()]
-    if missing:
+    present = [face for face in FACES if (folder / face.file_name).is_file()]
+    if len(present) < len(FACES):
+        missing = [face.file_name for face in FACES if face not in present]
         logger.warning(
-            "PDF fonts: %s missing in %s (run `make setup` or `python -m registry.fonts`); papers print with the "
-            "full system fonts, which costs memory and time per PDF",
-            ", ".join(missing),
+            "PDF fonts: %s of %s missing in %s (run `make setup` or `python -m registry.fonts`); papers print "
+            "with the full system fonts for want of them, which costs memory and time per PDF",
+            len(missing),
+            len(FACES),
             folder,
         )
-        return []
     rules = "".join(
-        f'@font-face {{ font-family: "{face.family}"; font-weight: {face.weight}; '
+        f'@font-face {{ font-family: "{face.css_family}"; font-weight: {face.weight}; '
         f'src: url("{FONT_ORIGIN}{face.file_name}") format("opentype"); }}\n'
-        for face in FACES
+        for face in present
     )
-    css = CSS(string=rules, url_fetcher=static_only_fetcher_class()(), font_config=font_configuration())
-    return [css]
+    rules += f":root {{ --paper-serif: {stack(SERIF, present)}; --paper-sans: {stack(SANS, present)}; }}\n"
+    return [CSS(string=rules, url_fetcher=static_only_fetcher_class()(), font_config=font_configuration())]
 
 
 # The faces and weights our papers use, with text in each script, for warm_up.
 WARM_UP_HTML = """<!doctype html><html lang="zh-hans"><meta charset="utf-8"><style>@page { size: A4; margin: 10mm;
-@bottom-right { content: "第 1 页" counter(page); font-family: "Xueji Sans SC", "Noto Sans CJK SC", sans-serif; } }
-html { font-family: "Xueji Serif SC", "Noto Serif CJK SC", serif; } /* as the papers: no other face is loaded */
-.serif { font-family: "Xueji Serif SC", "Noto Serif CJK SC", serif; }
-.sans { font-family: "Xueji Sans SC", "Noto Sans CJK SC", sans-serif; }
+@bottom-right { content: "第 1 页" counter(page); font-family: var(--paper-sans), sans-serif; } }
+html { font-family: var(--paper-serif), serif; } /* as the papers: no other face is loaded */
+.serif { font-family: var(--paper-serif), serif; } .sans { font-family: var(--paper-sans), sans-serif; }
 .mono { font-family: "DejaVu Sans Mono", monospace; }</style>
 <p class="serif">学籍档案 转学联系单 Xueji 0123456789 <b>学生基本信息表</b></p>
 <p class="sans">镇教办审核 身份证号 3201********1234 <b>审核意见：同意</b></p>

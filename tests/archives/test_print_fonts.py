@@ -1,6 +1,7 @@
 """A bundle prints from the small subset fonts made at set-up time (registry.fonts), not from the 19–27 MB system
-collections; a character the subsets lack (a rare character of a pupil's name) still prints, from the full
-system font; and without the subsets (set-up not run) papers still print, from the system fonts."""
+collections: GB2312 from the main faces, the rest of GBK's hanzi (many given names) from small slices; a
+character beyond them (a rare character of a pupil's name) still prints, from the full system font; and
+without the subsets (set-up not run) papers still print, from the system fonts."""
 
 import logging
 from io import BytesIO
@@ -16,7 +17,8 @@ from registry import fonts, pdf
 
 pytestmark = pytest.mark.slow  # renders PDFs with WeasyPrint; `make test-fast` leaves it out
 
-RARE = "䶮"  # U+4DAE (CJK Extension A, not in GB2312), as in 刘䶮
+RARE = "䶮"  # U+4DAE (CJK Extension A: in no subset), as in 刘䶮
+NAME = "玥"  # U+73A5: common in girls' names, not in GB2312 (in GBK: a slice has it)
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +66,20 @@ def test_a_pupils_bundle_embeds_only_the_small_subset_faces(world, subset_fonts,
     cjk = {name for name in names if "Mono" not in name}  # the hashes' DejaVu Sans Mono is small already
     assert cjk and all("Xueji" in name for name in cjk), names
     assert any("Xueji-Serif-SC" in name for name in cjk) and any("Xueji-Sans-SC" in name for name in cjk)
+
+
+def test_a_name_character_beyond_gb2312_prints_from_a_small_slice(
+    world, subset_fonts, django_capture_on_commit_callbacks
+):
+    assert ord(NAME) not in fonts.characters()
+    pupil = world.pupils["own"]
+    pupil.name = "段" + NAME
+    pupil.save(update_fields=["name"])
+    names, text = _font_names(_bundle(world, django_capture_on_commit_callbacks))
+    assert "段" + NAME in text.replace("\n", "")
+    cjk = {name for name in names if "Mono" not in name}
+    assert all("Xueji" in name for name in cjk), names  # no full system face
+    assert any(name.split("+")[1].startswith(("Xueji-Serif-SC-4", "Xueji-Sans-SC-4")) for name in cjk), names
 
 
 def test_a_rare_character_of_a_name_prints_from_the_full_system_font(
