@@ -23,7 +23,7 @@ ENV PYTHONUNBUFFERED=1 \
 # postgresql-client (15, as the db service) for `manage.py backup` / `restore`.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk postgresql-client \
+        libharfbuzz-subset0 libharfbuzz-bin libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system xueji \
