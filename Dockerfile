@@ -23,7 +23,7 @@ ENV PYTHONUNBUFFERED=1 \
 # postgresql-client (15, as the db service) for `manage.py backup` / `restore`.
 RUN apt-get update \
     && apt-get install -y --no-install-recommends \
-        libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk postgresql-client \
+        libharfbuzz-subset0 libharfbuzz-bin libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk postgresql-client \
     && rm -rf /var/lib/apt/lists/*
 
 RUN groupadd --system xueji \
@@ -39,6 +39,10 @@ RUN pip install --no-cache-dir --require-hashes -r /app/requirements/runtime.txt
 COPY . /app
 RUN pip install --no-cache-dir --no-deps . \
     && rm -rf /app/build /app/*.egg-info
+
+# The papers' fonts: small subsets of fonts-noto-cjk's collections (registry/fonts.py: GB2312, and GBK's other hanzi
+# in slices), read-only to the app.
+RUN python -m registry.fonts /app/var/fonts
 
 COPY --from=assets /assets/vendor/ /app/static/vendor/
 

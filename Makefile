@@ -3,9 +3,12 @@
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
-# WeasyPrint needs HarfBuzz's subsetter and a CJK font; the browser tests drive Debian's chromium.
-RUN_PACKAGES := libharfbuzz-subset0 libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
+# WeasyPrint needs HarfBuzz's subsetter and a CJK font (set-up cuts the papers' fonts with hb-subset, libharfbuzz-bin);
+# the browser tests drive Debian's chromium.
+RUN_PACKAGES := libharfbuzz-subset0 libharfbuzz-bin libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk
 TEST_PACKAGES := chromium
+# Where set-up writes the papers' subset fonts (settings.PDF_FONT_ROOT reads the same variable)
+PDF_FONT_ROOT ?= $(or $(XUEJI_VAR_DIR),var)/fonts
 
 # Python packages come from the locks (exact versions with hashes), written by `make lock` from pyproject.toml.
 LOCK := requirements/runtime.txt
@@ -28,7 +31,7 @@ test: setup test-system-packages
 test-fast: setup
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist worksteal -m "not slow and not e2e"
 
-setup: system-packages $(VENV)/.installed static/vendor/.installed
+setup: system-packages $(VENV)/.installed static/vendor/.installed $(PDF_FONT_ROOT)/.installed
 
 system-packages:
 	@bin/ensure-system-packages $(RUN_PACKAGES)
@@ -69,6 +72,13 @@ static/vendor/.installed: package.json package-lock.json
 	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map static/vendor/bootstrap/
 	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/htmx/
 	cp node_modules/echarts/dist/echarts.min.js static/vendor/echarts/
+	touch $@
+
+# The papers' fonts (registry/fonts.py): single-face subsets of fonts-noto-cjk's collections (GB2312 in 4-5 MB,
+# GBK's other hanzi in ~1 MB slices) instead of the 19–27 MB files that WeasyPrint would copy and subset for
+# every PDF; made once (a few minutes of both cores).
+$(PDF_FONT_ROOT)/.installed: registry/fonts.py | system-packages $(VENV)/.installed
+	$(PY) -m registry.fonts $(PDF_FONT_ROOT)
 	touch $@
 
 migrate: setup

@@ -3,7 +3,7 @@
 import os
 
 from celery import Celery
-from celery.signals import beat_init, worker_process_init
+from celery.signals import beat_init, worker_process_init, worker_process_shutdown
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "registry.settings")
 
@@ -23,6 +23,14 @@ def load_pdf_fonts(**kwargs):
         pdf.warm_up()
     except Exception:  # a worker that could not warm up still works; its first paper is slower
         logging.getLogger(__name__).exception("PDF warm-up failed")
+
+
+@worker_process_shutdown.connect
+def release_pdf_fonts(**kwargs):
+    """A pool process ends with os._exit: remove its copies of the papers' fonts (registry.pdf) first."""
+    from registry import pdf
+
+    pdf.release_fonts()
 
 
 @beat_init.connect

@@ -4,15 +4,25 @@ roll reconciliation, archive bundles).
 WeasyPrint may load nothing but data: URIs and our own static files (DESIGN §6): templates address static
 files under the made-up origin STATIC_ORIGIN, and the fetcher refuses everything else — no network, no
 arbitrary file:// path, whatever a template or a pupil's text might contain. Papers are official, so they
-are rendered in the site's language (settings.LANGUAGE_CODE) whoever asks for them. Fonts are the system's
-(the CJK faces come from fonts-noto-cjk; templates name "Noto Serif CJK SC" / "Noto Sans CJK SC").
+are rendered in the site's language (settings.LANGUAGE_CODE) whoever asks for them.
+
+Fonts: the CJK faces come from fonts-noto-cjk ("Noto Serif CJK SC" / "Noto Sans CJK SC"), but each of its files
+is a 19–27 MB collection that WeasyPrint would copy whole and subset for every PDF. Set-up cuts small subsets
+of them into settings.PDF_FONT_ROOT (registry.fonts: GB2312 in a main face, GBK's other hanzi in slices);
+every document gets the @font-face rules
+declaring them (fetched under FONT_ORIGIN) and the font stacks the templates name (`var(--paper-serif)`,
+`var(--paper-sans)`): the subsets, then the system family, which prints the characters they lack (rare
+characters of names). Without the files (set-up not run) the papers print from the system fonts alone, as a
+warning in the log says.
 
 WeasyPrint is imported where it is used: loading it parses its style sheets, which most requests never need.
 """
 
+import atexit
 import functools
 import logging
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from urllib.parse import unquote
@@ -24,11 +34,15 @@ from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import translation
 
+logger = logging.getLogger(__name__)
+
 # WeasyPrint reports every layout step at INFO level; a log needs only its warnings.
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 # Where WeasyPrint may load from: our own static files, addressed under this made-up origin.
 STATIC_ORIGIN = "https://xueji-static.invalid/"
+# … and the subset fonts of registry.fonts in settings.PDF_FONT_ROOT, under this one.
+FONT_ORIGIN = "https://xueji-fonts.invalid/"
 
 
 @functools.cache
@@ -40,7 +54,7 @@ def static_only_fetcher_class():
         def fetch(self, url, headers=None):
             if url.startswith("data:"):
                 return super().fetch(url, headers)
-            path = static_file(url)
+            path = static_file(url) or subset_font_file(url)
             if path is None:
                 raise ValueError(f"a PDF may load only our own static files, not {url[:100]}")
             return super().fetch(Path(path).resolve().as_uri(), headers)
@@ -59,12 +73,24 @@ def static_file(url):
     return finders.find(relative)
 
 
+def subset_font_file(url):
+    """The file of one of registry.fonts' subset faces addressed under FONT_ORIGIN, or None."""
+    from registry.fonts import FACES
+
+    names = {face.file_name for face in FACES}
+    name = url.removeprefix(FONT_ORIGIN) if url.startswith(FONT_ORIGIN) else None
+    if name not in names:
+        return None
+    path = Path(settings.PDF_FONT_ROOT) / name
+    return path if path.is_file() else None
+
+
 def layout_html(html):
     """An HTML string laid out by WeasyPrint with the static-only fetcher: a Document (`.pages`, `.write_pdf()`)."""
     from weasyprint import HTML
 
     return HTML(string=html, base_url=STATIC_ORIGIN, url_fetcher=static_only_fetcher_class()()).render(
-        font_config=font_configuration()
+        font_config=font_configuration(), stylesheets=subset_font_faces()
     )
 
 
@@ -76,10 +102,56 @@ def font_configuration():
     return FontConfiguration()
 
 
+def release_fonts():
+    """Remove the copies of the @font-face files that WeasyPrint keeps in a temporary folder per font
+    configuration (its own clean-up runs too late at interpreter exit, and never in a pool process that
+    ends with os._exit): called at exit and when a Celery pool process stops."""
+    if not font_configuration.cache_info().currsize:
+        return
+    config = font_configuration()
+    folder, config._folder = getattr(config, "_folder", None), None  # WeasyPrint's attribute: the copies
+    if folder:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+atexit.register(release_fonts)
+
+
+@functools.cache
+def subset_font_faces():
+    """[the style sheet giving the papers their font stacks and declaring registry.fonts' subset faces], added
+    to every document; loaded once per process into font_configuration(). The templates name the stacks
+    `var(--paper-serif)` and `var(--paper-sans)`: the subset faces set-up made, then the full system family
+    (which alone remains when set-up has not made them: a warning says so)."""
+    from weasyprint import CSS
+
+    from registry.fonts import FACES, SANS, SERIF, stack
+
+    folder = Path(settings.PDF_FONT_ROOT)
+    present = [face for face in FACES if (folder / face.file_name).is_file()]
+    if len(present) < len(FACES):
+        missing = [face.file_name for face in FACES if face not in present]
+        logger.warning(
+            "PDF fonts: %s of %s missing in %s (run `make setup` or `python -m registry.fonts`); papers print "
+            "with the full system fonts for want of them, which costs memory and time per PDF",
+            len(missing),
+            len(FACES),
+            folder,
+        )
+    rules = "".join(
+        f'@font-face {{ font-family: "{face.css_family}"; font-weight: {face.weight}; '
+        f'src: url("{FONT_ORIGIN}{face.file_name}") format("opentype"); }}\n'
+        for face in present
+    )
+    rules += f":root {{ --paper-serif: {stack(SERIF, present)}; --paper-sans: {stack(SANS, present)}; }}\n"
+    return [CSS(string=rules, url_fetcher=static_only_fetcher_class()(), font_config=font_configuration())]
+
+
 # The faces and weights our papers use, with text in each script, for warm_up.
 WARM_UP_HTML = """<!doctype html><html lang="zh-hans"><meta charset="utf-8"><style>@page { size: A4; margin: 10mm;
-@bottom-right { content: "第 1 页" counter(page); font-family: "Noto Sans CJK SC", sans-serif; } }
-.serif { font-family: "Noto Serif CJK SC", serif; } .sans { font-family: "Noto Sans CJK SC", sans-serif; }
+@bottom-right { content: "第 1 页" counter(page); font-family: var(--paper-sans), sans-serif; } }
+html { font-family: var(--paper-serif), serif; } /* as the papers: no other face is loaded */
+.serif { font-family: var(--paper-serif), serif; } .sans { font-family: var(--paper-sans), sans-serif; }
 .mono { font-family: "DejaVu Sans Mono", monospace; }</style>
 <p class="serif">学籍档案 转学联系单 Xueji 0123456789 <b>学生基本信息表</b></p>
 <p class="sans">镇教办审核 身份证号 3201********1234 <b>审核意见：同意</b></p>

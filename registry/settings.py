@@ -227,6 +227,8 @@ CACHES = {
 # time); CELERY_BROKER_URL=redis://… in production. Eager in-process execution is for the test runner only:
 # pytest sets PYTEST_VERSION (CELERY_TASK_ALWAYS_EAGER overrides either way).
 VAR_DIR = Path(env.str("XUEJI_VAR_DIR", default=str(BASE_DIR / "var")))  # broker messages, beat's schedule; not in git
+# The papers' subset fonts, made at set-up time (registry.fonts: `make setup`, the Dockerfile)
+PDF_FONT_ROOT = env.path("PDF_FONT_ROOT", default=VAR_DIR / "fonts")
 CELERY_TASK_ALWAYS_EAGER = env.bool("CELERY_TASK_ALWAYS_EAGER", default="PYTEST_VERSION" in os.environ)
 CELERY_BROKER_URL = env.str("CELERY_BROKER_URL", default="filesystem://")
 CELERY_RESULT_BACKEND = env.str("CELERY_RESULT_BACKEND", default="cache+memory://")  # no caller reads results
