@@ -76,7 +76,7 @@ static/vendor/.installed: package.json package-lock.json
 
 # The papers' fonts (registry/fonts.py): single-face subsets of fonts-noto-cjk's collections (GB2312 in 4-5 MB,
 # GBK's other hanzi in ~1 MB slices) instead of the 19–27 MB files that WeasyPrint would copy and subset for
-# every PDF; made once (a few minutes of both cores).
+# every PDF; cut once by HarfBuzz's hb-subset (a few seconds).
 $(PDF_FONT_ROOT)/.installed: registry/fonts.py | system-packages $(VENV)/.installed
 	$(PY) -m registry.fonts $(PDF_FONT_ROOT)
 	touch $@
