@@ -63,6 +63,7 @@ def make_run(tmp_path_factory):
     env |= {
         "DATABASE_URL": f"sqlite:///{database}",
         "XUEJI_VAR_DIR": str(folder / "var"),
+        "PDF_FONT_ROOT": str(settings.PDF_FONT_ROOT),  # the fonts `make setup` cut (var/fonts), as `make run` has
         "MEDIA_ROOT": str(folder / "media"),
         "XUEJI_PORT": str(port),
         "REMINDER_HOUR": "0",
