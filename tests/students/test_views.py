@@ -4,6 +4,7 @@ import re
 from io import BytesIO
 
 from django.db import connection
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from openpyxl import load_workbook
@@ -81,6 +82,25 @@ def test_pupil_list_queries_do_not_grow_with_rows(client, world):
         page = client.get(reverse("pupil_list"))
     assert len(re.findall(r'href="/pupils/\d+/"', page.content.decode())) == 32
     assert len(many) == len(few)
+
+
+def test_the_pages_of_the_list_follow_its_order_and_stop_at_the_cap(client, world):
+    """Each page shows its own rows in the list's order (school, grade, class, name), none twice and none lost;
+    past the last page the last page is shown."""
+    from students.paging import CappedPaginator
+    from students.views import _filtered_spells
+
+    for name in ["赵六", "钱七", "孙八", "李九", "周十", "吴一"]:
+        EnrolmentSpellFactory(student=StudentFactory(name=name), school_class=world.class_a)
+    request = RequestFactory().get(reverse("pupil_list"))
+    request.user = world.users["officer"]
+    _form, spells = _filtered_spells(request)
+    everyone = list(spells)
+    assert len(everyone) == 8  # the world's two pupils of town 1 and these six
+    pages = CappedPaginator(spells, 3, max_pages=2)
+    assert [list(pages.page(n)) for n in (1, 2)] == [everyone[:3], everyone[3:6]]
+    assert pages.capped and pages.num_pages == 2
+    assert list(pages.get_page(9)) == everyone[3:6]
 
 
 def test_search_by_pinyin_and_initials(client, world):
