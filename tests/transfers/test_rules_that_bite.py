@@ -7,6 +7,8 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone, translation
 
+from audit.models import Event
+from registry.organisation.working_days import add_working_days
 from registry.roles import Role
 from registry.services import grant_role
 from tests.factories import (
@@ -162,3 +164,22 @@ def test_a_later_step_of_a_returned_request_awaits_no_decision(two_towns):
         approve_step(town_step, actor=world.users["officer"])
     town_step.refresh_from_db()
     assert town_step.decision == ApprovalStep.Decision.PENDING
+
+
+def test_each_step_gets_its_deadline_when_it_is_reached(two_towns):
+    world = two_towns
+    request = _transfer(world)
+    due = add_working_days(timezone.localdate(), 10)
+    assert [step.due_on for step in request.steps.order_by("position")] == [due, None, None]
+    approve_step(current_step(request), actor=world.users["registrar"])
+    assert [step.due_on for step in request.steps.order_by("position")] == [due, due, None]
+    assert current_step(request).due_on == due
+
+
+def test_the_final_approval_issues_the_second_form_under_the_officers_name(two_towns):
+    world = two_towns
+    approve_all(_transfer(world), world.users["registrar"], world.users["officer"], world.users["officer2"])
+    issued = {
+        event.data["issue"]: event.actor for event in Event.objects.filter(action="transfers.transfer_form.issued")
+    }
+    assert issued == {1: world.users["registrar_c"], 2: world.users["officer2"]}

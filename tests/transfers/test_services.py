@@ -1,17 +1,30 @@
 """The approval engine with the registration kind: submit, approve, reject, amend and resubmit."""
 
+from datetime import date
+
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from audit.models import Event
+from audit.reasons import render
+from students.identity import make_id_number
 from students.models import EnrolmentSpell
-from tests.factories import GuardianFactory, StudentFactory, UserFactory
+from tests.factories import GuardianFactory, SchoolClassFactory, StudentFactory, UserFactory
+from tests.transfers.kinds_helpers import evidence
 from transfers.kinds import ChangeRefused
-from transfers.models import ApprovalStep, ChangeRequest
+from transfers.models import ApprovalStep, ChangeRequest, Evidence
 from transfers.registration import register_pupil
 from transfers.selectors import requests_awaiting
-from transfers.services import AlreadyDecided, approve_step, current_step, reject_step, resubmit_request
+from transfers.services import (
+    AlreadyDecided,
+    approve_step,
+    current_step,
+    reject_step,
+    resubmit_request,
+    withdraw_request,
+)
 
 
 def test_registration_waits_for_the_town_office_with_a_15_working_day_deadline(world):
@@ -63,7 +76,10 @@ def test_rejection_returns_to_the_school_which_amends_and_resubmits(world):
 
 def test_rejection_needs_a_reason(world):
     request = world.registrations["own"]
-    with pytest.raises(ChangeRefused):
+    with (
+        translation.override("en"),
+        pytest.raises(ChangeRefused, match=r"^Give the reason for the rejection; the school sees it\.$"),
+    ):
         reject_step(current_step(request), actor=world.users["officer"], reason="  ")
     request.refresh_from_db()
     assert request.state == "pending"
@@ -108,3 +124,85 @@ def test_one_open_request_per_pupil(world):
             kind="registration", student=request.student, school=world.school_a, initiated_by=request.initiated_by,
             submitted_at=request.submitted_at,
         )  # fmt: skip
+
+
+def _reason(history_row):
+    """A history row's change reason as an English reader sees it."""
+    with translation.override("en"):
+        return render(history_row.history_change_reason)
+
+
+def test_the_pupils_history_and_the_audit_log_say_which_request_the_officer_approved(world):
+    request = world.registrations["own"]
+    officer = world.users["officer"]
+    step = current_step(request)
+    approve_step(step, actor=officer)  # no comment given
+    step.refresh_from_db()
+    assert step.comment == ""
+    student = request.student
+    assert _reason(student.history.latest()) == f"request #{request.pk} approved"
+    assert _reason(student.spells.get().history.get()) == f"request #{request.pk} approved"
+    decided = Event.objects.filter(target_type="transfers.changerequest", target_id=str(request.pk))
+    assert {event.action: event.actor for event in decided.exclude(action="transfers.request.submitted")} == {
+        "transfers.step.approved": officer,
+        "transfers.request.approved": officer,
+    }
+
+
+def test_the_final_approval_sees_the_commitment_letter_of_an_under_age_pupil(world):
+    """The last approval checks the kind's rules again, with the evidence the request has: a grade-1 child
+    under six registered with the parents' commitment letter is approved, not refused for want of it."""
+    young = date(2020, 9, 2)
+    request = register_pupil(
+        StudentFactory.build(national_number=None, sex="2", birth_date=young,
+                             id_number=make_id_number("341199", young, 555, "2")),
+        GuardianFactory.build_batch(2, student=None), SchoolClassFactory(school=world.school_a, grade=1),
+        actor=world.users["registrar"], evidence=evidence(Evidence.Kind.COMMITMENT_LETTER),
+    )  # fmt: skip
+    officer = world.users["officer"]
+    reject_step(current_step(request), actor=officer, reason="户口簿复印件不清晰")
+    request = resubmit_request(request, actor=world.users["registrar"])  # the letter stays attached
+    approve_step(current_step(request), actor=officer)
+    request.refresh_from_db()
+    assert request.state == ChangeRequest.State.APPROVED
+    assert request.student.spells.get().grade == 1
+
+
+def test_only_a_returned_request_is_resubmitted_with_its_new_evidence_under_the_registrars_name(world):
+    request = world.registrations["own"]
+    registrar = world.users["registrar"]
+    with (
+        translation.override("en"),
+        pytest.raises(ChangeRefused, match=r"^Only a returned request can be resubmitted\.$"),
+    ):
+        resubmit_request(request, actor=registrar)
+    reject_step(current_step(request), actor=world.users["officer"], reason="照片不清晰")
+    resubmit_request(request, actor=registrar, evidence=evidence(Evidence.Kind.HOUSEHOLD_PROOF, "户口簿.pdf"))
+    request.refresh_from_db()
+    added = request.evidence.get(kind=Evidence.Kind.HOUSEHOLD_PROOF)
+    assert (added.original_name, added.uploaded_by) == ("户口簿.pdf", registrar)
+    resubmitted = Event.objects.get(action="transfers.request.resubmitted")
+    assert (resubmitted.actor, resubmitted.data) == (registrar, {"kind": "registration", "round": 2})
+    latest = request.history.latest()
+    assert (latest.history_user, _reason(latest)) == (registrar, f"request #{request.pk} resubmitted")
+    assert current_step(request).history.get().history_user == registrar
+
+
+def test_a_withdrawal_needs_a_reason_and_is_recorded_with_it_naming_the_step_that_waited(world):
+    request = world.registrations["own"]
+    registrar = world.users["registrar"]
+    waiting = current_step(request)
+    with translation.override("en"):
+        with pytest.raises(ChangeRefused, match=r"^Give the reason for withdrawing the request\.$"):
+            withdraw_request(request, actor=registrar, reason="  ")
+        withdraw_request(request, actor=registrar, reason=" 家长决定暂缓入学 ")
+        with pytest.raises(ChangeRefused, match=r"^This request is already closed \(Withdrawn by the school\)\.$"):
+            withdraw_request(request, actor=registrar, reason="再次撤回")
+    request.refresh_from_db()
+    assert request.state == ChangeRequest.State.WITHDRAWN
+    assert request.closed_at is not None
+    latest = request.history.latest()
+    assert (latest.history_user, _reason(latest)) == (registrar, f"request #{request.pk} withdrawn")
+    event = Event.objects.get(action="transfers.request.withdrawn")
+    assert (event.actor, event.data) == (registrar, {"kind": "registration", "reason": "家长决定暂缓入学",
+                                                     "step": waiting.pk})  # fmt: skip
