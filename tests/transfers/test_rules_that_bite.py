@@ -21,7 +21,15 @@ from tests.factories import (
 from tests.transfers.kinds_helpers import approve_all, pupil_in
 from transfers.kinds import ChangeRefused
 from transfers.models import ApprovalStep, ChangeRequest
-from transfers.services import AlreadyDecided, approve_step, current_step, reject_step, submit_request, withdraw_request
+from transfers.services import (
+    AlreadyDecided,
+    approve_step,
+    current_step,
+    reject_step,
+    resubmit_request,
+    submit_request,
+    withdraw_request,
+)
 
 TRANSFER = ChangeRequest.Kind.TRANSFER
 
@@ -160,7 +168,9 @@ def test_a_later_step_of_a_returned_request_awaits_no_decision(two_towns):
     request = _transfer(world)
     first, town_step = request.steps.order_by("position")[:2]
     reject_step(first, actor=world.users["registrar"], reason="家长未提交申请")
-    with pytest.raises(ChangeRefused, match="returned to the school for amendment"):
+    with pytest.raises(
+        ChangeRefused, match=r"^This request was returned to the school for amendment; it awaits no decision now\.$"
+    ):
         approve_step(town_step, actor=world.users["officer"])
     town_step.refresh_from_db()
     assert town_step.decision == ApprovalStep.Decision.PENDING
@@ -183,3 +193,16 @@ def test_the_final_approval_issues_the_second_form_under_the_officers_name(two_t
         event.data["issue"]: event.actor for event in Event.objects.filter(action="transfers.transfer_form.issued")
     }
     assert issued == {1: world.users["registrar_c"], 2: world.users["officer2"]}
+
+
+def test_a_transfer_returned_at_its_first_step_is_decided_afresh_in_its_second_round(two_towns):
+    """The steps of the first round left undecided by the return wait for nobody: the second round's
+    steps are the ones decided, and its last approval moves the pupil."""
+    world = two_towns
+    request = _transfer(world)
+    reject_step(current_step(request), actor=world.users["registrar"], reason="家长未提交申请")
+    request = resubmit_request(request, actor=world.users["registrar_c"])
+    assert (current_step(request).round, current_step(request).position) == (2, 1)
+    request = approve_all(request, world.users["registrar"], world.users["officer"], world.users["officer2"])
+    assert request.state == ChangeRequest.State.APPROVED
+    assert world.pupil.spells.get(ended_on__isnull=True).school == world.school_c

@@ -206,3 +206,16 @@ def test_a_withdrawal_needs_a_reason_and_is_recorded_with_it_naming_the_step_tha
     event = Event.objects.get(action="transfers.request.withdrawn")
     assert (event.actor, event.data) == (registrar, {"kind": "registration", "reason": "家长决定暂缓入学",
                                                      "step": waiting.pk})  # fmt: skip
+
+
+def test_the_history_and_the_audit_log_say_who_submitted_and_who_rejected_the_request(world):
+    request = world.registrations["own"]
+    registrar, officer = world.users["registrar"], world.users["officer"]
+    first = request.history.earliest()
+    assert (first.history_user, _reason(first)) == (registrar, "New-student registration submitted")
+    reject_step(current_step(request), actor=officer, reason=" 照片不清晰 ")
+    request.refresh_from_db()
+    latest = request.history.latest()
+    assert (latest.history_user, _reason(latest)) == (officer, f"request #{request.pk} rejected")
+    rejected = Event.objects.get(action="transfers.step.rejected")
+    assert (rejected.actor, rejected.data["reason"]) == (officer, "照片不清晰")
