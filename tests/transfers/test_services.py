@@ -1,18 +1,20 @@
 """The approval engine with the registration kind: submit, approve, reject, amend and resubmit."""
 
-from datetime import date
+import hashlib
+from datetime import date, timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
-from django.utils import translation
+from django.utils import timezone, translation
 
 from audit.models import Event
 from audit.reasons import render
 from students.identity import make_id_number
 from students.models import EnrolmentSpell
+from tests.conftest import PDF
 from tests.factories import GuardianFactory, SchoolClassFactory, StudentFactory, UserFactory
-from tests.transfers.kinds_helpers import evidence
+from tests.transfers.kinds_helpers import evidence, pupil_in
 from transfers.kinds import ChangeRefused
 from transfers.models import ApprovalStep, ChangeRequest, Evidence
 from transfers.registration import register_pupil
@@ -23,6 +25,7 @@ from transfers.services import (
     current_step,
     reject_step,
     resubmit_request,
+    submit_request,
     withdraw_request,
 )
 
@@ -219,3 +222,43 @@ def test_the_history_and_the_audit_log_say_who_submitted_and_who_rejected_the_re
     assert (latest.history_user, _reason(latest)) == (officer, f"request #{request.pk} rejected")
     rejected = Event.objects.get(action="transfers.step.rejected")
     assert (rejected.actor, rejected.data["reason"]) == (officer, "照片不清晰")
+
+
+def _withdrawal(world, pupil, proof=Evidence.Kind.APPLICATION):
+    return submit_request(
+        kind=ChangeRequest.Kind.WITHDRAWAL, student=pupil, school=world.school_a,
+        payload={"reason_code": "abroad", "reason": "随父母出国定居"}, actor=world.users["registrar"],
+        evidence=evidence(proof, name="申" * 250 + ".pdf") if proof else (),
+    )  # fmt: skip
+
+
+def test_a_request_is_refused_without_its_evidence_or_while_another_is_open_saying_which(world):
+    pupil = pupil_in(world.school_a)
+    with (
+        translation.override("en"),
+        pytest.raises(
+            ChangeRefused, match=r"^Attach the evidence this change needs: Guardian's written application\.$"
+        ),
+    ):
+        _withdrawal(world, pupil, proof=None)
+    today = timezone.localdate()
+    submit_request(
+        kind=ChangeRequest.Kind.SUSPENSION, student=pupil, school=world.school_a, actor=world.users["registrar"],
+        payload={"starts_on": today.isoformat(), "ends_on": (today + timedelta(days=30)).isoformat(), "reason": "病休"},
+        evidence=evidence(Evidence.Kind.MEDICAL_CERTIFICATE),
+    )  # fmt: skip
+    message = (
+        f"^{pupil.name} already has an open request \\(Suspension, Under review\\); finish or withdraw it first\\.$"
+    )
+    with translation.override("en"), pytest.raises(ChangeRefused, match=message):
+        _withdrawal(world, pupil)
+    assert list(pupil.change_requests.values_list("kind", flat=True)) == ["suspension"]
+
+
+def test_the_evidence_is_stored_as_uploaded_with_a_long_file_name_cut_to_200_characters(world):
+    request = _withdrawal(world, pupil_in(world.school_a))
+    stored = request.evidence.get()
+    assert (stored.kind, stored.original_name, stored.content_type, stored.size, stored.sha256, stored.uploaded_by) == (
+        "application", "申" * 200, "application/pdf", len(PDF), hashlib.sha256(PDF).hexdigest(),
+        world.users["registrar"],
+    )  # fmt: skip
