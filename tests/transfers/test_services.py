@@ -216,6 +216,7 @@ def test_the_history_and_the_audit_log_say_who_submitted_and_who_rejected_the_re
     registrar, officer = world.users["registrar"], world.users["officer"]
     first = request.history.earliest()
     assert (first.history_user, _reason(first)) == (registrar, "New-student registration submitted")
+    assert Event.objects.get(action="transfers.request.submitted", target_id=str(request.pk)).actor == registrar
     reject_step(current_step(request), actor=officer, reason=" 照片不清晰 ")
     request.refresh_from_db()
     latest = request.history.latest()
@@ -262,3 +263,25 @@ def test_the_evidence_is_stored_as_uploaded_with_a_long_file_name_cut_to_200_cha
         "application", "申" * 200, "application/pdf", len(PDF), hashlib.sha256(PDF).hexdigest(),
         world.users["registrar"],
     )  # fmt: skip
+
+
+def test_an_amendment_into_grade_1_counts_the_commitment_letter_it_brings(world):
+    """A registration returned and resubmitted into a grade-1 class, with the under-age child's letter
+    added at the resubmission: the rules see the letter being added as well as the evidence kept."""
+    young = date(2020, 9, 2)
+    registrar = world.users["registrar"]
+    request = register_pupil(
+        StudentFactory.build(national_number=None, sex="2", birth_date=young,
+                             id_number=make_id_number("341199", young, 557, "2")),
+        GuardianFactory.build_batch(2, student=None), SchoolClassFactory(school=world.school_a, grade=2),
+        actor=registrar, evidence=evidence(Evidence.Kind.HOUSEHOLD_PROOF),
+    )  # fmt: skip
+    reject_step(current_step(request), actor=world.users["officer"], reason="年龄不符，应入一年级")
+    grade_one = SchoolClassFactory(school=world.school_a, grade=1)
+    with translation.override("en"), pytest.raises(ChangeRefused, match="commitment letter"):
+        resubmit_request(request, actor=registrar, payload={"school_class": grade_one.pk, "grade": 1})
+    request = resubmit_request(
+        request, actor=registrar, payload={"school_class": grade_one.pk, "grade": 1},
+        evidence=evidence(Evidence.Kind.COMMITMENT_LETTER),
+    )  # fmt: skip
+    assert (request.state, request.round) == (ChangeRequest.State.PENDING, 2)
