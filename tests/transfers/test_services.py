@@ -263,6 +263,8 @@ def test_the_evidence_is_stored_as_uploaded_with_a_long_file_name_cut_to_200_cha
         "application", "申" * 200, "application/pdf", len(PDF), hashlib.sha256(PDF).hexdigest(),
         world.users["registrar"],
     )  # fmt: skip
+    with stored.file.open("rb") as stored_file:
+        assert stored_file.read() == PDF
 
 
 def test_an_amendment_into_grade_1_counts_the_commitment_letter_it_brings(world):
