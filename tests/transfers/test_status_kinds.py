@@ -11,7 +11,7 @@ from students.models import EnrolmentSpell, GuestStudy, Suspension
 from students.status import Status, status_of
 from tests.factories import SchoolClassFactory, SemesterFactory, UserFactory
 from tests.transfers.kinds_helpers import approve_all, evidence, pupil_in
-from transfers.kinds import ChangeRefused
+from transfers.kinds import ChangeRefused, kind_of
 from transfers.models import ChangeRequest, Evidence
 from transfers.services import current_step, reject_step, resubmit_request, submit_request
 
@@ -264,3 +264,25 @@ def test_a_rejected_key_change_changes_nothing(world):
     pupil.refresh_from_db()
     assert pupil.name == name
     assert EnrolmentSpell.objects.filter(student=pupil, ended_on__isnull=True).exists()
+
+
+# What the request page lists (kind.details) ----------------------------------------------------------------
+
+
+def _details(kind, payload):
+    """The rows the request page shows for a request of `kind` with `payload` (unsaved: only its payload is read)."""
+    request = ChangeRequest(kind=kind, payload=payload)
+    return kind_of(request).details(request)
+
+
+def test_the_request_page_lists_a_withdrawals_reason_from_the_list_and_its_explanation():
+    assert _details(Kind.WITHDRAWAL, {"reason_code": "abroad", "reason": "随父母出国定居"}) == [
+        ("Reason", "Going to live abroad"),
+        ("Explanation", "随父母出国定居"),
+    ]
+    assert _details(Kind.WITHDRAWAL, {"reason_code": "gone", "reason": ""}) == [("Reason", ""), ("Explanation", "")]
+
+
+def test_the_request_page_lists_the_date_of_death():
+    assert _details(Kind.DEATH, {"died_on": "2026-03-02"}) == [("Date of death", "2026-03-02")]
+    assert _details(Kind.DEATH, {}) == [("Date of death", "")]
