@@ -11,7 +11,8 @@ from students.models import EnrolmentSpell, GuestStudy, Suspension
 from students.status import Status, status_of
 from tests.factories import SchoolClassFactory, SemesterFactory, UserFactory
 from tests.transfers.kinds_helpers import approve_all, evidence, pupil_in
-from transfers.kinds import ChangeRefused, kind_of
+from transfers.kinds import KINDS, ChangeRefused, kind_of
+from transfers.kinds.resumption import ResumptionForm
 from transfers.models import ChangeRequest, Evidence
 from transfers.services import current_step, reject_step, resubmit_request, submit_request
 
@@ -286,3 +287,29 @@ def test_the_request_page_lists_a_withdrawals_reason_from_the_list_and_its_expla
 def test_the_request_page_lists_the_date_of_death():
     assert _details(Kind.DEATH, {"died_on": "2026-03-02"}) == [("Date of death", "2026-03-02")]
     assert _details(Kind.DEATH, {}) == [("Date of death", "")]
+
+
+def test_the_request_page_lists_a_resumptions_remarks():
+    assert _details(Kind.RESUMPTION, {"school_class": 1, "reason": "已康复"}) == [("Reason", "已康复")]
+
+
+def test_a_suspended_pupils_page_offers_an_extension_and_a_resumption_instead_of_a_suspension():
+    suspension, resumption = KINDS[Kind.SUSPENSION], KINDS[Kind.RESUMPTION]
+    assert (suspension.start_label(suspended=False), resumption.start_label(suspended=False)) == ("Suspension", None)
+    assert (suspension.start_label(suspended=True), resumption.start_label(suspended=True)) == (
+        "Extend the suspension",
+        "Resumption",
+    )
+
+
+def test_the_resumption_form_offers_the_grade_left_then_the_grade_above_in_class_order(world):
+    second = SchoolClassFactory(school=world.school_a, grade=3, number=2)  # made before the pupil's class 1
+    pupil = pupil_in(world.school_a, grade=3, number=1)
+    spell = pupil.spells.get()
+    above = SchoolClassFactory(school=world.school_a, grade=4, number=1)
+    SchoolClassFactory(school=world.school_a, grade=2, number=1)
+    SchoolClassFactory(school=world.school_a, grade=5, number=1)
+    form = ResumptionForm(spell=spell)
+    assert list(form.fields["school_class"].queryset) == [spell.school_class, second, above]
+    assert form.fields["school_class"].initial == spell.school_class_id
+    assert ResumptionForm(spell=spell, initial={"school_class": above.pk}).fields["school_class"].initial == above.pk
