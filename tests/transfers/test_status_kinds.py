@@ -313,3 +313,31 @@ def test_the_resumption_form_offers_the_grade_left_then_the_grade_above_in_class
     assert list(form.fields["school_class"].queryset) == [spell.school_class, second, above]
     assert form.fields["school_class"].initial == spell.school_class_id
     assert ResumptionForm(spell=spell, initial={"school_class": above.pk}).fields["school_class"].initial == above.pk
+
+
+def test_withdrawal_and_death_refuse_with_their_whole_message_and_only_at_the_pupils_school(world):
+    pupil = pupil_in(world.school_a)
+    with pytest.raises(ChangeRefused, match=r"^Choose the reason for the withdrawal\.$"):
+        _submit(world, Kind.WITHDRAWAL, pupil, {"reason": "不想读了"}, Evidence.Kind.APPLICATION)
+    with pytest.raises(
+        ChangeRefused, match=r"^Explain the withdrawal: in compulsory education no pupil may be made to leave school\.$"
+    ):
+        _submit(world, Kind.WITHDRAWAL, pupil, {"reason_code": "other", "reason": "不读"}, Evidence.Kind.APPLICATION)
+    with pytest.raises(ChangeRefused, match=r"^Give the date of death \(not in the future\)\.$"):
+        _submit(world, Kind.DEATH, pupil, {}, Evidence.Kind.DEATH_CERTIFICATE)
+    joined = pupil.spells.get().started_on
+    with pytest.raises(ChangeRefused, match=r"^The date of death is before the pupil joined this school\.$"):
+        _submit(world, Kind.DEATH, pupil, {"died_on": (joined - timedelta(days=1)).isoformat()},
+                Evidence.Kind.DEATH_CERTIFICATE)  # fmt: skip
+    elsewhere = pupil_in(world.school_b)
+    with pytest.raises(ChangeRefused, match="is not on the register of"):
+        _submit(world, Kind.WITHDRAWAL, elsewhere, {"reason_code": "abroad", "reason": "随父母出国定居"},
+                Evidence.Kind.APPLICATION)  # fmt: skip
+    assert not ChangeRequest.objects.filter(student__in=[pupil, elsewhere]).exists()
+
+
+def test_a_death_on_the_day_the_pupil_joined_is_reported(world):
+    pupil = pupil_in(world.school_a)
+    joined = pupil.spells.get().started_on
+    request = _submit(world, Kind.DEATH, pupil, {"died_on": joined.isoformat()}, Evidence.Kind.DEATH_CERTIFICATE)
+    assert request.state == ChangeRequest.State.PENDING
