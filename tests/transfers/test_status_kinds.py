@@ -13,6 +13,7 @@ from tests.factories import SchoolClassFactory, SemesterFactory, UserFactory
 from tests.transfers.kinds_helpers import approve_all, evidence, pupil_in
 from transfers.kinds import KINDS, ChangeRefused, kind_of
 from transfers.kinds.resumption import ResumptionForm
+from transfers.kinds.suspension import SuspensionForm
 from transfers.models import ChangeRequest, Evidence
 from transfers.services import current_step, reject_step, resubmit_request, submit_request
 
@@ -341,3 +342,41 @@ def test_a_death_on_the_day_the_pupil_joined_is_reported(world):
     joined = pupil.spells.get().started_on
     request = _submit(world, Kind.DEATH, pupil, {"died_on": joined.isoformat()}, Evidence.Kind.DEATH_CERTIFICATE)
     assert request.state == ChangeRequest.State.PENDING
+
+
+def test_the_request_page_lists_a_suspension_or_an_extension_with_its_exception():
+    asked = {"starts_on": "2026-12-01", "ends_on": "2027-03-01", "reason": "病休"}
+    assert _details(Kind.SUSPENSION, asked) == [
+        ("From", "2026-12-01"), ("Planned end", "2027-03-01"), ("Reason", "病休"),
+    ]  # fmt: skip
+    assert _details(Kind.SUSPENSION, {**asked, "extends": 5, "exception_reason": "治疗需延长"}) == [
+        ("Extension of the current suspension", "2026-12-01"), ("Planned end", "2027-03-01"), ("Reason", "病休"),
+        ("Exception requested (over two years)", "治疗需延长"),
+    ]  # fmt: skip
+    assert _details(Kind.SUSPENSION, {}) == [("From", ""), ("Planned end", ""), ("Reason", "")]
+
+
+def _suspension_form(suspension=None, **data):
+    """The suspension form as amended (its certificate kept, so no upload needed)."""
+    return SuspensionForm(data={"reason": "病休", "exception_reason": "", **data}, suspension=suspension, amending=True)
+
+
+def test_the_suspension_form_wants_the_last_day_after_the_first():
+    same_day = _suspension_form(starts_on="2026-12-01", ends_on="2026-12-01")
+    assert not same_day.is_valid()
+    assert same_day.errors == {"ends_on": ["The last day must be after the first day."]}
+    form = _suspension_form(starts_on="2026-12-01", ends_on="2026-12-02", exception_reason="治疗需要")
+    assert form.is_valid(), form.errors
+    payload = form.payload()
+    assert (payload.starts_on, payload.ends_on, payload.exception_reason, payload.extends) == (
+        date(2026, 12, 1), date(2026, 12, 2), "治疗需要", None,
+    )  # fmt: skip
+
+
+def test_an_extension_keeps_the_suspensions_first_day_and_names_the_suspension(world):
+    suspension = _suspended_pupil(world).suspensions.get()
+    form = _suspension_form(suspension, starts_on="2020-01-01", ends_on=(TODAY + timedelta(days=90)).isoformat())
+    assert (form.fields["starts_on"].initial, form.fields["starts_on"].disabled) == (suspension.started_on, True)
+    assert form.is_valid(), form.errors
+    payload = form.payload()
+    assert (payload.starts_on, payload.extends) == (suspension.started_on, suspension.pk)
