@@ -9,7 +9,7 @@ from registry.models import Semester
 from students.identity import make_id_number
 from students.models import EnrolmentSpell, GuestStudy, Suspension
 from students.status import Status, status_of
-from tests.factories import SchoolClassFactory, SemesterFactory, UserFactory
+from tests.factories import EnrolmentSpellFactory, SchoolClassFactory, SemesterFactory, UserFactory
 from tests.transfers.kinds_helpers import approve_all, evidence, pupil_in
 from transfers.kinds import KINDS, ChangeRefused, kind_of
 from transfers.kinds.resumption import ResumptionForm
@@ -380,3 +380,42 @@ def test_an_extension_keeps_the_suspensions_first_day_and_names_the_suspension(w
     assert form.is_valid(), form.errors
     payload = form.payload()
     assert (payload.starts_on, payload.extends) == (suspension.started_on, suspension.pk)
+
+
+def _resume(world, pupil, school_class, school=None):
+    return _submit(world, Kind.RESUMPTION, pupil, {"school_class": school_class.pk, "reason": "康复"},
+                   Evidence.Kind.RECOVERY_CERTIFICATE, school=school)  # fmt: skip
+
+
+def test_resumption_refusals_say_why_in_full(world):
+    pupil = pupil_in(world.school_a, grade=3)
+    own = pupil.spells.get().school_class
+    with pytest.raises(ChangeRefused, match=rf"^{pupil.name} is not suspended\.$"):
+        _resume(world, pupil, own)
+    later = TODAY + timedelta(days=5)
+    Suspension.objects.create(student=pupil, started_on=later, ends_on=later + timedelta(days=60), reason="病休")
+    before = (
+        rf"^The suspension of {pupil.name} begins on {later.isoformat()}; a resumption cannot be dated before it\.$"
+    )
+    with pytest.raises(ChangeRefused, match=before):
+        _resume(world, pupil, own)
+    pupil = _suspended_pupil(world)
+    with pytest.raises(ChangeRefused, match=r"^Place the pupil in grade 3 \(the next cohort\) or grade 4\.$"):
+        _resume(world, pupil, SchoolClassFactory(school=world.school_a, grade=2))
+    elsewhere = _suspended_pupil(world)
+    elsewhere.spells.update(school=world.school_b, school_class=SchoolClassFactory(school=world.school_b, grade=3))
+    with pytest.raises(ChangeRefused, match="is not on the register of"):
+        _resume(world, elsewhere, SchoolClassFactory(school=world.school_a, grade=3))
+
+
+def test_resumption_into_the_grade_above_and_the_class_size_cap_of_another_class_only(world):
+    pupil = _suspended_pupil(world)
+    assert _resume(world, pupil, SchoolClassFactory(school=world.school_a, grade=4)).state == "pending"
+    world.school_a.class_size_cap = 1
+    world.school_a.save()
+    full = SchoolClassFactory(school=world.school_a, grade=3)
+    EnrolmentSpellFactory(school_class=full)
+    other = _suspended_pupil(world)  # alone in their class, which is at the cap of 1
+    with pytest.raises(ChangeRefused, match="class-size cap"):
+        _resume(world, other, full)
+    assert _resume(world, other, other.spells.get().school_class).state == "pending"
