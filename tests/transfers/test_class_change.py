@@ -222,3 +222,13 @@ def test_the_class_change_form_offers_the_other_classes_of_the_grade_in_order(wo
 def test_a_suspended_pupil_is_not_offered_a_class_change():
     kind = KINDS["class_change"]
     assert (kind.start_label(suspended=False), kind.start_label(suspended=True)) == ("Class change", None)
+
+
+def test_the_request_page_names_the_former_and_the_new_class_and_the_reason(world, classes):
+    one, two, pupils = classes
+    request = _move(world, pupils[0], two, reason="家长申请")
+    request.payload = {**request.payload, "from_class": one.pk}  # as the form records it
+    kind = KINDS["class_change"]
+    assert kind.details(request) == [("Former class", str(one)), ("New class", str(two)), ("Reason", "家长申请")]
+    request.payload = {**request.payload, "from_class": None, "school_class": 0}  # classes no longer found
+    assert kind.details(request) == [("Former class", ""), ("New class", ""), ("Reason", "家长申请")]

@@ -53,7 +53,7 @@ def test_suspension_is_approved_by_the_town_office_and_keeps_the_record(world):
     assert [(s.school, s.authority) for s in request.steps.all()] == [(None, world.town1)]
     approve_all(request, world.users["officer"])
     suspension = pupil.suspensions.get()
-    assert (suspension.started_on, suspension.ended_on) == (TODAY, None)
+    assert (suspension.started_on, suspension.ended_on, suspension.reason) == (TODAY, None, "病休")
     spells = list(pupil.spells.all())
     assert spells[0].ended_on is None  # still on the register
     assert status_of(spells, suspended=True) == Status.SUSPENDED
