@@ -20,6 +20,7 @@ from tests.factories import (
 )
 from tests.transfers.kinds_helpers import approve_all, pupil_in
 from transfers.kinds import ChangeRefused
+from transfers.kinds.transfer import TransferInForm
 from transfers.models import ApprovalStep, ChangeRequest
 from transfers.services import (
     AlreadyDecided,
@@ -206,3 +207,11 @@ def test_a_transfer_returned_at_its_first_step_is_decided_afresh_in_its_second_r
     request = approve_all(request, world.users["registrar"], world.users["officer"], world.users["officer2"])
     assert request.state == ChangeRequest.State.APPROVED
     assert world.pupil.spells.get(ended_on__isnull=True).school == world.school_c
+
+
+@pytest.mark.parametrize(("opens", "closes", "outside"), [(-10, 0, False), (-10, -1, True)])
+def test_the_transfer_form_says_when_today_is_outside_the_windows(two_towns, opens, closes, outside):
+    _window(opens, closes)
+    form = TransferInForm(school=two_towns.school_c, grade=3)
+    assert form.outside_window is outside
+    assert list(form.fields["school_class"].queryset) == [two_towns.receiving_class]
