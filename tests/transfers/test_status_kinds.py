@@ -304,14 +304,14 @@ def test_a_suspended_pupils_page_offers_an_extension_and_a_resumption_instead_of
 
 
 def test_the_resumption_form_offers_the_grade_left_then_the_grade_above_in_class_order(world):
-    second = SchoolClassFactory(school=world.school_a, grade=3, number=2)  # made before the pupil's class 1
+    later = [SchoolClassFactory(school=world.school_a, grade=3, number=n) for n in (5, 4, 3, 2)]  # made first
     pupil = pupil_in(world.school_a, grade=3, number=1)
     spell = pupil.spells.get()
     above = SchoolClassFactory(school=world.school_a, grade=4, number=1)
     SchoolClassFactory(school=world.school_a, grade=2, number=1)
     SchoolClassFactory(school=world.school_a, grade=5, number=1)
     form = ResumptionForm(spell=spell)
-    assert list(form.fields["school_class"].queryset) == [spell.school_class, second, above]
+    assert list(form.fields["school_class"].queryset) == [spell.school_class, *reversed(later), above]
     assert form.fields["school_class"].initial == spell.school_class_id
     assert ResumptionForm(spell=spell, initial={"school_class": above.pk}).fields["school_class"].initial == above.pk
 
@@ -419,3 +419,67 @@ def test_resumption_into_the_grade_above_and_the_class_size_cap_of_another_class
     with pytest.raises(ChangeRefused, match="class-size cap"):
         _resume(world, other, full)
     assert _resume(world, other, other.spells.get().school_class).state == "pending"
+
+
+def _suspended_since(world, days_ago, ends_in=0, grade=3):
+    pupil = pupil_in(world.school_a, grade=grade)
+    current = Suspension.objects.create(student=pupil, started_on=TODAY - timedelta(days=days_ago),
+                                        ends_on=TODAY + timedelta(days=ends_in), reason="病休")  # fmt: skip
+    return pupil, current
+
+
+def test_the_suspension_rules_refuse_with_their_whole_message(world):
+    pupil = pupil_in(world.school_a)
+    no_dates = r"^Give the first day and the planned last day of the suspension\.$"
+    with pytest.raises(ChangeRefused, match=no_dates):
+        _suspend(world, pupil, days=0)
+    with pytest.raises(ChangeRefused, match=no_dates):
+        _submit(world, Kind.SUSPENSION, pupil, {"ends_on": TODAY.isoformat(), "reason": "病休"},
+                Evidence.Kind.MEDICAL_CERTIFICATE)  # fmt: skip
+    with pytest.raises(ChangeRefused, match=rf"^{pupil.name} has no suspension to extend\.$"):
+        _suspend(world, pupil, extends=1)
+    with pytest.raises(ChangeRefused, match=r"^A suspension \(or an extension\) lasts at most one year\.$"):
+        _suspend(world, pupil, days=367)
+    with pytest.raises(ChangeRefused, match=r"^Give the reason for the suspension\.$"):
+        _suspend(world, pupil, reason=" ")
+    assert _suspend(world, pupil, days=366).state == ChangeRequest.State.PENDING  # one year exactly
+    suspended, current = _suspended_since(world, 10, ends_in=20)
+    with pytest.raises(ChangeRefused, match=rf"^{suspended.name} is already suspended; request an extension\.$"):
+        _suspend(world, suspended)
+    with pytest.raises(ChangeRefused, match=rf"^An extension must end after {current.ends_on.isoformat()}\.$"):
+        _suspend(world, suspended, days=20, extends=current.pk)
+    elsewhere = pupil_in(world.school_b)
+    with pytest.raises(ChangeRefused, match="is not on the register of"):
+        _suspend(world, elsewhere)
+
+
+def test_two_years_of_suspension_run_from_the_first_day_of_the_run(world):
+    """An extension is measured from the suspension's own first day (not the day asked for) and from any
+    suspension that ended the day before it began; two years exactly need no exception."""
+    pupil, current = _suspended_since(world, 400)
+    assert _suspend(world, pupil, days=331, extends=current.pk).state == ChangeRequest.State.PENDING  # 731 days
+    pupil, current = _suspended_since(world, 400)
+    over = r"^Consecutive suspension is normally at most two years; give the reason for an exception\.$"
+    with pytest.raises(ChangeRefused, match=over):
+        _suspend(world, pupil, days=332, extends=current.pk)
+    for gap, refused in ((1, True), (2, False)):
+        pupil, current = _suspended_since(world, 400)
+        Suspension.objects.create(student=pupil, started_on=TODAY - timedelta(days=800), reason="病休",
+                                  ends_on=current.started_on - timedelta(days=gap),
+                                  ended_on=current.started_on - timedelta(days=gap))  # fmt: skip
+        if refused:  # ended the day before: one run of more than two years
+            with pytest.raises(ChangeRefused, match=over):
+                _suspend(world, pupil, days=300, extends=current.pk)
+        else:  # a day back at school between them: a new run
+            assert _suspend(world, pupil, days=300, extends=current.pk).state == ChangeRequest.State.PENDING
+
+
+def test_a_graduating_pupil_is_suspended_outside_the_spring_term_but_not_in_it(world):
+    pupil = pupil_in(world.school_a, grade=6)
+    assert Semester.containing(TODAY) is None
+    assert _suspend(world, pupil).state == ChangeRequest.State.PENDING
+    pupil = pupil_in(world.school_a, grade=6)
+    SemesterFactory(term=Semester.Term.SPRING, school_year=TODAY.year - 1,
+                    starts_on=TODAY - timedelta(days=10), ends_on=TODAY + timedelta(days=100))  # fmt: skip
+    with pytest.raises(ChangeRefused, match=r"^A pupil cannot be suspended in the graduating semester\.$"):
+        _suspend(world, pupil)
