@@ -232,3 +232,20 @@ def test_the_request_page_names_the_former_and_the_new_class_and_the_reason(worl
     assert kind.details(request) == [("Former class", str(one)), ("New class", str(two)), ("Reason", "家长申请")]
     request.payload = {**request.payload, "from_class": None, "school_class": 0}  # classes no longer found
     assert kind.details(request) == [("Former class", ""), ("New class", ""), ("Reason", "家长申请")]
+
+
+def test_class_change_refusals_say_why_on_the_field_they_belong_to(world, classes):
+    one, two, pupils = classes
+    other_grade = SchoolClassFactory(school=world.school_a, grade=4)
+    cases = [
+        (two, " ", r"^Give the reason for the class change\.$", "reason"),
+        (one, "家长申请", rf"^{pupils[0].name} is already in {one}\.$", "school_class"),
+        (other_grade, "家长申请", r"^A class change keeps the grade: choose a grade 3 class\.$", "school_class"),
+    ]
+    for to_class, reason, message, field in cases:
+        with pytest.raises(ChangeRefused, match=message) as refused:
+            _move(world, pupils[0], to_class, reason=reason)
+        assert refused.value.field == field
+    elsewhere = EnrolmentSpellFactory(school_class=SchoolClassFactory(school=world.school_b, grade=3)).student
+    with pytest.raises(ChangeRefused, match="is not on the register of"):
+        _move(world, elsewhere, two)

@@ -19,7 +19,7 @@ from tests.factories import (
     UserFactory,
 )
 from tests.transfers.kinds_helpers import approve_all, pupil_in
-from transfers.kinds import ChangeRefused
+from transfers.kinds import ChangeRefused, kind_of
 from transfers.kinds.transfer import TransferInForm
 from transfers.models import ApprovalStep, ChangeRequest
 from transfers.services import (
@@ -104,7 +104,9 @@ def test_the_final_approval_refuses_a_class_filled_since_the_submission(two_town
 def test_neither_primary_grade_6_nor_junior_grade_9_can_transfer(two_towns, grade):
     world = two_towns
     world.pupil = pupil_in(world.school_a, grade=grade)
-    with pytest.raises(ChangeRefused, match=f"Grade {grade} is a graduating year"):
+    with pytest.raises(
+        ChangeRefused, match=rf"^Grade {grade} is a graduating year: a transfer is normally not possible\.$"
+    ):
         _transfer(world, school_class=SchoolClassFactory(school=world.school_c, grade=grade))
     assert not ChangeRequest.objects.filter(kind=TRANSFER).exists()
 
@@ -215,3 +217,47 @@ def test_the_transfer_form_says_when_today_is_outside_the_windows(two_towns, ope
     form = TransferInForm(school=two_towns.school_c, grade=3)
     assert form.outside_window is outside
     assert list(form.fields["school_class"].queryset) == [two_towns.receiving_class]
+
+
+def test_the_request_page_names_both_schools_the_reason_and_the_exception(two_towns):
+    world = two_towns
+    request = _transfer(world, payload={"exception_reason": "父母工作调动"})
+    assert kind_of(request).details(request) == [
+        ("Sending school", str(world.school_a)), ("Receiving school", str(world.school_c)), ("Reason", "随父母迁居"),
+        ("Exception requested (outside the transfer window)", "父母工作调动"),
+    ]  # fmt: skip
+
+
+def test_a_transfer_names_the_pupils_own_school_as_the_sending_school(two_towns):
+    world = two_towns
+    with pytest.raises(ChangeRefused, match=r"^A transfer moves a pupil from another school to yours\.$"):
+        submit_request(kind=TRANSFER, student=world.pupil, school=world.school_a, counterpart_school=world.school_a,
+                       payload={"school_class": world.receiving_class.pk, "reason": "迁居"},
+                       actor=world.users["registrar"])  # fmt: skip
+    with pytest.raises(ChangeRefused, match="is not on the register of"):
+        submit_request(kind=TRANSFER, student=world.pupil, school=world.school_c, counterpart_school=world.school_b,
+                       payload={"school_class": world.receiving_class.pk, "reason": "迁居"},
+                       actor=world.users["registrar_c"])  # fmt: skip
+
+
+def test_the_window_is_judged_on_the_day_the_transfer_was_submitted(two_towns):
+    """Submitted inside a window that closed before the last approval: approved without an exception reason."""
+    world = two_towns
+    today = timezone.localdate()
+    semester = SemesterFactory(school_year=today.year - 1, starts_on=today - timedelta(days=60),
+                               ends_on=today + timedelta(days=60))  # fmt: skip
+    window = TransferWindowFactory(semester=semester, opens_on=today - timedelta(days=10), closes_on=today)
+    request = _transfer(world)
+    ChangeRequest.objects.filter(pk=request.pk).update(submitted_at=timezone.now() - timedelta(days=2))
+    window.closes_on = today - timedelta(days=1)
+    window.save()
+    request = approve_all(request, world.users["registrar"], world.users["officer"], world.users["officer2"])
+    assert request.state == ChangeRequest.State.APPROVED
+
+
+def test_the_transfer_form_binds_what_the_registrar_entered(two_towns):
+    world = two_towns
+    entered = {"school_class": world.receiving_class.pk, "reason": "随父母迁居", "exception_reason": ""}
+    form = TransferInForm(data=entered, school=world.school_c, grade=3)
+    assert form.is_valid(), form.errors
+    assert (form.payload().school_class, form.payload().grade) == (world.receiving_class.pk, 3)
