@@ -11,6 +11,7 @@ from audit.models import Event
 from registry.organisation.working_days import add_working_days
 from registry.roles import Role
 from registry.services import grant_role
+from students.models import Suspension
 from tests.factories import (
     EnrolmentSpellFactory,
     SchoolClassFactory,
@@ -261,3 +262,29 @@ def test_the_transfer_form_binds_what_the_registrar_entered(two_towns):
     form = TransferInForm(data=entered, school=world.school_c, grade=3)
     assert form.is_valid(), form.errors
     assert (form.payload().school_class, form.payload().grade) == (world.receiving_class.pk, 3)
+
+
+def test_before_a_window_opens_is_outside_it_and_the_refusal_says_what_to_do(two_towns):
+    _window(5, 10)
+    with pytest.raises(
+        ChangeRefused,
+        match=r"^This is outside the semester's transfer windows\. Give the reason for an exception; the town office "
+        r"decides on it with the request\.$",
+    ):
+        _transfer(two_towns)
+
+
+def test_a_suspended_pupil_or_another_grade_is_refused_with_the_whole_message(two_towns):
+    world = two_towns
+    with pytest.raises(
+        ChangeRefused,
+        match=r"^The pupil is in grade 3; a transfer keeps the grade, so choose a grade 3 class\.$",
+    ):
+        _transfer(world, school_class=SchoolClassFactory(school=world.school_c, grade=4))
+    today = timezone.localdate()
+    Suspension.objects.create(student=world.pupil, started_on=today, ends_on=today + timedelta(days=30), reason="病休")
+    with pytest.raises(
+        ChangeRefused,
+        match=rf"^{world.pupil.name} is suspended; a transfer or guest study is not possible during a suspension\.$",
+    ):
+        _transfer(world)
