@@ -10,6 +10,7 @@ from django.db import connections
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from registry.models import SchoolClass
 from registry.roles import Role
 from registry.services import grant_role
 from tests.factories import SchoolClassFactory, UserFactory
@@ -151,6 +152,11 @@ def test_every_kind_is_amended_and_resubmitted_after_a_return(client, world, kin
     assert current_step(request).round == 2 and current_step(request).position == 1
     if data.get("reason"):
         assert request.payload["reason"] == data["reason"]
+    # every field the registrar filled in is in the amended request, and a class comes with its grade
+    typed = {key: str(value) for key, value in data.items() if key in request.payload and value != ""}
+    assert {key: str(request.payload[key]) for key in typed} == typed
+    if "school_class" in data:
+        assert request.payload["grade"] == SchoolClass.objects.get(pk=data["school_class"]).grade
 
 
 @pytest.mark.postgresql

@@ -18,7 +18,8 @@ from students.rollcheck.services import class_rolls, start_roll_check
 from tests.conftest import ROLES, client_for
 from tests.factories import EnrolmentSpellFactory, SchoolClassFactory, SemesterFactory
 from tests.permission_matrix import SCOPES, needs
-from transfers.kinds import ChangeRefused
+from transfers.kinds import KINDS, ChangeRefused
+from transfers.kinds.class_change import ClassChangeForm
 from transfers.models import ChangeRequest
 from transfers.services import submit_request
 
@@ -203,3 +204,48 @@ def test_the_class_change_page_follows_the_permission_matrix(client, world, role
     url = reverse("change_new", args=[world.pupils[scope].pk, "class_change"])
     response = client_for(client, world, role).get(url)
     assert response.status_code == needs("request.initiate")(role, scope), f"{role} ({scope} scope) {url}"
+
+
+def test_the_class_change_form_offers_the_other_classes_of_the_grade_in_order(world, classes):
+    one, two = classes[0], classes[1]
+    four = SchoolClassFactory(school=world.school_a, grade=3, number=4)
+    three = SchoolClassFactory(school=world.school_a, grade=3, number=3)
+    SchoolClassFactory(school=world.school_a, grade=4, number=1)
+    spell = classes[2][0].spells.get()
+    form = ClassChangeForm(data={"school_class": three.pk, "reason": "家长申请"}, spell=spell)
+    assert list(form.fields["school_class"].queryset) == [two, three, four]
+    assert form.is_valid(), form.errors
+    assert form.payload().school_class == three.pk
+    assert one not in form.fields["school_class"].queryset
+
+
+def test_a_suspended_pupil_is_not_offered_a_class_change():
+    kind = KINDS["class_change"]
+    assert (kind.start_label(suspended=False), kind.start_label(suspended=True)) == ("Class change", None)
+
+
+def test_the_request_page_names_the_former_and_the_new_class_and_the_reason(world, classes):
+    one, two, pupils = classes
+    request = _move(world, pupils[0], two, reason="家长申请")
+    request.payload = {**request.payload, "from_class": one.pk}  # as the form records it
+    kind = KINDS["class_change"]
+    assert kind.details(request) == [("Former class", str(one)), ("New class", str(two)), ("Reason", "家长申请")]
+    request.payload = {**request.payload, "from_class": None, "school_class": 0}  # classes no longer found
+    assert kind.details(request) == [("Former class", ""), ("New class", ""), ("Reason", "家长申请")]
+
+
+def test_class_change_refusals_say_why_on_the_field_they_belong_to(world, classes):
+    one, two, pupils = classes
+    other_grade = SchoolClassFactory(school=world.school_a, grade=4)
+    cases = [
+        (two, " ", r"^Give the reason for the class change\.$", "reason"),
+        (one, "家长申请", rf"^{pupils[0].name} is already in {one}\.$", "school_class"),
+        (other_grade, "家长申请", r"^A class change keeps the grade: choose a grade 3 class\.$", "school_class"),
+    ]
+    for to_class, reason, message, field in cases:
+        with pytest.raises(ChangeRefused, match=message) as refused:
+            _move(world, pupils[0], to_class, reason=reason)
+        assert refused.value.field == field
+    elsewhere = EnrolmentSpellFactory(school_class=SchoolClassFactory(school=world.school_b, grade=3)).student
+    with pytest.raises(ChangeRefused, match="is not on the register of"):
+        _move(world, elsewhere, two)

@@ -7,8 +7,11 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone, translation
 
+from audit.models import Event
+from registry.organisation.working_days import add_working_days
 from registry.roles import Role
 from registry.services import grant_role
+from students.models import Suspension
 from tests.factories import (
     EnrolmentSpellFactory,
     SchoolClassFactory,
@@ -17,9 +20,18 @@ from tests.factories import (
     UserFactory,
 )
 from tests.transfers.kinds_helpers import approve_all, pupil_in
-from transfers.kinds import ChangeRefused
+from transfers.kinds import ChangeRefused, kind_of
+from transfers.kinds.transfer import TransferInForm
 from transfers.models import ApprovalStep, ChangeRequest
-from transfers.services import AlreadyDecided, approve_step, current_step, reject_step, submit_request, withdraw_request
+from transfers.services import (
+    AlreadyDecided,
+    approve_step,
+    current_step,
+    reject_step,
+    resubmit_request,
+    submit_request,
+    withdraw_request,
+)
 
 TRANSFER = ChangeRequest.Kind.TRANSFER
 
@@ -93,7 +105,9 @@ def test_the_final_approval_refuses_a_class_filled_since_the_submission(two_town
 def test_neither_primary_grade_6_nor_junior_grade_9_can_transfer(two_towns, grade):
     world = two_towns
     world.pupil = pupil_in(world.school_a, grade=grade)
-    with pytest.raises(ChangeRefused, match=f"Grade {grade} is a graduating year"):
+    with pytest.raises(
+        ChangeRefused, match=rf"^Grade {grade} is a graduating year: a transfer is normally not possible\.$"
+    ):
         _transfer(world, school_class=SchoolClassFactory(school=world.school_c, grade=grade))
     assert not ChangeRequest.objects.filter(kind=TRANSFER).exists()
 
@@ -158,7 +172,119 @@ def test_a_later_step_of_a_returned_request_awaits_no_decision(two_towns):
     request = _transfer(world)
     first, town_step = request.steps.order_by("position")[:2]
     reject_step(first, actor=world.users["registrar"], reason="家长未提交申请")
-    with pytest.raises(ChangeRefused, match="returned to the school for amendment"):
+    with pytest.raises(
+        ChangeRefused, match=r"^This request was returned to the school for amendment; it awaits no decision now\.$"
+    ):
         approve_step(town_step, actor=world.users["officer"])
     town_step.refresh_from_db()
     assert town_step.decision == ApprovalStep.Decision.PENDING
+
+
+def test_each_step_gets_its_deadline_when_it_is_reached(two_towns):
+    world = two_towns
+    request = _transfer(world)
+    due = add_working_days(timezone.localdate(), 10)
+    assert [step.due_on for step in request.steps.order_by("position")] == [due, None, None]
+    approve_step(current_step(request), actor=world.users["registrar"])
+    assert [step.due_on for step in request.steps.order_by("position")] == [due, due, None]
+    assert current_step(request).due_on == due
+
+
+def test_the_final_approval_issues_the_second_form_under_the_officers_name(two_towns):
+    world = two_towns
+    approve_all(_transfer(world), world.users["registrar"], world.users["officer"], world.users["officer2"])
+    issued = {
+        event.data["issue"]: event.actor for event in Event.objects.filter(action="transfers.transfer_form.issued")
+    }
+    assert issued == {1: world.users["registrar_c"], 2: world.users["officer2"]}
+
+
+def test_a_transfer_returned_at_its_first_step_is_decided_afresh_in_its_second_round(two_towns):
+    """The steps of the first round left undecided by the return wait for nobody: the second round's
+    steps are the ones decided, and its last approval moves the pupil."""
+    world = two_towns
+    request = _transfer(world)
+    reject_step(current_step(request), actor=world.users["registrar"], reason="家长未提交申请")
+    request = resubmit_request(request, actor=world.users["registrar_c"])
+    assert (current_step(request).round, current_step(request).position) == (2, 1)
+    request = approve_all(request, world.users["registrar"], world.users["officer"], world.users["officer2"])
+    assert request.state == ChangeRequest.State.APPROVED
+    assert world.pupil.spells.get(ended_on__isnull=True).school == world.school_c
+
+
+@pytest.mark.parametrize(("opens", "closes", "outside"), [(-10, 0, False), (-10, -1, True)])
+def test_the_transfer_form_says_when_today_is_outside_the_windows(two_towns, opens, closes, outside):
+    _window(opens, closes)
+    form = TransferInForm(school=two_towns.school_c, grade=3)
+    assert form.outside_window is outside
+    assert list(form.fields["school_class"].queryset) == [two_towns.receiving_class]
+
+
+def test_the_request_page_names_both_schools_the_reason_and_the_exception(two_towns):
+    world = two_towns
+    request = _transfer(world, payload={"exception_reason": "父母工作调动"})
+    assert kind_of(request).details(request) == [
+        ("Sending school", str(world.school_a)), ("Receiving school", str(world.school_c)), ("Reason", "随父母迁居"),
+        ("Exception requested (outside the transfer window)", "父母工作调动"),
+    ]  # fmt: skip
+
+
+def test_a_transfer_names_the_pupils_own_school_as_the_sending_school(two_towns):
+    world = two_towns
+    with pytest.raises(ChangeRefused, match=r"^A transfer moves a pupil from another school to yours\.$"):
+        submit_request(kind=TRANSFER, student=world.pupil, school=world.school_a, counterpart_school=world.school_a,
+                       payload={"school_class": world.receiving_class.pk, "reason": "迁居"},
+                       actor=world.users["registrar"])  # fmt: skip
+    with pytest.raises(ChangeRefused, match="is not on the register of"):
+        submit_request(kind=TRANSFER, student=world.pupil, school=world.school_c, counterpart_school=world.school_b,
+                       payload={"school_class": world.receiving_class.pk, "reason": "迁居"},
+                       actor=world.users["registrar_c"])  # fmt: skip
+
+
+def test_the_window_is_judged_on_the_day_the_transfer_was_submitted(two_towns):
+    """Submitted inside a window that closed before the last approval: approved without an exception reason."""
+    world = two_towns
+    today = timezone.localdate()
+    semester = SemesterFactory(school_year=today.year - 1, starts_on=today - timedelta(days=60),
+                               ends_on=today + timedelta(days=60))  # fmt: skip
+    window = TransferWindowFactory(semester=semester, opens_on=today - timedelta(days=10), closes_on=today)
+    request = _transfer(world)
+    ChangeRequest.objects.filter(pk=request.pk).update(submitted_at=timezone.now() - timedelta(days=2))
+    window.closes_on = today - timedelta(days=1)
+    window.save()
+    request = approve_all(request, world.users["registrar"], world.users["officer"], world.users["officer2"])
+    assert request.state == ChangeRequest.State.APPROVED
+
+
+def test_the_transfer_form_binds_what_the_registrar_entered(two_towns):
+    world = two_towns
+    entered = {"school_class": world.receiving_class.pk, "reason": "随父母迁居", "exception_reason": ""}
+    form = TransferInForm(data=entered, school=world.school_c, grade=3)
+    assert form.is_valid(), form.errors
+    assert (form.payload().school_class, form.payload().grade) == (world.receiving_class.pk, 3)
+
+
+def test_before_a_window_opens_is_outside_it_and_the_refusal_says_what_to_do(two_towns):
+    _window(5, 10)
+    with pytest.raises(
+        ChangeRefused,
+        match=r"^This is outside the semester's transfer windows\. Give the reason for an exception; the town office "
+        r"decides on it with the request\.$",
+    ):
+        _transfer(two_towns)
+
+
+def test_a_suspended_pupil_or_another_grade_is_refused_with_the_whole_message(two_towns):
+    world = two_towns
+    with pytest.raises(
+        ChangeRefused,
+        match=r"^The pupil is in grade 3; a transfer keeps the grade, so choose a grade 3 class\.$",
+    ):
+        _transfer(world, school_class=SchoolClassFactory(school=world.school_c, grade=4))
+    today = timezone.localdate()
+    Suspension.objects.create(student=world.pupil, started_on=today, ends_on=today + timedelta(days=30), reason="病休")
+    with pytest.raises(
+        ChangeRefused,
+        match=rf"^{world.pupil.name} is suspended; a transfer or guest study is not possible during a suspension\.$",
+    ):
+        _transfer(world)

@@ -9,9 +9,11 @@ from registry.models import Semester
 from students.identity import make_id_number
 from students.models import EnrolmentSpell, GuestStudy, Suspension
 from students.status import Status, status_of
-from tests.factories import SchoolClassFactory, SemesterFactory, UserFactory
+from tests.factories import EnrolmentSpellFactory, SchoolClassFactory, SemesterFactory, UserFactory
 from tests.transfers.kinds_helpers import approve_all, evidence, pupil_in
-from transfers.kinds import ChangeRefused
+from transfers.kinds import KINDS, ChangeRefused, kind_of
+from transfers.kinds.resumption import ResumptionForm
+from transfers.kinds.suspension import SuspensionForm
 from transfers.models import ChangeRequest, Evidence
 from transfers.services import current_step, reject_step, resubmit_request, submit_request
 
@@ -51,7 +53,7 @@ def test_suspension_is_approved_by_the_town_office_and_keeps_the_record(world):
     assert [(s.school, s.authority) for s in request.steps.all()] == [(None, world.town1)]
     approve_all(request, world.users["officer"])
     suspension = pupil.suspensions.get()
-    assert (suspension.started_on, suspension.ended_on) == (TODAY, None)
+    assert (suspension.started_on, suspension.ended_on, suspension.reason) == (TODAY, None, "病休")
     spells = list(pupil.spells.all())
     assert spells[0].ended_on is None  # still on the register
     assert status_of(spells, suspended=True) == Status.SUSPENDED
@@ -264,3 +266,220 @@ def test_a_rejected_key_change_changes_nothing(world):
     pupil.refresh_from_db()
     assert pupil.name == name
     assert EnrolmentSpell.objects.filter(student=pupil, ended_on__isnull=True).exists()
+
+
+# What the request page lists (kind.details) ----------------------------------------------------------------
+
+
+def _details(kind, payload):
+    """The rows the request page shows for a request of `kind` with `payload` (unsaved: only its payload is read)."""
+    request = ChangeRequest(kind=kind, payload=payload)
+    return kind_of(request).details(request)
+
+
+def test_the_request_page_lists_a_withdrawals_reason_from_the_list_and_its_explanation():
+    assert _details(Kind.WITHDRAWAL, {"reason_code": "abroad", "reason": "随父母出国定居"}) == [
+        ("Reason", "Going to live abroad"),
+        ("Explanation", "随父母出国定居"),
+    ]
+    assert _details(Kind.WITHDRAWAL, {"reason_code": "gone", "reason": ""}) == [("Reason", ""), ("Explanation", "")]
+
+
+def test_the_request_page_lists_the_date_of_death():
+    assert _details(Kind.DEATH, {"died_on": "2026-03-02"}) == [("Date of death", "2026-03-02")]
+    assert _details(Kind.DEATH, {}) == [("Date of death", "")]
+
+
+def test_the_request_page_lists_a_resumptions_remarks():
+    assert _details(Kind.RESUMPTION, {"school_class": 1, "reason": "已康复"}) == [("Reason", "已康复")]
+
+
+def test_a_suspended_pupils_page_offers_an_extension_and_a_resumption_instead_of_a_suspension():
+    suspension, resumption = KINDS[Kind.SUSPENSION], KINDS[Kind.RESUMPTION]
+    assert (suspension.start_label(suspended=False), resumption.start_label(suspended=False)) == ("Suspension", None)
+    assert (suspension.start_label(suspended=True), resumption.start_label(suspended=True)) == (
+        "Extend the suspension",
+        "Resumption",
+    )
+
+
+def test_the_resumption_form_offers_the_grade_left_then_the_grade_above_in_class_order(world):
+    later = [SchoolClassFactory(school=world.school_a, grade=3, number=n) for n in (5, 4, 3, 2)]  # made first
+    pupil = pupil_in(world.school_a, grade=3, number=1)
+    spell = pupil.spells.get()
+    above = SchoolClassFactory(school=world.school_a, grade=4, number=1)
+    SchoolClassFactory(school=world.school_a, grade=2, number=1)
+    SchoolClassFactory(school=world.school_a, grade=5, number=1)
+    form = ResumptionForm(spell=spell)
+    assert list(form.fields["school_class"].queryset) == [spell.school_class, *reversed(later), above]
+    assert form.fields["school_class"].initial == spell.school_class_id
+    assert ResumptionForm(spell=spell, initial={"school_class": above.pk}).fields["school_class"].initial == above.pk
+
+
+def test_withdrawal_and_death_refuse_with_their_whole_message_and_only_at_the_pupils_school(world):
+    pupil = pupil_in(world.school_a)
+    with pytest.raises(ChangeRefused, match=r"^Choose the reason for the withdrawal\.$"):
+        _submit(world, Kind.WITHDRAWAL, pupil, {"reason": "不想读了"}, Evidence.Kind.APPLICATION)
+    with pytest.raises(
+        ChangeRefused, match=r"^Explain the withdrawal: in compulsory education no pupil may be made to leave school\.$"
+    ):
+        _submit(world, Kind.WITHDRAWAL, pupil, {"reason_code": "other", "reason": "不读"}, Evidence.Kind.APPLICATION)
+    with pytest.raises(ChangeRefused, match=r"^Give the date of death \(not in the future\)\.$"):
+        _submit(world, Kind.DEATH, pupil, {}, Evidence.Kind.DEATH_CERTIFICATE)
+    joined = pupil.spells.get().started_on
+    with pytest.raises(ChangeRefused, match=r"^The date of death is before the pupil joined this school\.$"):
+        _submit(world, Kind.DEATH, pupil, {"died_on": (joined - timedelta(days=1)).isoformat()},
+                Evidence.Kind.DEATH_CERTIFICATE)  # fmt: skip
+    elsewhere = pupil_in(world.school_b)
+    with pytest.raises(ChangeRefused, match="is not on the register of"):
+        _submit(world, Kind.WITHDRAWAL, elsewhere, {"reason_code": "abroad", "reason": "随父母出国定居"},
+                Evidence.Kind.APPLICATION)  # fmt: skip
+    assert not ChangeRequest.objects.filter(student__in=[pupil, elsewhere]).exists()
+
+
+def test_a_death_on_the_day_the_pupil_joined_is_reported(world):
+    pupil = pupil_in(world.school_a)
+    joined = pupil.spells.get().started_on
+    request = _submit(world, Kind.DEATH, pupil, {"died_on": joined.isoformat()}, Evidence.Kind.DEATH_CERTIFICATE)
+    assert request.state == ChangeRequest.State.PENDING
+
+
+def test_the_request_page_lists_a_suspension_or_an_extension_with_its_exception():
+    asked = {"starts_on": "2026-12-01", "ends_on": "2027-03-01", "reason": "病休"}
+    assert _details(Kind.SUSPENSION, asked) == [
+        ("From", "2026-12-01"), ("Planned end", "2027-03-01"), ("Reason", "病休"),
+    ]  # fmt: skip
+    assert _details(Kind.SUSPENSION, {**asked, "extends": 5, "exception_reason": "治疗需延长"}) == [
+        ("Extension of the current suspension", "2026-12-01"), ("Planned end", "2027-03-01"), ("Reason", "病休"),
+        ("Exception requested (over two years)", "治疗需延长"),
+    ]  # fmt: skip
+    assert _details(Kind.SUSPENSION, {}) == [("From", ""), ("Planned end", ""), ("Reason", "")]
+
+
+def _suspension_form(suspension=None, **data):
+    """The suspension form as amended (its certificate kept, so no upload needed)."""
+    return SuspensionForm(data={"reason": "病休", "exception_reason": "", **data}, suspension=suspension, amending=True)
+
+
+def test_the_suspension_form_wants_the_last_day_after_the_first():
+    same_day = _suspension_form(starts_on="2026-12-01", ends_on="2026-12-01")
+    assert not same_day.is_valid()
+    assert same_day.errors == {"ends_on": ["The last day must be after the first day."]}
+    form = _suspension_form(starts_on="2026-12-01", ends_on="2026-12-02", exception_reason="治疗需要")
+    assert form.is_valid(), form.errors
+    payload = form.payload()
+    assert (payload.starts_on, payload.ends_on, payload.exception_reason, payload.extends) == (
+        date(2026, 12, 1), date(2026, 12, 2), "治疗需要", None,
+    )  # fmt: skip
+
+
+def test_an_extension_keeps_the_suspensions_first_day_and_names_the_suspension(world):
+    suspension = _suspended_pupil(world).suspensions.get()
+    form = _suspension_form(suspension, starts_on="2020-01-01", ends_on=(TODAY + timedelta(days=90)).isoformat())
+    assert (form.fields["starts_on"].initial, form.fields["starts_on"].disabled) == (suspension.started_on, True)
+    assert form.is_valid(), form.errors
+    payload = form.payload()
+    assert (payload.starts_on, payload.extends) == (suspension.started_on, suspension.pk)
+
+
+def _resume(world, pupil, school_class, school=None):
+    return _submit(world, Kind.RESUMPTION, pupil, {"school_class": school_class.pk, "reason": "康复"},
+                   Evidence.Kind.RECOVERY_CERTIFICATE, school=school)  # fmt: skip
+
+
+def test_resumption_refusals_say_why_in_full(world):
+    pupil = pupil_in(world.school_a, grade=3)
+    own = pupil.spells.get().school_class
+    with pytest.raises(ChangeRefused, match=rf"^{pupil.name} is not suspended\.$"):
+        _resume(world, pupil, own)
+    later = TODAY + timedelta(days=5)
+    Suspension.objects.create(student=pupil, started_on=later, ends_on=later + timedelta(days=60), reason="病休")
+    before = (
+        rf"^The suspension of {pupil.name} begins on {later.isoformat()}; a resumption cannot be dated before it\.$"
+    )
+    with pytest.raises(ChangeRefused, match=before):
+        _resume(world, pupil, own)
+    pupil = _suspended_pupil(world)
+    with pytest.raises(ChangeRefused, match=r"^Place the pupil in grade 3 \(the next cohort\) or grade 4\.$"):
+        _resume(world, pupil, SchoolClassFactory(school=world.school_a, grade=2))
+    elsewhere = _suspended_pupil(world)
+    elsewhere.spells.update(school=world.school_b, school_class=SchoolClassFactory(school=world.school_b, grade=3))
+    with pytest.raises(ChangeRefused, match="is not on the register of"):
+        _resume(world, elsewhere, SchoolClassFactory(school=world.school_a, grade=3))
+
+
+def test_resumption_into_the_grade_above_and_the_class_size_cap_of_another_class_only(world):
+    pupil = _suspended_pupil(world)
+    assert _resume(world, pupil, SchoolClassFactory(school=world.school_a, grade=4)).state == "pending"
+    world.school_a.class_size_cap = 1
+    world.school_a.save()
+    full = SchoolClassFactory(school=world.school_a, grade=3)
+    EnrolmentSpellFactory(school_class=full)
+    other = _suspended_pupil(world)  # alone in their class, which is at the cap of 1
+    with pytest.raises(ChangeRefused, match="class-size cap"):
+        _resume(world, other, full)
+    assert _resume(world, other, other.spells.get().school_class).state == "pending"
+
+
+def _suspended_since(world, days_ago, ends_in=0, grade=3):
+    pupil = pupil_in(world.school_a, grade=grade)
+    current = Suspension.objects.create(student=pupil, started_on=TODAY - timedelta(days=days_ago),
+                                        ends_on=TODAY + timedelta(days=ends_in), reason="病休")  # fmt: skip
+    return pupil, current
+
+
+def test_the_suspension_rules_refuse_with_their_whole_message(world):
+    pupil = pupil_in(world.school_a)
+    no_dates = r"^Give the first day and the planned last day of the suspension\.$"
+    with pytest.raises(ChangeRefused, match=no_dates):
+        _suspend(world, pupil, days=0)
+    with pytest.raises(ChangeRefused, match=no_dates):
+        _submit(world, Kind.SUSPENSION, pupil, {"ends_on": TODAY.isoformat(), "reason": "病休"},
+                Evidence.Kind.MEDICAL_CERTIFICATE)  # fmt: skip
+    with pytest.raises(ChangeRefused, match=rf"^{pupil.name} has no suspension to extend\.$"):
+        _suspend(world, pupil, extends=1)
+    with pytest.raises(ChangeRefused, match=r"^A suspension \(or an extension\) lasts at most one year\.$"):
+        _suspend(world, pupil, days=367)
+    with pytest.raises(ChangeRefused, match=r"^Give the reason for the suspension\.$"):
+        _suspend(world, pupil, reason=" ")
+    assert _suspend(world, pupil, days=366).state == ChangeRequest.State.PENDING  # one year exactly
+    suspended, current = _suspended_since(world, 10, ends_in=20)
+    with pytest.raises(ChangeRefused, match=rf"^{suspended.name} is already suspended; request an extension\.$"):
+        _suspend(world, suspended)
+    with pytest.raises(ChangeRefused, match=rf"^An extension must end after {current.ends_on.isoformat()}\.$"):
+        _suspend(world, suspended, days=20, extends=current.pk)
+    elsewhere = pupil_in(world.school_b)
+    with pytest.raises(ChangeRefused, match="is not on the register of"):
+        _suspend(world, elsewhere)
+
+
+def test_two_years_of_suspension_run_from_the_first_day_of_the_run(world):
+    """An extension is measured from the suspension's own first day (not the day asked for) and from any
+    suspension that ended the day before it began; two years exactly need no exception."""
+    pupil, current = _suspended_since(world, 400)
+    assert _suspend(world, pupil, days=331, extends=current.pk).state == ChangeRequest.State.PENDING  # 731 days
+    pupil, current = _suspended_since(world, 400)
+    over = r"^Consecutive suspension is normally at most two years; give the reason for an exception\.$"
+    with pytest.raises(ChangeRefused, match=over):
+        _suspend(world, pupil, days=332, extends=current.pk)
+    for gap, refused in ((1, True), (2, False)):
+        pupil, current = _suspended_since(world, 400)
+        Suspension.objects.create(student=pupil, started_on=TODAY - timedelta(days=800), reason="病休",
+                                  ends_on=current.started_on - timedelta(days=gap),
+                                  ended_on=current.started_on - timedelta(days=gap))  # fmt: skip
+        if refused:  # ended the day before: one run of more than two years
+            with pytest.raises(ChangeRefused, match=over):
+                _suspend(world, pupil, days=300, extends=current.pk)
+        else:  # a day back at school between them: a new run
+            assert _suspend(world, pupil, days=300, extends=current.pk).state == ChangeRequest.State.PENDING
+
+
+def test_a_graduating_pupil_is_suspended_outside_the_spring_term_but_not_in_it(world):
+    pupil = pupil_in(world.school_a, grade=6)
+    assert Semester.containing(TODAY) is None
+    assert _suspend(world, pupil).state == ChangeRequest.State.PENDING
+    pupil = pupil_in(world.school_a, grade=6)
+    SemesterFactory(term=Semester.Term.SPRING, school_year=TODAY.year - 1,
+                    starts_on=TODAY - timedelta(days=10), ends_on=TODAY + timedelta(days=100))  # fmt: skip
+    with pytest.raises(ChangeRefused, match=r"^A pupil cannot be suspended in the graduating semester\.$"):
+        _suspend(world, pupil)
