@@ -31,6 +31,8 @@ import tempfile
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from registry.files import write_atomically
+
 logger = logging.getLogger(__name__)
 
 # settings.PDF_FONT_ROOT's default (the Makefile's too): VAR_DIR/fonts
@@ -172,7 +174,7 @@ def _build_face(main, source, folder):
     parts = slices()
     number = _face_number(source, main)
     for face, target, wanted in zip(faces, targets, [characters(), *parts], strict=True):
-        _write_atomically(target, _subset(source, number, face, wanted))
+        write_atomically(target, _subset(source, number, face, wanted))
     size = sum(target.stat().st_size for target in targets[1:])
     return (f"{targets[0]}: {main.family} {main.style_name}, {targets[0].stat().st_size / 1e6:.1f} MB from {source}; "
             f"{len(parts)} slices, {size / 1e6:.1f} MB")  # fmt: skip
@@ -226,19 +228,6 @@ def _rename(font, face):
         table.setName(text, name_id, 1, 0, 0)
     # The CFF table keeps its own font name: renaming it would recompile every glyph (seconds per face), and
     # the PDF names an OpenType font by its name table (record 6).
-
-
-def _write_atomically(target, data):
-    handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=target.name + ".", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, target)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
 
 
 def main(argv=None):

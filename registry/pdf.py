@@ -21,9 +21,7 @@ WeasyPrint is imported where it is used: loading it parses its style sheets, whi
 import atexit
 import functools
 import logging
-import os
 import shutil
-import tempfile
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -33,6 +31,8 @@ from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.template.loader import render_to_string
 from django.utils import translation
+
+from registry.files import write_atomically
 
 logger = logging.getLogger(__name__)
 
@@ -217,15 +217,4 @@ def write_replacing(storage, name, data):
         if saved != name:  # another writer got there in between
             raise RuntimeError(f"{name} was saved as {saved}")
         return
-    folder = os.path.dirname(path)
-    os.makedirs(folder, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=folder, prefix=os.path.basename(path) + ".", suffix=".part")
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.chmod(temporary, 0o644)
-        os.replace(temporary, path)
-    except BaseException:
-        if os.path.exists(temporary):
-            os.unlink(temporary)
-        raise
+    write_atomically(path, data)
