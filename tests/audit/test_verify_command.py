@@ -10,22 +10,20 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-ROOT = Path(__file__).resolve().parents[2]
-
-TAMPER = """
 import audit
 from audit.types import LOGIN
-from django.db import connection
-events = [audit.record(LOGIN, actor=None, data={"n": n}) for n in range(3)]
-connection.cursor().execute("UPDATE audit_event SET actor_name = 'x' WHERE id = %s", [events[1].pk])
-print(events[1].pk)
-"""
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.sqlite
 def test_a_broken_chain_is_reported_without_a_traceback(tmp_path, transactional_db):
-    """The commands run on a copy of the already migrated test database (sqlite3's online backup, taken
-    outside any test transaction, which would keep it waiting), not on a file migrated again."""
+    """The command runs on a copy of the test database with one event edited behind the chain's back (sqlite3's
+    online backup, taken outside any test transaction, which would keep it waiting), not on a file migrated
+    again."""
+    events = [audit.record(LOGIN, actor=None, data={"n": n}) for n in range(3)]
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_event SET actor_name = 'x' WHERE id = %s", [events[1].pk])
     path = tmp_path / "db.sqlite3"
     with sqlite3.connect(path) as copy:
         connection.ensure_connection()
@@ -37,11 +35,8 @@ def test_a_broken_chain_is_reported_without_a_traceback(tmp_path, transactional_
             [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
         )
 
-    assert manage("migrate", "--check").returncode == 0  # the copy's schema is the migrations' last state
-    tampered = manage("shell", "-c", TAMPER)
-    assert tampered.returncode == 0
     result = manage("verify_audit")
     assert result.returncode == 1
-    assert f"Audit chain broken at event #{tampered.stdout.split()[-1]}:" in result.stderr
+    assert f"Audit chain broken at event #{events[1].pk}:" in result.stderr
     assert "Traceback" not in result.stderr
     assert "Exception ignored" not in result.stderr
