@@ -1,9 +1,12 @@
 """The September rush as Locust users (run by bench/september.py, which prepares the accounts and the data and
 starts the servers): 60 registrars of the first town's ten schools entering new pupils, importing a class
 file and searching; its 2 officers working through the approval queue; the archivist of its first school
-printing a class. Every account's password is BENCH_PASSWORD; the names come from the environment.
+printing a class; two of them logging out and in again all the time (the logins measured while the big import
+runs); and the registrar of another town's school uploading the big file (BENCH_BIG_FILE, 10,000 rows) once,
+then following its job until it has committed. Every account's password is BENCH_PASSWORD; the names come
+from the environment.
 
-    locust -f bench/locustfile.py --host http://127.0.0.1:8151 --headless -u 63 -r 10 -t 2m
+    locust -f bench/locustfile.py --host http://127.0.0.1:8151 --headless -u 66 -r 10 -t 2m
 """
 
 import itertools
@@ -18,8 +21,11 @@ REGISTRARS = os.environ.get("BENCH_REGISTRARS", "").split(",")  # username:schoo
 OFFICERS = os.environ.get("BENCH_OFFICERS", "").split(",")
 ARCHIVIST = os.environ.get("BENCH_ARCHIVIST", "")  # username:school_code:class_pk
 IMPORT_FILE = os.environ.get("BENCH_IMPORT_FILE", "")
+BIG_IMPORTER = os.environ.get("BENCH_BIG_IMPORTER", "")  # username:school_code; empty: no big import
+BIG_FILE = os.environ.get("BENCH_BIG_FILE", "")
 _registrars, _officers = itertools.cycle(REGISTRARS), itertools.cycle(OFFICERS)
 _pupils = itertools.count(1)
+JOB = re.compile(r"/imports/(\d+)/")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 REQUEST_LINK = re.compile(r'href="/requests/(\d+)/"')
 REGION = os.environ.get("BENCH_REGION", "459999")  # a region code of this run's own, so reruns do not collide
@@ -91,6 +97,51 @@ class Registrar(_Staff):
         with open(IMPORT_FILE, "rb") as handle:
             self.post_form(f"/schools/{self.school}/registrations/import/", {}, name="import",
                            files={"file": ("class.xlsx", handle.read())})  # fmt: skip
+
+
+class BigImporter(_Staff):
+    """Uploads the big file once, then follows its job page (as the registrar's browser polls it)."""
+
+    fixed_count = 1
+    wait_time = between(5, 5)
+
+    def on_start(self):
+        self.job = None
+        if BIG_IMPORTER:
+            self.username, self.school = BIG_IMPORTER.split(":")
+            self.log_in(self.username)
+
+    @task
+    def upload_then_follow(self):
+        if not BIG_IMPORTER:
+            return
+        if self.job is None:
+            with open(BIG_FILE, "rb") as handle:
+                answer = self.post_form(f"/schools/{self.school}/registrations/import/", {}, name="big import",
+                                        files={"file": ("big.xlsx", handle.read())})  # fmt: skip
+            found = JOB.search(answer.url)
+            self.job = found.group(1) if found else ""
+        elif self.job:
+            self.client.get(f"/imports/{self.job}/", name="big import job page")
+
+
+class Returning(_Staff):
+    """Staff who log out and in again all the time: the logins measured while the big import commits."""
+
+    fixed_count = 2
+    wait_time = between(1, 3)
+
+    def on_start(self):
+        self.username = next(_registrars).split(":")[0]
+        self.log_in(self.username)
+
+    @task
+    def log_out_and_in(self):
+        home = self.client.get("/", name="home")
+        token = CSRF.search(home.text)
+        self.client.post("/accounts/logout/", {"csrfmiddlewaretoken": token.group(1) if token else ""},
+                         name="POST logout", headers={"Referer": self.host + "/"})  # fmt: skip
+        self.log_in(self.username)
 
 
 class Officer(_Staff):

@@ -1,11 +1,16 @@
 """The September rush, a bounded load test on this machine: gunicorn (3 workers, as the Dockerfile runs it) +
 PostgreSQL (the benchmark county) + Redis + a real Celery worker, all on 127.0.0.1, driven by Locust
-(bench/locustfile.py: 60 registrars entering and importing, 2 officers approving, the archivist printing).
+(bench/locustfile.py: 60 registrars entering and importing, 2 officers approving, the archivist printing,
+2 staff logging in again and again, and one registrar importing a 10,000-row file at the start, whose one
+transaction commits while the others work).
 
     .venv/bin/python -m bench.september [--port 8151] [--redis redis://127.0.0.1:6379/7] [--time 2m]
+                                        [--big-import 10000]
 
-Prepares the accounts (once) and a 30-row class file, starts the servers, runs Locust headless for `--time`,
-stops what it started, and prints requests/s, p50/p95 per page and the errors with the machine's load.
+Prepares the accounts (once), a 30-row class file and the big file (its pupils get this run's own region
+code, so they stay in the benchmark school of bench/imports.py without colliding with earlier runs), starts
+the servers, runs Locust headless for `--time`, stops what it started, and prints requests/s, p50/p95 per
+page and the errors with the machine's load, and when the big import ran and committed.
 """
 
 import argparse
@@ -33,6 +38,7 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=8151)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/7")
     parser.add_argument("--time", default="2m", help="how long Locust runs (Locust's --run-time)")
+    parser.add_argument("--big-import", type=int, default=10_000, help="rows of the big import (0: none)")
     parser.add_argument("--out", default=None, help="folder for Locust's CSV files (default: a temporary one)")
     options = parser.parse_args(argv)
     url = database.setup(options.database_url)
@@ -44,12 +50,19 @@ def main(argv=None):
     out.mkdir(parents=True, exist_ok=True)
     import_file = out / "class.xlsx"
     import_file.write_bytes(_class_file(30))
+    region = f"45{int(time.time()) % 10000:04d}"
+    big_file, big_importer = out / "big.xlsx", _big_importer()
+    if options.big_import:
+        from bench.imports import template_with_rows
+
+        big_file.write_bytes(template_with_rows(options.big_import, region=f"44{region[2:]}"))
     env = {
         **os.environ, "DATABASE_URL": url, "CELERY_BROKER_URL": options.redis, "CELERY_RESULT_BACKEND": options.redis,
         "CONN_MAX_AGE": "600", "CONN_HEALTH_CHECKS": "true", "MEDIA_ROOT": str(out / "media"),
         "BENCH_REGISTRARS": ",".join(registrars), "BENCH_OFFICERS": ",".join(officers),
         "BENCH_ARCHIVIST": archivist, "BENCH_IMPORT_FILE": str(import_file),
-        "BENCH_REGION": f"45{int(time.time()) % 10000:04d}",
+        "BENCH_REGION": region, "BENCH_BIG_IMPORTER": big_importer if options.big_import else "",
+        "BENCH_BIG_FILE": str(big_file),
     }  # fmt: skip
     started = []
     try:
@@ -65,7 +78,7 @@ def main(argv=None):
         print(f"servers up · {measure.load()}", flush=True)
         subprocess.run(
             [BIN / "locust", "-f", ROOT / "bench" / "locustfile.py", "--host", f"http://127.0.0.1:{options.port}",
-             "--headless", "--users", "63", "--spawn-rate", "10", "--run-time", options.time, "--csv",
+             "--headless", "--users", "66", "--spawn-rate", "10", "--run-time", options.time, "--csv",
              out / "september", "--only-summary", "--stop-timeout", "10"],
             cwd=ROOT, env=env, check=False,
         )  # fmt: skip
@@ -79,6 +92,8 @@ def main(argv=None):
             except subprocess.TimeoutExpired:
                 process.kill()
     report(out / "september_stats.csv", load)
+    if options.big_import:
+        print(_big_import_outcome(big_importer))
     print(f"(CSV files and server logs in {out})")
 
 
@@ -131,6 +146,29 @@ def _accounts(the_county):
     officers = [the_county.officer.username, account("bench_officer_2", Role.OFFICER, the_county.town).username]
     first_class = the_county.school.classes.order_by("pk").first()
     return registrars, officers, f"{the_county.archivist.username}:{the_county.school.code}:{first_class.pk}"
+
+
+def _big_importer():
+    """username:school_code of the registrar of bench/imports.py's own school, who uploads the big file."""
+    from bench.imports import _world
+
+    school, _school_class, registrar = _world()
+    registrar.set_password("bench-password-0")
+    registrar.save(update_fields=["password"])
+    return f"{registrar.username}:{school.code}"
+
+
+def _big_import_outcome(big_importer):
+    """When the big file's import job was uploaded and finished, and how it ended."""
+    from transfers.models import ImportJob
+
+    job = ImportJob.objects.filter(school__code=big_importer.split(":")[1]).order_by("-pk").first()
+    if job is None or job.created_at is None:
+        return "big import: not uploaded"
+    seconds = (job.finished_at - job.created_at).total_seconds() if job.finished_at else None
+    finished = f"finished {seconds:.0f} s after the upload" if seconds is not None else "not finished"
+    return (f"big import: uploaded {job.created_at:%H:%M:%S} UTC, {finished}: {job.get_state_display()}, "
+            f"{job.created_count:,} pupils, {len(job.errors)} error rows")  # fmt: skip
 
 
 def _class_file(count):
