@@ -3,12 +3,19 @@ DOMAIN Registration 5), and its pinyin, so that 张三 is found by `zhangsan` or
 
 A surname character can be read several ways (曾 ceng/zeng, 单 dan/shan), so every reading of the first
 character is kept: the keys are `|`-separated alternatives, searched with "contains |query".
+
+pypinyin (its phrase dictionary: 52 MiB) and OpenCC are loaded when a process first keys or folds a name, not
+when it starts: a worker that only prints papers never carries them (issue 14: a class bundle within 300 MB).
 """
 
-import opencc
-from pypinyin import Style, lazy_pinyin, pinyin
+from functools import cache
 
-_TO_SIMPLIFIED = opencc.OpenCC("t2s")
+
+@cache
+def _to_simplified():
+    import opencc
+
+    return opencc.OpenCC("t2s")
 
 
 def search_keys(name: str) -> tuple[str, str]:
@@ -16,6 +23,8 @@ def search_keys(name: str) -> tuple[str, str]:
     name = name.strip()
     if not name:
         return "", ""
+    from pypinyin import Style, lazy_pinyin, pinyin
+
     first_readings = pinyin(name[0], style=Style.NORMAL, heteronym=True)[0]
     rest = lazy_pinyin(name[1:], style=Style.NORMAL)
     full, initials = [], []
@@ -30,4 +39,4 @@ def search_keys(name: str) -> tuple[str, str]:
 
 def folded(name: str) -> str:
     """The name in simplified characters, without spaces: the form names are compared in."""
-    return _TO_SIMPLIFIED.convert("".join(name.split()))
+    return _to_simplified().convert("".join(name.split()))
