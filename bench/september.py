@@ -5,7 +5,7 @@ PostgreSQL (the benchmark county) + Redis + a real Celery worker, all on 127.0.0
 transaction commits while the others work).
 
     .venv/bin/python -m bench.september [--port 8151] [--redis redis://127.0.0.1:6379/7] [--time 2m]
-                                        [--big-import 10000]
+                                        [--spawn-rate 2] [--big-import 10000]
 
 Prepares the accounts (once), a 30-row class file and the big file (its pupils get this run's own region
 code, so they stay in the benchmark school of bench/imports.py without colliding with earlier runs), starts
@@ -38,6 +38,7 @@ def main(argv=None):
     parser.add_argument("--port", type=int, default=8151)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/7")
     parser.add_argument("--time", default="2m", help="how long Locust runs (Locust's --run-time)")
+    parser.add_argument("--spawn-rate", default="2", help="users started per second (a morning, not a storm)")
     parser.add_argument("--big-import", type=int, default=10_000, help="rows of the big import (0: none)")
     parser.add_argument("--out", default=None, help="folder for Locust's CSV files (default: a temporary one)")
     options = parser.parse_args(argv)
@@ -78,7 +79,7 @@ def main(argv=None):
         print(f"servers up · {measure.load()}", flush=True)
         subprocess.run(
             [BIN / "locust", "-f", ROOT / "bench" / "locustfile.py", "--host", f"http://127.0.0.1:{options.port}",
-             "--headless", "--users", "66", "--spawn-rate", "10", "--run-time", options.time, "--csv",
+             "--headless", "--users", "66", "--spawn-rate", options.spawn_rate, "--run-time", options.time, "--csv",
              out / "september", "--only-summary", "--stop-timeout", "10"],
             cwd=ROOT, env=env, check=False,
         )  # fmt: skip
