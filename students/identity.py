@@ -176,10 +176,14 @@ def mask_national_number(value: str) -> str:
 
 
 def mask_phone(value: str) -> str:
-    """A phone number with the middle digits masked: 138****5678."""
+    """A phone number with the middle digits masked: 138****5678. A number too short to hide four characters
+    between its first three and last four (a landline without its area code, 555-1234) keeps only its last
+    four; one shorter than seven characters is masked entirely."""
     value = value or ""
     if len(value) < 7:
         return "*" * len(value)
+    if len(value) < 11:
+        return "*" * (len(value) - 4) + value[-4:]
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
 
 

@@ -12,7 +12,9 @@ from students.identity import (
     check_digit,
     make_id_number,
     mask_id_number,
+    mask_name,
     mask_national_number,
+    mask_phone,
     normalise_id_number,
     parse_id_number,
 )
@@ -228,6 +230,39 @@ def test_mask_18_characters():
 )
 def test_mask_short_and_odd_values(value, masked):
     assert mask_id_number(value) == masked
+
+
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [
+        ("13812345678", "138****5678"),  # a mobile number: the operator prefix and the last four kept
+        ("0771-5551234", "077*****1234"),  # a landline with its area code
+        ("12345678901", "123****8901"),  # eleven characters: four hidden between the first three and last four
+        ("5551234", "***1234"),  # a landline without its area code: only its last four
+        ("0771555123", "******5123"),
+        ("123456", "******"),  # shorter than seven: nothing shown
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_a_phone_number_keeps_its_first_three_and_last_four_digits(value, masked):
+    assert mask_phone(value) == masked
+
+
+@pytest.mark.parametrize(
+    ("value", "masked"),
+    [
+        ("张小明", "张*明"),
+        ("欧阳小锋", "欧**锋"),
+        ("李明", "李*"),
+        ("李", "*"),
+        ("  王𠮷华 ", "王*华"),  # spaces around it dropped; 𠮷 (outside the BMP) is one character
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_a_name_keeps_its_first_and_last_characters(value, masked):
+    assert mask_name(value) == masked
 
 
 # --- code tables ---------------------------------------------------------------------------------------------
