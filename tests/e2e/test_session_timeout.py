@@ -11,7 +11,7 @@ from tests.e2e.test_registration import log_in
 
 pytestmark = pytest.mark.e2e
 
-IDLE = 8  # seconds; the warning shows after half of it (at most two minutes before the end)
+IDLE = 6  # seconds; the warning shows after half of it (at most two minutes before the end)
 
 
 @pytest.fixture
