@@ -1,0 +1,187 @@
+"""An information change's plan (transfers.kinds.information_change.plans), rule by rule: what a family member's
+change may be and the message each refusal gives, what an addition or a removal records, that an unchanged value
+is no change, and what applying a pupil's changes does to the record beside the fields asked for (the former
+name, the search keys, the ID type and the national number)."""
+
+from datetime import date
+
+import pytest
+from django.utils import translation
+
+from students.identity import make_id_number
+from tests.factories import GuardianFactory, StudentFactory
+from transfers.kinds import ChangeRefused
+from transfers.kinds.information_change.plans import GuardianOp, Plan, apply_plan, build_plan
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """The rules' messages are matched in English (the msgids); the UI shows them in Chinese."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def pupil():
+    pupil = StudentFactory(name="王小明", id_number=make_id_number("341199", date(2018, 3, 5), 123, "1"), sex="1",
+                           birth_date=date(2018, 3, 5))  # fmt: skip
+    pupil.national_number = f"G{pupil.id_number}"
+    pupil.save()
+    GuardianFactory(student=pupil, name="王强", relation="51", phone="13700001111")
+    GuardianFactory(student=pupil, name="李芳", relation="52", phone="13700002222")
+    return pupil
+
+
+def _refusal(pupil, guardians, **kwargs):
+    with pytest.raises(ChangeRefused) as refused:
+        build_plan(pupil, guardians=guardians, **kwargs)
+    return str(refused.value), refused.value.field
+
+
+def _father(pupil):
+    return pupil.guardians.get(name="王强")
+
+
+# a family member's change: what it may be ------------------------------------------------------------------
+
+
+def test_a_change_that_is_neither_edit_addition_nor_removal_is_refused(pupil):
+    assert _refusal(pupil, [{"action": "replace", "guardian": _father(pupil).pk}]) == (
+        "A family member's change must be an edit, an addition or a removal.",
+        "guardians",
+    )
+
+
+@pytest.mark.parametrize("action", ["edit", "remove"])
+def test_a_member_who_is_not_the_pupils_is_refused(pupil, action):
+    stranger = GuardianFactory(name="外人")  # another pupil's family member
+    for guardian in (stranger.pk, "not a number", None):
+        assert _refusal(pupil, [{"action": action, "guardian": guardian, "changes": {"phone": "13900000000"}}]) == (
+            "This family member is not on the pupil's record (any more).",
+            "guardians",
+        )
+
+
+def test_a_field_a_family_member_does_not_have_is_refused_by_name(pupil):
+    father = _father(pupil)
+    assert _refusal(pupil, [{"action": "edit", "guardian": father.pk, "changes": {"school_class": "3"}}]) == (
+        "school_class cannot be changed here.",
+        "guardians",
+    )
+
+
+def test_a_bad_value_names_the_members_field_on_the_form(pupil):
+    father = _father(pupil)
+    message, field = _refusal(pupil, [{"action": "edit", "guardian": father.pk, "changes": {"relation": "99x"}}])
+    assert field == f"guardian-{father.pk}-relation"
+    message, field = _refusal(pupil, [{"action": "add", "changes": {"name": "王奶奶", "relation": "99x"}}])
+    assert field == "guardian-new-relation"
+
+
+# what an edit, an addition and a removal record ------------------------------------------------------------
+
+
+def test_an_edit_keeps_only_the_values_that_change_with_the_old_ones(pupil):
+    father = _father(pupil)
+    plan = build_plan(pupil, guardians=[
+        {"action": "edit", "guardian": father.pk, "changes": {"phone": "13900003333", "name": "王强"}},
+        {"action": "edit", "guardian": str(pupil.guardians.get(name="李芳").pk), "changes": {"phone": "13700002222"}},
+    ])  # fmt: skip
+    assert plan.guardians == [
+        GuardianOp("edit", father.pk, {"phone": "13900003333"}, {"phone": "13700001111"}, "王强（Father）")
+    ]  # the mother's phone is unchanged: no change at all for her
+    assert plan.items() == {"guardian.phone"}
+
+
+def test_an_addition_and_a_removal_record_who_they_are(pupil):
+    mother = pupil.guardians.get(name="李芳")
+    plan = build_plan(pupil, guardians=[
+        {"action": "add", "changes": {"name": "王奶奶", "relation": "62", "phone": "13500004444"}},
+        {"action": "remove", "guardian": mother.pk},
+    ])  # fmt: skip
+    added, removed = plan.guardians
+    assert (added.action, added.guardian, added.previous, added.member) == ("add", None, {}, "王奶奶")
+    assert added.changes["name"] == "王奶奶" and added.changes["phone"] == "13500004444"
+    assert (removed.action, removed.guardian, removed.changes, removed.member) == (
+        "remove",
+        mother.pk,
+        {},
+        "李芳（Mother）",
+    )
+    assert removed.previous["name"] == "李芳" and removed.previous["phone"] == "13700002222"
+    assert plan.items() == {"guardian.members"}
+
+
+def test_a_value_saved_by_someone_else_meanwhile_names_the_member_and_the_value_now(pupil):
+    father = _father(pupil)
+    seen = {f"guardian-{father.pk}-phone": "13700009999"}  # what the registrar saw; the record says 13700001111
+    message, field = _refusal(
+        pupil, [{"action": "edit", "guardian": father.pk, "changes": {"phone": "13900003333"}}], expected=seen
+    )
+    assert message == ("王强 · phone was changed by someone else while you were editing: it is now “137****1111”. "
+                       "Check it and save again.")  # fmt: skip
+    assert field == f"guardian-{father.pk}-phone"
+
+
+def test_the_items_of_a_plan_are_every_pupil_field_and_every_members_change():
+    plan = Plan(changes={"phone": "1"}, guardians=[GuardianOp("edit", 1, {"name": "x"}), GuardianOp("add", None)])
+    assert plan.items() == {"phone", "guardian.name", "guardian.members"}
+
+
+def test_a_stored_change_reads_back_with_its_defaults():
+    assert GuardianOp.from_json({}) == GuardianOp(action="", guardian=None, changes={}, previous={}, member="")
+    stored = {"action": "edit", "guardian": 7, "changes": {"phone": "1"}, "previous": {"phone": "2"},
+              "member": "王强（父亲）"}  # fmt: skip
+    assert GuardianOp.from_json(stored) == GuardianOp("edit", 7, {"phone": "1"}, {"phone": "2"}, "王强（父亲）")
+    assert GuardianOp.from_json(stored).to_json() == stored
+
+
+# applying a pupil's changes ---------------------------------------------------------------------------------
+
+
+def test_a_new_name_keeps_the_old_one_as_the_former_name_and_is_found_by_its_pinyin(pupil):
+    apply_plan(pupil, build_plan(pupil, {"name": "王晓明"}))
+    pupil.refresh_from_db()
+    assert (pupil.name, pupil.former_name) == ("王晓明", "王小明")
+    assert "|wangxiaoming|" in pupil.name_pinyin and "|wxm|" in pupil.name_initials  # 王 is also read yù
+    assert pupil.name_folded == "王晓明"
+
+
+def test_a_former_name_given_with_the_new_name_is_the_one_kept(pupil):
+    apply_plan(pupil, build_plan(pupil, {"name": "王晓明", "former_name": "王二"}))
+    pupil.refresh_from_db()
+    assert (pupil.name, pupil.former_name) == ("王晓明", "王二")
+
+
+def test_a_change_without_a_new_name_leaves_the_former_name_and_keys(pupil):
+    initials = pupil.name_initials
+    apply_plan(pupil, Plan(changes={"name": "王小明", "phone": "13812345678"}))  # the name as it is
+    pupil.refresh_from_db()
+    assert (pupil.former_name, pupil.phone, pupil.name_initials) == ("", "13812345678", initials)
+
+
+def test_a_new_resident_id_number_re_derives_the_national_number(pupil):
+    number = make_id_number("341199", date(2018, 3, 5), 456, "1")
+    pupil.id_type, pupil.national_number = "A", "J2018000001"  # a passport holder's temporary number
+    pupil.save()
+    apply_plan(pupil, build_plan(pupil, {"id_number": number}))
+    pupil.refresh_from_db()
+    assert (pupil.id_number, pupil.id_type, pupil.national_number) == (number, "1", f"G{number}")
+
+
+def test_a_national_number_of_another_kind_is_not_re_derived(pupil):
+    number = make_id_number("341199", date(2018, 3, 5), 456, "1")
+    pupil.national_number = "L1234567890123456"
+    pupil.save()
+    apply_plan(pupil, build_plan(pupil, {"id_number": number}))
+    pupil.refresh_from_db()
+    assert (pupil.id_number, pupil.national_number) == (number, "L1234567890123456")
+
+
+def test_an_id_number_given_with_another_id_type_keeps_that_type_and_the_national_number(pupil):
+    national = pupil.national_number
+    apply_plan(pupil, Plan(changes={"id_number": "H12345678", "id_type": "6"}))
+    pupil.refresh_from_db()
+    assert (pupil.id_number, pupil.id_type, pupil.national_number) == ("H12345678", "6", national)
