@@ -11,6 +11,7 @@ from django.utils import translation
 from students.identity import make_id_number
 from tests.factories import GuardianFactory, StudentFactory
 from transfers.kinds import ChangeRefused
+from transfers.kinds.information_change import _check_identity
 from transfers.kinds.information_change.plans import GuardianOp, Plan, apply_plan, build_plan
 
 pytestmark = pytest.mark.django_db
@@ -185,3 +186,77 @@ def test_an_id_number_given_with_another_id_type_keeps_that_type_and_the_nationa
     apply_plan(pupil, Plan(changes={"id_number": "H12345678", "id_type": "6"}))
     pupil.refresh_from_db()
     assert (pupil.id_number, pupil.id_type, pupil.national_number) == ("H12345678", "6", national)
+
+
+# applying a family member's change ------------------------------------------------------------------------
+
+
+def test_an_addition_an_edit_and_a_removal_are_made_on_the_record(pupil):
+    father, mother = _father(pupil), pupil.guardians.get(name="李芳")
+    plan = build_plan(pupil, guardians=[
+        {"action": "add", "changes": {"name": " 王奶奶 ", "relation": "62", "phone": "13500004444"}},
+        {"action": "edit", "guardian": father.pk, "changes": {"phone": "13900003333", "employer": "示范县农机站"}},
+        {"action": "remove", "guardian": mother.pk},
+    ])  # fmt: skip
+    apply_plan(pupil, plan)
+    members = {guardian.name: guardian for guardian in pupil.guardians.all()}
+    assert sorted(members) == ["王奶奶", "王强"]
+    assert (members["王奶奶"].relation, members["王奶奶"].phone) == ("62", "13500004444")
+    assert (members["王强"].phone, members["王强"].employer) == ("13900003333", "示范县农机站")
+
+
+def test_a_member_gone_since_the_plan_was_made_is_refused(pupil):
+    father = _father(pupil)
+    plan = build_plan(pupil, guardians=[{"action": "edit", "guardian": father.pk, "changes": {"phone": "13900003333"}}])
+    father.delete()
+    with pytest.raises(ChangeRefused) as refused:
+        apply_plan(pupil, plan)
+    assert (str(refused.value), refused.value.field) == (
+        "This family member is not on the pupil's record (any more).",
+        "guardians",
+    )
+
+
+# the identity rules of the kind ----------------------------------------------------------------------------
+
+
+def _identity_refusal(pupil, changes):
+    with pytest.raises(ChangeRefused) as refused:
+        _check_identity(pupil, changes)
+    return str(refused.value), refused.value.field
+
+
+def test_a_new_id_number_must_pass_gb_11643(pupil):
+    number = make_id_number("341199", date(2018, 3, 5), 456, "1")
+    wrong = number[:-1] + ("0" if number[-1] != "0" else "1")
+    message, field = _identity_refusal(pupil, {"id_number": wrong})
+    assert message.startswith("ID number: ") and "check" in message and field == "id_number"
+
+
+def test_a_new_id_number_held_by_another_pupil_is_refused(pupil):
+    other = StudentFactory(id_number=make_id_number("341199", date(2018, 3, 5), 456, "1"), birth_date=date(2018, 3, 5))
+    assert _identity_refusal(pupil, {"id_number": other.id_number}) == (
+        "The new ID number already belongs to another pupil's record (一人一籍).",
+        "id_number",
+    )
+
+
+def test_the_birth_date_and_sex_must_agree_with_the_id_number(pupil):
+    assert _identity_refusal(pupil, {"birth_date": "2018-03-06"}) == (
+        "The birth date does not match the ID number, which gives 2018-03-05.",
+        "birth_date",
+    )
+    assert _identity_refusal(pupil, {"sex": "2"}) == ("The sex does not match the ID number (its 17th digit).", "sex")
+    girl = make_id_number("341199", date(2018, 4, 1), 456, "2")
+    assert _identity_refusal(pupil, {"id_number": girl, "birth_date": "2018-04-01"}) == (
+        "The sex does not match the ID number (its 17th digit).",
+        "sex",
+    )
+
+
+def test_agreeing_changes_and_other_documents_pass(pupil):
+    girl = make_id_number("341199", date(2018, 4, 1), 456, "2")
+    _check_identity(pupil, {"id_number": girl, "birth_date": "2018-04-01", "sex": "2"})
+    _check_identity(pupil, {"id_number": "H12345678", "id_type": "6"})  # not a resident ID card: not GB 11643
+    pupil.id_type = "6"
+    _check_identity(pupil, {"birth_date": "2018-03-06"})  # the record's own document is not a resident ID card
