@@ -4,6 +4,7 @@ is no change, and what applying a pupil's changes does to the record beside the 
 name, the search keys, the ID type and the national number)."""
 
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 from django.utils import translation
@@ -11,7 +12,7 @@ from django.utils import translation
 from students.identity import make_id_number
 from tests.factories import GuardianFactory, StudentFactory
 from transfers.kinds import ChangeRefused
-from transfers.kinds.information_change import _check_identity
+from transfers.kinds.information_change import InformationChange, _check_identity
 from transfers.kinds.information_change.plans import GuardianOp, Plan, apply_plan, build_plan
 
 pytestmark = pytest.mark.django_db
@@ -260,3 +261,56 @@ def test_agreeing_changes_and_other_documents_pass(pupil):
     _check_identity(pupil, {"id_number": "H12345678", "id_type": "6"})  # not a resident ID card: not GB 11643
     pupil.id_type = "6"
     _check_identity(pupil, {"birth_date": "2018-03-06"})  # the record's own document is not a resident ID card
+
+
+# the town's list splits a plan; the request shows it ---------------------------------------------------------
+
+
+def test_a_members_listed_fields_go_to_the_town_office_and_the_others_to_the_registrar(pupil):
+    father = _father(pupil)
+    plan = build_plan(pupil, {"phone": "13811112222"}, [
+        {"action": "edit", "guardian": father.pk, "changes": {"name": "王大强", "phone": "13900003333"}},
+    ])  # fmt: skip
+    direct, decided = plan.split({"guardian.name"})
+    assert (direct.changes, [op.changes for op in direct.guardians]) == ({"phone": "13811112222"},
+                                                                          [{"phone": "13900003333"}])  # fmt: skip
+    assert (decided.changes, [(op.changes, op.previous) for op in decided.guardians]) == (
+        {},
+        [({"name": "王大强"}, {"name": "王强"})],
+    )
+
+
+def test_a_forged_plan_naming_another_pupils_member_changes_nothing(pupil):
+    stranger = GuardianFactory(name="外人", phone="13600000000")
+    with pytest.raises(ChangeRefused):
+        apply_plan(pupil, Plan(guardians=[GuardianOp("edit", stranger.pk, {"phone": "13900003333"})]))
+    stranger.refresh_from_db()
+    assert stranger.phone == "13600000000"
+
+
+def test_a_relation_changed_meanwhile_is_named_by_its_label(pupil):
+    father = _father(pupil)
+    seen = {f"guardian-{father.pk}-relation": "52"}
+    message, _field = _refusal(
+        pupil, [{"action": "edit", "guardian": father.pk, "changes": {"relation": "62"}}], expected=seen
+    )
+    assert "it is now “Father”" in message
+
+
+def test_a_new_id_number_without_a_type_is_checked_as_a_resident_id_card(pupil):
+    pupil.id_type = "6"  # the record's document is not a resident ID card, the new number is one
+    number = make_id_number("341199", date(2018, 3, 5), 456, "1")
+    wrong = number[:-1] + ("0" if number[-1] != "0" else "1")
+    message, field = _identity_refusal(pupil, {"id_number": wrong})
+    assert message.startswith("ID number: ") and field == "id_number"
+
+
+def test_the_request_page_shows_old_and_new_and_the_reason(pupil):
+    request = SimpleNamespace(payload={
+        "changes": {"phone": ""}, "previous": {"phone": "13812345678"}, "reason": "家长来电", "guardians": [],
+    })  # fmt: skip
+    rows = InformationChange().details(request)
+    assert rows[-1] == ("Reason", "家长来电")
+    assert rows[0][1] == "138****5678 → —"  # masked as on every page
+    assert InformationChange().form_kwargs(student=pupil, request=None)["approval_only"] is True
+    assert InformationChange().form_kwargs(student=pupil, request=request)["asked"].reason == "家长来电"
