@@ -284,10 +284,32 @@ def test_a_returned_transfer_in_is_amended_keeping_its_number_and_scan(client, w
     for index, guardian in enumerate(student.guardians.order_by("pk")):
         amended[f"guardians-{index}-id"] = guardian.pk
         amended[f"guardians-{index}-student"] = student.pk
+    second_grade = SchoolClassFactory(school=world.school_a, grade=2)
+    amended["school_class"] = second_grade.pk
     response = registrar.post(reverse("registration_amend", args=[request.pk]), amended)
     assert response.status_code == 302, response.content.decode()[:3000]
     request.refresh_from_db()
     assert (request.state, request.round) == (ChangeRequest.State.PENDING, 2)
     assert (request.payload["national_number"], request.payload["origin_school"]) == (number, "外省另一小学")
+    assert (request.payload["school_class"], request.payload["grade"]) == (second_grade.pk, 2)
     assert request.evidence.count() == 1
     assert not Student.objects.filter(national_number=number).exists()  # until the approval
+
+
+def test_the_window_is_judged_on_the_day_the_transfer_out_or_in_was_submitted(world):
+    """Submitted inside a window that closed before the approval: both are approved without an exception."""
+    today = timezone.localdate()
+    semester = SemesterFactory(school_year=today.year - 1, starts_on=today - timedelta(days=60),
+                               ends_on=today + timedelta(days=60))  # fmt: skip
+    window = TransferWindowFactory(semester=semester, opens_on=today - timedelta(days=10), closes_on=today)
+    leaving = _transfer_out(world, pupil_in(world.school_a, grade=4))
+    newcomer = StudentFactory(national_number=None)
+    arriving = _transfer_in(world, newcomer, f"G{newcomer.id_number}")
+    ChangeRequest.objects.filter(pk__in=[leaving.pk, arriving.pk]).update(
+        submitted_at=timezone.now() - timedelta(days=2)
+    )
+    window.closes_on = today - timedelta(days=1)
+    window.save()
+    for request in (leaving, arriving):
+        request.refresh_from_db()
+        assert approve_all(request, world.users["officer"]).state == ChangeRequest.State.APPROVED
