@@ -11,9 +11,11 @@ from django.utils import timezone, translation
 
 from registry.organisation.working_days import add_working_days
 from tests.factories import SchoolClassFactory, StudentFactory
+from tests.transfers import commendation_kind
 from tests.transfers.kinds_helpers import pupil_in
 from transfers.batches import RequestsRefused, submit_requests
-from transfers.kinds import KINDS, ChangeRefused
+from transfers.kinds import KINDS, ChangeRefused, register, unregister
+from transfers.kinds.base import Party
 from transfers.models import ApprovalStep, ChangeRequest
 
 
@@ -145,3 +147,23 @@ def test_only_the_schools_registrar_submits_a_batch_and_kinds_with_a_four_copy_f
     assert not pupil.change_requests.exists()
     with pytest.raises(ValueError, match="transfer requests need evidence or a submission hook"):
         submit_requests(kind="transfer", school=world.school_a, items=[], actor=world.users["registrar"])
+
+
+class _SchoolThenTown(commendation_kind.Commendation):
+    """A kind decided by the school, then its town office (only the tests have one that goes in bulk)."""
+
+    def chain(self, request):
+        return [Party(school=request.school), Party(authority=request.school.authority)]
+
+
+def test_a_batch_of_a_two_step_kind_waits_on_the_school_first_with_only_that_step_due(world):
+    register(_SchoolThenTown)
+    try:
+        pupil = pupil_in(world.school_a)
+        (request,) = submit_requests(kind="commendation", school=world.school_a, items=[(pupil, {"citation": "三好"})],
+                                     actor=world.users["registrar"])  # fmt: skip
+        due = add_working_days(timezone.localdate(), 5)
+        steps = [(s.position, s.school, s.authority, s.due_on) for s in request.steps.order_by("position")]
+        assert steps == [(1, world.school_a, None, due), (2, None, world.town1, None)]
+    finally:
+        unregister("commendation")
