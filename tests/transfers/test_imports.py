@@ -146,6 +146,11 @@ def test_running_a_job_twice_imports_once(client, world, django_capture_on_commi
     )  # fmt: skip
     run_import(job.pk)  # a redelivered task
     assert Student.objects.filter(name="导入学生1").count() == 1
+    job.refresh_from_db()  # the job still says what it did the first time
+    assert (job.state, job.created_count, job.errors) == ("imported", 1, [])
+    other = world.import_jobs["sibling"]  # another school's job, still waiting for its task
+    other.refresh_from_db()
+    assert other.state == ImportJob.State.QUEUED
 
 
 def test_progress_fragment_for_htmx(client, world):
