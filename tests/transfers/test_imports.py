@@ -326,3 +326,21 @@ def test_a_finished_import_says_what_it_did_and_only_the_schools_registrar_start
     assert [error[:2] for error in refused.errors] == [[3, "身份证件号"]]
     with pytest.raises(PermissionDenied):
         start_import_job(world.school_c, filled_template([]), actor=world.users["registrar"])
+
+
+def test_a_file_refused_by_the_full_read_says_why_and_imports_nothing(
+    client, world, django_capture_on_commit_callbacks
+):
+    """The cheap checks in the upload pass; the task's full read finds the name column gone: the job is refused
+    with the reader's message, nothing created."""
+    file = filled_template([pupil_row(1, world.class_a)])
+    workbook = load_workbook(BytesIO(file.read()))
+    name_column = next(position for position, column in enumerate(COLUMNS, start=1) if column.key == "name")
+    workbook["学生信息"].cell(row=1, column=name_column, value="备注")
+    buffer = BytesIO()
+    workbook.save(buffer)
+    job, page = upload(client_for(client, world, "registrar"), world, SimpleUploadedFile("c.xlsx", buffer.getvalue()),
+                       django_capture_on_commit_callbacks)  # fmt: skip
+    assert (job.state, job.created_count) == ("refused", 0)
+    assert job.errors == [[0, "", "第一行缺少必填列：姓名。请使用导入模板填写。"]]
+    assert not Student.objects.filter(name="导入学生1").exists()
