@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from audit.models import Event
@@ -120,9 +121,12 @@ def test_unknown_class_and_id_number_held_elsewhere(client, world, django_captur
 
 
 def test_a_renamed_program_is_refused_with_a_clear_message(client, world, django_capture_on_commit_callbacks):
-    program = SimpleUploadedFile("class.xlsx", b"MZ\x90\x00" + b"\x00" * 200)
+    program = SimpleUploadedFile("x" * 230 + ".xlsx", b"MZ\x90\x00" + b"\x00" * 200)
     job, page = upload(client_for(client, world, "registrar"), world, program, django_capture_on_commit_callbacks)
     assert job.state == "refused"
+    refusal = gettext("This file is not an Excel .xlsx workbook (a renamed file?).")
+    assert (job.filename, job.errors, job.file.name) == ("x" * 200, [[0, "", refusal]], "")
+    assert job.finished_at is not None
     assert "不是 Excel .xlsx 工作簿" in page.content.decode()
     assert (
         not ChangeRequest.objects.filter(state="pending", school=world.school_a)
