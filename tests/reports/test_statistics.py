@@ -11,6 +11,7 @@ import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from registry.models import School
 from registry.roles import Role
@@ -383,3 +384,110 @@ def test_the_officers_town_page_counts_only_their_towns_schools(client, world):
     codes_shown = [school.code for school in response.context["figures"].schools]
     assert codes_shown == sorted([world.school_a.code, world.school_b.code])
     assert response.context["figures"].total.pupils == 2  # the world's "own" and "sibling" pupils
+
+
+# --- the figures a town office reads, cell by cell ------------------------------------------------------------
+
+
+def test_a_request_counts_as_withdrawn_only_from_the_day_it_was_withdrawn(town, requests):
+    """The withdrawal request was submitted on 5 October and withdrawn on 6 October at nine: on the 5th it is
+    still open."""
+    on_the_5th = _by_kind(statistics.figures(town.schools(), date(2026, 10, 5)))["withdrawal"]
+    assert (on_the_5th.submitted, on_the_5th.withdrawn, on_the_5th.open) == (1, 0, 1)
+    on_the_6th = _by_kind(statistics.figures(town.schools(), date(2026, 10, 6)))["withdrawal"]
+    assert (on_the_6th.submitted, on_the_6th.withdrawn, on_the_6th.open) == (1, 1, 0)
+
+
+def test_approval_times_fall_in_their_buckets_and_only_steps_decided_by_the_day_count_as_decided(town, requests):
+    """A second suspension approved the next morning (within 1 day) beside the one approved in 2 days: one in
+    each of the first two buckets. Steps decided: only those decided by the end of the day."""
+    quick = ChangeRequest.objects.create(
+        kind="suspension", student=StudentFactory(), school=town.x, state="approved", initiated_by=town.officer,
+        submitted_at=at(2026, 10, 20, 9), closed_at=at(2026, 10, 21, 8),
+    )  # fmt: skip
+    ApprovalStep.objects.create(
+        request=quick, round=1, position=1, authority=town.town, due_on=date(2026, 10, 30), decision="approved",
+        decided_by=town.officer, decided_at=at(2026, 10, 21, 8),
+    )  # fmt: skip
+    figures = statistics.figures(town.schools(), date(2026, 10, 31))
+    changes = _by_kind(figures)
+    assert changes["suspension"].buckets == [1, 1, 0, 0, 0]
+    assert changes["suspension"].average_days == pytest.approx((2 + 23 / 24) / 2)
+    decided = {kind: f.steps_decided for kind, f in changes.items()}
+    # registration: the approved one's step, not the pending one's; key change: decided only on 20 November
+    assert decided == {"registration": 1, "transfer": 1, "suspension": 2, "withdrawal": 0, "key_change": 0}
+    total = figures.changes_total
+    assert (total.submitted, total.approved, total.open, total.withdrawn) == (7, 4, 2, 1)
+    assert (total.steps_decided, total.steps_late, total.steps_waiting_late, total.buckets) == (
+        4, 2, 2, [1, 1, 1, 0, 1]
+    )  # fmt: skip
+
+
+def test_the_months_run_up_to_the_day_even_when_it_is_the_first_of_a_month(town, requests):
+    months = statistics.figures(town.schools(), date(2026, 11, 1)).months
+    assert [month for month, _counts in months] == [date(2026, 9, 1), date(2026, 10, 1), date(2026, 11, 1)]
+    assert months[2][1] == {}  # nothing submitted on 1 November
+
+
+def test_the_class_table_lists_classes_by_school_then_grade_then_number(town):
+    """A class made later with a smaller number comes first in its grade; X's classes before Y's."""
+    second = SchoolClassFactory(school=town.x, grade=1, number=2)
+    town.x1.number = 3
+    town.x1.save()
+    figures = statistics.figures(town.schools(), TRANSFER_DAY)
+    listed = [(row["school"], row["grade"], row["number"]) for row in figures.classes]
+    assert listed == [(town.x, 1, 2), (town.x, 1, 3), (town.x, 2, 1), (town.y, 1, 1), (town.y, 7, 1)]
+    assert [row["pk"] for row in figures.classes][:2] == [second.pk, town.x1.pk]
+    school = statistics.figures(School.objects.filter(pk=town.x.pk), TRANSFER_DAY)
+    table = statistics_tables.tables(school, town=False)["classes"]
+    assert [row.cells[2] for row in table.rows] == [0, 3, 1]  # pupils of 1 (2), 1 (3) and 2 (1)
+
+
+def test_the_printed_summary_is_dated_the_day_counted(town, requests):
+    from reports.statistics.exports import summary_context
+
+    figures = statistics.figures(town.schools(), date(2026, 10, 31))
+    context = summary_context(figures, authority=town.town, printed_by=town.officer)
+    assert (context["day"], figures.day) == (date(2026, 10, 31), date(2026, 10, 31))
+
+
+def test_only_this_semesters_reconciliation_counts_and_its_last_change_of_an_instant_wins(town):
+    """Last spring's submitted reconciliation says nothing about the autumn's: X has not started. A check made
+    and submitted within one instant (the clock standing still) shows as submitted."""
+    with time_machine.travel(at(2026, 6, 20, 10)):
+        RollCheck.objects.create(school=town.x, semester=town.spring, check_date=date(2026, 6, 19),
+                                 state=RollCheck.State.SUBMITTED)  # fmt: skip
+    with time_machine.travel(at(2026, 10, 16, 10), tick=False):
+        check = RollCheck.objects.create(school=town.y, semester=town.autumn, check_date=TRANSFER_DAY)
+        check.state = RollCheck.State.SUBMITTED
+        check.save()
+    schools = {school.name: school for school in statistics.figures(town.schools(), date(2026, 10, 20)).schools}
+    assert (schools["甲小学"].check_state, schools["甲小学"].check_day) == ("not_started", None)
+    assert (schools["乙学校"].check_state, schools["乙学校"].check_day) == ("submitted", TRANSFER_DAY)
+
+
+def test_the_reconciliation_table_names_each_state_and_a_deleted_check_is_not_started(town):
+    """X's draft was deleted on 18 October: from then on X has not started (the row stands out); Y's check was
+    submitted to the headteacher on 20 October."""
+    with time_machine.travel(at(2026, 10, 16, 10)):
+        deleted = RollCheck.objects.create(school=town.x, semester=town.autumn, check_date=TRANSFER_DAY)
+        check = RollCheck.objects.create(school=town.y, semester=town.autumn, check_date=TRANSFER_DAY)
+    with time_machine.travel(at(2026, 10, 18, 10)):
+        deleted.delete()
+    with time_machine.travel(at(2026, 10, 20, 10)):
+        check.state = RollCheck.State.SUBMITTED
+        check.save()
+
+    def rows(day):
+        with translation.override("en"):
+            table = statistics_tables.tables(statistics.figures(town.schools(), day), town=True)["reconciliation"]
+            return [(*row.cells, row.flagged) for row in table.rows]
+
+    assert rows(date(2026, 10, 17)) == [
+        (town.x.code, "甲小学", "Draft", TRANSFER_DAY, 4, False),
+        (town.y.code, "乙学校", "Draft", TRANSFER_DAY, 3, False),
+    ]
+    assert rows(date(2026, 10, 25)) == [
+        (town.x.code, "甲小学", "Not started", None, None, True),
+        (town.y.code, "乙学校", "Submitted to the headteacher", TRANSFER_DAY, 3, False),
+    ]

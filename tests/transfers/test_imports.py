@@ -3,8 +3,12 @@
 from datetime import date, timedelta
 from io import BytesIO
 
+import pytest
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext
 from openpyxl import load_workbook
 
 from audit.models import Event
@@ -12,7 +16,10 @@ from students.identity import make_id_number
 from students.models import Student
 from students.spreadsheet import COLUMNS, build_template
 from tests.conftest import client_for
+from transfers.batches import RequestsRefused
+from transfers.imports import import_registrations_file
 from transfers.models import ChangeRequest, ImportJob
+from transfers.registration import register_pupils
 
 
 def pupil_row(n, school_class):
@@ -114,9 +121,12 @@ def test_unknown_class_and_id_number_held_elsewhere(client, world, django_captur
 
 
 def test_a_renamed_program_is_refused_with_a_clear_message(client, world, django_capture_on_commit_callbacks):
-    program = SimpleUploadedFile("class.xlsx", b"MZ\x90\x00" + b"\x00" * 200)
+    program = SimpleUploadedFile("x" * 230 + ".xlsx", b"MZ\x90\x00" + b"\x00" * 200)
     job, page = upload(client_for(client, world, "registrar"), world, program, django_capture_on_commit_callbacks)
     assert job.state == "refused"
+    refusal = gettext("This file is not an Excel .xlsx workbook (a renamed file?).")
+    assert (job.filename, job.errors, job.file.name) == ("x" * 200, [[0, "", refusal]], "")
+    assert job.finished_at is not None
     assert "不是 Excel .xlsx 工作簿" in page.content.decode()
     assert (
         not ChangeRequest.objects.filter(state="pending", school=world.school_a)
@@ -140,6 +150,11 @@ def test_running_a_job_twice_imports_once(client, world, django_capture_on_commi
     )  # fmt: skip
     run_import(job.pk)  # a redelivered task
     assert Student.objects.filter(name="导入学生1").count() == 1
+    job.refresh_from_db()  # the job still says what it did the first time
+    assert (job.state, job.created_count, job.errors) == ("imported", 1, [])
+    other = world.import_jobs["sibling"]  # another school's job, still waiting for its task
+    other.refresh_from_db()
+    assert other.state == ImportJob.State.QUEUED
 
 
 def test_progress_fragment_for_htmx(client, world):
@@ -186,3 +201,150 @@ def test_a_macro_enabled_workbook_is_refused_and_not_stored(client, world, djang
     assert (job.state, job.file.name) == ("refused", "")
     assert not Student.objects.filter(name="导入学生1").exists()
     assert "宏" in page.content.decode() or "macros" in page.content.decode()
+
+
+def _import(world, rows, **kwargs):
+    with translation.override("en"):
+        return import_registrations_file(
+            world.school_a, filled_template(rows), actor=world.users["registrar"], filename="c.xlsx", **kwargs
+        )
+
+
+def test_each_rows_problem_is_reported_whole_on_its_column_and_nothing_is_saved(world):
+    """The checks across rows and against the system, each on its row and column: a class the school lacks, an
+    ID number already held (一人一籍) or twice in the file, a namesake born the same day (entered one by one), a
+    grade-1 pupil under six — the age message lands on that pupil's row even after a row without a class."""
+    own = world.pupils["own"]
+    rows = [pupil_row(n, world.class_a) for n in range(2, 9)]
+    rows[0]["class_number"] = 9  # row 2
+    other = world.pupils["other"]
+    rows[1].update(id_number=other.id_number, birth_date=other.birth_date.isoformat(), sex=other.sex)  # row 3
+    rows[3].update(id_number=rows[2]["id_number"], birth_date=rows[2]["birth_date"], sex=rows[2]["sex"])  # row 5
+    rows[4].update(name=own.name, birth_date=own.birth_date.isoformat(), sex=own.sex,
+                   id_number=make_id_number("341199", own.birth_date, 777, own.sex))  # row 6  # fmt: skip
+    young = date(2020, 10, 1)
+    rows[5].update(birth_date=young.isoformat(), id_number=make_id_number("341199", young, 601, rows[5]["sex"]))
+    before = Student.objects.count()
+    report = _import(world, rows)
+    assert report.errors == [
+        (2, "class number", f"{world.school_a.name} has no class 9 in grade {world.class_a.grade}."),
+        (3, "ID number", f"This ID number already has a record at {world.school_c.name}; one pupil has one record "
+                         "(一人一籍)."),
+        (5, "ID number", "The same ID number as row 4."),
+        (6, "full name", "A pupil with the same name, birth date and sex already has a record; enter this pupil on "
+                         "the new-pupil form, where you can confirm they differ."),
+        (7, "birth date", "A grade 1 pupil must be 6 by 31 August of the entry year (born on or before 2020-08-31). "
+                          "For a younger child, upload the parents' signed commitment letter (承诺书) on the "
+                          "new-pupil form."),
+    ]  # fmt: skip
+    assert report.created == 0 and Student.objects.count() == before
+
+
+def test_a_row_refused_at_saving_undoes_the_rows_saved_before_it(world, monkeypatch):
+    """All or nothing across chunks: when the registrations of a later chunk are refused (a class removed
+    meanwhile, say), the pupils of the chunks already saved are rolled back and the refused row is named."""
+    from transfers import imports
+
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 2)
+    calls = []
+
+    def register_or_refuse(pupils, **kwargs):
+        calls.append(len(pupils))
+        if len(calls) == 2:
+            raise RequestsRefused({0: "Choose a class of 甲小学."})
+        return register_pupils(pupils, **kwargs)
+
+    monkeypatch.setattr(imports, "register_pupils", register_or_refuse)
+    progress = []
+    report = _import(
+        world, [pupil_row(n, world.class_a) for n in range(3)], progress=lambda *done: progress.append(done)
+    )
+    assert calls == [2, 1] and progress == [(2, 3), (3, 3)]
+    assert report.errors == [(4, "", "Choose a class of 甲小学.")] and report.created == 0
+    assert not Student.objects.filter(name__startswith="导入学生").exists()
+    assert not Event.objects.filter(action="transfers.registrations.imported").exists()
+
+
+def test_every_chunk_is_saved_with_the_rows_values_and_both_guardians(world, monkeypatch):
+    from transfers import imports
+
+    monkeypatch.setattr(imports, "CHUNK_ROWS", 2)
+    progress = []
+    rows = [pupil_row(n, world.class_a) for n in range(3)]
+    report = _import(world, rows, progress=lambda *done: progress.append(done))
+    assert (report.errors, report.created, progress) == ([], 3, [(2, 3), (3, 3)])
+    pupil = Student.objects.get(name="导入学生1")
+    assert (pupil.sex, pupil.birth_date, pupil.id_number, pupil.home_address, pupil.phone, pupil.national_number) == (
+        "1", date(2019, 9, 8), rows[1]["id_number"], "东湖镇新村 1 号", "13800000001", None
+    )  # fmt: skip
+    guardians = list(pupil.guardians.order_by("pk").values_list("name", "relation", "phone", "employer"))
+    assert guardians == [("家长甲1", "51", "13900000001", ""), ("家长乙1", "52", "13700000001", "")]
+    event = Event.objects.get(action="transfers.registrations.imported")
+    assert (event.data["rows"], event.data["filename"], [row for row, _pupil, _request in event.data["pupils"]]) == (
+        3, "c.xlsx", [2, 3, 4]
+    )  # fmt: skip
+
+
+def test_a_school_number_a_waiting_registration_holds_is_not_given_again(world):
+    first = _import(world, [{**pupil_row(1, world.class_a), "school_number": "20269911"}])
+    assert (first.errors, first.created) == ([], 1)
+    second = _import(world, [{**pupil_row(2, world.class_a), "school_number": "20269911"}])
+    assert second.errors == [
+        (2, "school number", "20269911 is already a school number of this school (numbers are never given twice); "
+                             "leave it empty to have the next one made."),
+    ]  # fmt: skip
+    assert not Student.objects.filter(name="导入学生2").exists()
+
+
+def test_a_file_without_pupil_rows_is_refused_saying_so(client, world, django_capture_on_commit_callbacks):
+    job, page = upload(client_for(client, world, "registrar"), world, filled_template([]),
+                       django_capture_on_commit_callbacks)  # fmt: skip
+    assert (job.state, job.created_count, job.errors) == ("refused", 0, [[0, "", "文件中没有学生数据行。"]])
+    assert job.finished_at is not None
+    finished = Event.objects.get(action="transfers.import.finished", target_id=str(job.pk))
+    assert (finished.actor, finished.data) == (
+        world.users["registrar"],
+        {"state": "refused", "created": 0, "errors": 1},
+    )
+
+
+def test_a_finished_import_says_what_it_did_and_only_the_schools_registrar_starts_one(
+    client, world, django_capture_on_commit_callbacks
+):
+    from transfers.imports import import_progress, start_import_job
+
+    job, _page = upload(client_for(client, world, "registrar"), world,
+                        filled_template([pupil_row(n, world.class_a) for n in range(2)], name="x" * 230 + ".xlsx"),
+                        django_capture_on_commit_callbacks)  # fmt: skip
+    assert (job.state, job.created_count, job.errors, job.filename) == ("imported", 2, [], ("x" * 230)[:200])
+    assert import_progress(job) == (2, 2) and job.finished_at is not None
+    finished = Event.objects.get(action="transfers.import.finished", target_id=str(job.pk))
+    assert finished.data == {"state": "imported", "created": 2, "errors": 0}
+    refused, _page = upload(
+        client_for(client, world, "registrar"),
+        world,
+        filled_template([pupil_row(3, world.class_a)] * 2),
+        django_capture_on_commit_callbacks,
+    )
+    assert (refused.state, refused.created_count) == ("refused", 0)
+    assert [error[:2] for error in refused.errors] == [[3, "身份证件号"]]
+    with pytest.raises(PermissionDenied):
+        start_import_job(world.school_c, filled_template([]), actor=world.users["registrar"])
+
+
+def test_a_file_refused_by_the_full_read_says_why_and_imports_nothing(
+    client, world, django_capture_on_commit_callbacks
+):
+    """The cheap checks in the upload pass; the task's full read finds the name column gone: the job is refused
+    with the reader's message, nothing created."""
+    file = filled_template([pupil_row(1, world.class_a)])
+    workbook = load_workbook(BytesIO(file.read()))
+    name_column = next(position for position, column in enumerate(COLUMNS, start=1) if column.key == "name")
+    workbook["学生信息"].cell(row=1, column=name_column, value="备注")
+    buffer = BytesIO()
+    workbook.save(buffer)
+    job, page = upload(client_for(client, world, "registrar"), world, SimpleUploadedFile("c.xlsx", buffer.getvalue()),
+                       django_capture_on_commit_callbacks)  # fmt: skip
+    assert (job.state, job.created_count) == ("refused", 0)
+    assert job.errors == [[0, "", "第一行缺少必填列：姓名。请使用导入模板填写。"]]
+    assert not Student.objects.filter(name="导入学生1").exists()
