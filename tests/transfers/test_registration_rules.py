@@ -83,6 +83,14 @@ def test_birth_date_and_sex_that_disagree_with_the_id_number_are_refused_on_thei
     assert set(form.errors) == {"birth_date", "sex"}
 
 
+def test_a_form_without_a_birth_date_says_so_instead_of_looking_for_namesakes(world):
+    """The duplicate check needs name, birth date and sex: without a birth date the form only asks for it."""
+    form = _form(world, birth_date="")
+    assert not form.is_valid()
+    assert form.errors["birth_date"] == ["This field is required."]
+    assert "confirm_not_duplicate" not in form.errors
+
+
 def test_a_pupil_without_an_id_document_number_is_saved_without_one(world):
     """身份证件类型 其他: the number may be left blank and stays blank (no placeholder is stored)."""
     form = _form(world, id_type="Z", id_number="")
@@ -172,6 +180,10 @@ def test_the_officer_is_told_the_number_and_the_class_the_approval_gives(world):
     assert REGISTRATION.approval_effect(request) == (
         f"{student.name} will get a national student number (J…) and be enrolled in 甲小学 {world.class_a}."
     )
+    request.payload = {**request.payload, "school_class": world.class_c.pk}  # not a class of the school (any more)
+    assert REGISTRATION.approval_effect(request) == (
+        f"{student.name} will get a national student number (J…) and be enrolled in 甲小学 ."
+    )
 
 
 def test_an_amended_registration_starts_from_its_class_and_its_attached_letter(world):
@@ -187,3 +199,17 @@ def test_an_amended_registration_starts_from_its_class_and_its_attached_letter(w
         "school": world.school_a, "attached": {Evidence.Kind.COMMITMENT_LETTER}
     }  # fmt: skip
     assert REGISTRATION.form_kwargs(school=world.school_a) == {"school": world.school_a, "attached": ()}
+
+
+def test_a_registration_batch_refuses_each_pupil_on_a_register_and_registers_one_who_left(world):
+    """validate_many (the import's rules): the batch's first pupil (the lowest id) on a register is refused like
+    any other, and a pupil whose record at another school was closed is registered again, as `validate` does."""
+    grade_3 = SchoolClassFactory(school=world.school_a, grade=3)
+    on_register = pupil_in(world.school_b)  # created first: the lowest id of the batch
+    left = pupil_in(world.school_b)
+    left.spells.update(ended_on=date(2026, 10, 1), exit_reason="withdrawn")
+    new = StudentFactory(national_number=None)
+    for pupil in (on_register, left):
+        pupil.national_number = None
+    requests = [_draft(world, pupil, grade_3) for pupil in (new, on_register, left)]
+    assert REGISTRATION.validate_many(requests) == {1: "This pupil is already on a school's register."}
