@@ -18,6 +18,7 @@ from students.rollcheck.services import class_rolls, start_roll_check
 from tests.conftest import ROLES, client_for
 from tests.factories import EnrolmentSpellFactory, SchoolClassFactory, SemesterFactory
 from tests.permission_matrix import SCOPES, needs
+from transfers.bulk.class_moves import move_pupils, preview_moves
 from transfers.kinds import KINDS, ChangeRefused
 from transfers.kinds.class_change import ClassChangeForm
 from transfers.models import ChangeRequest
@@ -249,3 +250,36 @@ def test_class_change_refusals_say_why_on_the_field_they_belong_to(world, classe
     elsewhere = EnrolmentSpellFactory(school_class=SchoolClassFactory(school=world.school_b, grade=3)).student
     with pytest.raises(ChangeRefused, match="is not on the register of"):
         _move(world, elsewhere, two)
+
+
+def test_the_class_size_cap_counts_only_the_pupils_now_in_the_class_and_refuses_in_full(world, classes):
+    """班额 (rules.refuse_full_class): a pupil who left the class and the pupils of other classes do not count,
+    a class fills up to its cap exactly, and the refusal is the whole message naming the class, its cap and
+    the school."""
+    _one, two, pupils = classes
+    world.school_a.class_size_cap = 3
+    world.school_a.save()
+    EnrolmentSpellFactory(school_class=two, ended_on=TODAY - timedelta(days=1), exit_reason="withdrawn")
+    _move(world, pupils[0], two)
+    _move(world, pupils[1], two)  # the third place: class 2 is now at its cap
+    with pytest.raises(
+        ChangeRefused,
+        match=r"^Grade 3 Class 2 already has 3 pupils, the class-size cap of 甲小学; choose another class\.$",
+    ):
+        _move(world, pupils[2], two)
+    assert EnrolmentSpell.objects.filter(school_class=two, ended_on__isnull=True).count() == 3
+
+
+def test_a_bulk_move_may_fill_a_class_to_its_cap_and_one_above_it_is_refused_in_full(world, classes):
+    """The cap for pupils moved together (rules.refuse_full_class with `arriving`): the preview refuses
+    three into a class of one under a cap of three with the whole message, and lets two fill it exactly."""
+    one, two, pupils = classes
+    world.school_a.class_size_cap = 3
+    world.school_a.save()
+    assert preview_moves(pupils, one, two).refusal == (
+        "Grade 3 Class 2 has 1 pupils; 3 more would exceed 3, the class-size cap of 甲小学."
+    )
+    assert preview_moves(pupils[:2], one, two).refusal is None
+    moved = move_pupils(pupils[:2], two, reason="分班调整", actor=world.users["registrar"])
+    assert [request.state for request in moved] == [ChangeRequest.State.APPROVED] * 2
+    assert EnrolmentSpell.objects.filter(school_class=two, ended_on__isnull=True).count() == 3

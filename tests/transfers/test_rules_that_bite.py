@@ -288,3 +288,55 @@ def test_a_suspended_pupil_or_another_grade_is_refused_with_the_whole_message(tw
         match=rf"^{world.pupil.name} is suspended; a transfer or guest study is not possible during a suspension\.$",
     ):
         _transfer(world)
+
+
+def test_a_pupil_on_no_register_or_on_another_schools_is_refused_by_name(two_towns):
+    """The register rule (rules.enrolled_spell): a pupil who has left every school, or who is on another
+    school's register than the sending school named, is refused with the whole message naming them."""
+    world = two_towns
+    with pytest.raises(ChangeRefused, match=rf"^{world.pupil.name} is not on the register of 乙小学\.$"):
+        submit_request(kind=TRANSFER, student=world.pupil, school=world.school_c, counterpart_school=world.school_b,
+                       payload={"school_class": world.receiving_class.pk, "reason": "迁居"},
+                       actor=world.users["registrar_c"])  # fmt: skip
+    world.pupil.spells.update(ended_on=timezone.localdate() - timedelta(days=1), exit_reason="withdrawn")
+    with pytest.raises(ChangeRefused, match=rf"^{world.pupil.name} is not on any school's register\.$"):
+        _transfer(world)
+    assert not ChangeRequest.objects.filter(kind=TRANSFER).exists()
+
+
+def test_a_class_deleted_since_the_submission_is_refused_on_the_class_field(two_towns):
+    """A payload's class is looked up again at the final approval (rules.school_class): gone since the
+    submission, the approval is refused on the class field, naming the receiving school, and nobody moves."""
+    world = two_towns
+    request = approve_all(_transfer(world), world.users["registrar"], world.users["officer"])
+    world.receiving_class.delete()
+    with pytest.raises(ChangeRefused, match=r"^Choose a class of 丙小学\.$") as refused:
+        approve_step(current_step(request), actor=world.users["officer2"])
+    assert refused.value.field == "school_class"
+    request.refresh_from_db()
+    assert request.state == ChangeRequest.State.PENDING
+    assert world.pupil.spells.get().school == world.school_a
+
+
+def test_a_pupil_whose_suspension_has_ended_can_transfer(two_towns):
+    """Only an open suspension (not yet resumed) stops a transfer: a pupil back from one transfers as usual."""
+    world = two_towns
+    today = timezone.localdate()
+    back = today - timedelta(days=10)
+    Suspension.objects.create(student=world.pupil, started_on=back - timedelta(days=90), ends_on=back, ended_on=back,
+                              reason="病休")  # fmt: skip
+    request = _transfer(world)
+    assert request.state == ChangeRequest.State.PENDING
+
+
+def test_only_the_windows_of_the_semester_under_way_count(two_towns):
+    """A window entered under another semester (here last year's, with this week's dates by mistake) does not
+    open the current semester: the transfer needs the reason for an exception."""
+    today = timezone.localdate()
+    SemesterFactory(school_year=today.year - 1, starts_on=today - timedelta(days=60),
+                    ends_on=today + timedelta(days=60))  # fmt: skip
+    earlier = SemesterFactory(school_year=today.year - 2, starts_on=today - timedelta(days=400),
+                              ends_on=today - timedelta(days=250))  # fmt: skip
+    TransferWindowFactory(semester=earlier, opens_on=today - timedelta(days=5), closes_on=today + timedelta(days=5))
+    with pytest.raises(ChangeRefused, match=r"^This is outside the semester's transfer windows\. "):
+        _transfer(two_towns)

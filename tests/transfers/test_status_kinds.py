@@ -6,12 +6,15 @@ import pytest
 from django.utils import timezone, translation
 
 from registry.models import Semester
+from registry.roles import Role
+from registry.services import grant_role
 from students.identity import make_id_number
 from students.models import EnrolmentSpell, GuestStudy, Suspension
 from students.status import Status, status_of
 from tests.factories import EnrolmentSpellFactory, SchoolClassFactory, SemesterFactory, UserFactory
 from tests.transfers.kinds_helpers import approve_all, evidence, pupil_in
 from transfers.kinds import KINDS, ChangeRefused, kind_of
+from transfers.kinds.guest_study import GuestStudyForm, GuestStudyPayload
 from transfers.kinds.resumption import ResumptionForm
 from transfers.kinds.suspension import SuspensionForm
 from transfers.models import ChangeRequest, Evidence
@@ -243,7 +246,8 @@ def test_a_new_id_number_rederives_the_national_number_and_history_keeps_the_old
 
 def test_key_change_rules(world):
     pupil = pupil_in(world.school_a)
-    with pytest.raises(ChangeRefused, match="at least one"):
+    nothing = r"^Change at least one of name, sex, birth date, ID number or ethnicity\.$"
+    with pytest.raises(ChangeRefused, match=nothing):
         _submit(world, Kind.KEY_CHANGE, pupil, {"changes": {"name": pupil.name}}, Evidence.Kind.IDENTITY_PROOF)
     wrong_date = make_id_number("341199", date(2015, 1, 1), 777, pupil.sex)
     with pytest.raises(ChangeRefused, match="birth date does not match"):
@@ -483,3 +487,104 @@ def test_a_graduating_pupil_is_suspended_outside_the_spring_term_but_not_in_it(w
                     starts_on=TODAY - timedelta(days=10), ends_on=TODAY + timedelta(days=100))  # fmt: skip
     with pytest.raises(ChangeRefused, match=r"^A pupil cannot be suspended in the graduating semester\.$"):
         _suspend(world, pupil)
+
+
+def test_guest_study_refusals_say_why_in_full(world):
+    """借读's rules (GuestStudy.validate), each refusal matched whole: a host other than the home school, the
+    pupil on the home school's register and not suspended, not in primary grade 6, not already a guest (an
+    ended guest study does not count), a class of the host school under its cap, a reason."""
+    pupil = pupil_in(world.school_a, grade=4)
+    host_class = SchoolClassFactory(school=world.school_c, grade=4)
+    for home in (world.school_c, None):
+        with pytest.raises(ChangeRefused, match=r"^Guest study is at a school other than the pupil's own\.$"):
+            _submit(world, Kind.GUEST_STUDY, pupil, {"school_class": host_class.pk, "reason": "务工"},
+                    Evidence.Kind.HOUSEHOLD_PROOF, school=world.school_c, counterpart_school=home,
+                    actor=UserFactory(username="registrar_other"))  # fmt: skip
+    elsewhere = pupil_in(world.school_b, grade=4)
+    with pytest.raises(ChangeRefused, match=rf"^{elsewhere.name} is not on the register of 甲小学\.$"):
+        _guest(world, elsewhere, host_class)
+    with pytest.raises(ChangeRefused, match=r"^Guest study is not possible in primary grade 6, the graduating year\.$"):
+        _guest(world, pupil_in(world.school_a, grade=6), SchoolClassFactory(school=world.school_c, grade=6))
+    home_class = SchoolClassFactory(school=world.school_a, grade=4)
+    with pytest.raises(ChangeRefused, match=r"^Choose a class of 丙小学\.$"):
+        _submit(world, Kind.GUEST_STUDY, pupil, {"school_class": home_class.pk, "reason": "务工"},
+                Evidence.Kind.HOUSEHOLD_PROOF, school=world.school_c, counterpart_school=world.school_a,
+                actor=UserFactory(username="registrar_other"))  # fmt: skip
+    with pytest.raises(ChangeRefused, match=r"^Give the reason for the guest study\.$"):
+        _guest(world, pupil, host_class, reason="  ")
+    GuestStudy.objects.create(student=pupil, host_school=world.school_b, started_on=TODAY - timedelta(days=90),
+                              ended_on=TODAY - timedelta(days=30))  # fmt: skip
+    assert _guest(world, pupil, host_class).state == ChangeRequest.State.PENDING  # the ended one does not count
+    other = pupil_in(world.school_a, grade=4)
+    GuestStudy.objects.create(student=other, host_school=world.school_b, started_on=TODAY)
+    with pytest.raises(ChangeRefused, match=rf"^{other.name} is already a guest pupil at a school\.$"):
+        _guest(world, other, host_class)
+    suspended = pupil_in(world.school_a, grade=4)
+    Suspension.objects.create(student=suspended, started_on=TODAY, ends_on=TODAY + timedelta(days=30), reason="病休")
+    with pytest.raises(ChangeRefused, match=rf"^{suspended.name} is suspended; a transfer or guest study is not"):
+        _guest(world, suspended, host_class)
+
+
+def test_guest_study_in_a_full_host_class_is_refused_naming_it(world):
+    world.school_c.class_size_cap = 1
+    world.school_c.save()
+    host_class = SchoolClassFactory(school=world.school_c, grade=4)
+    EnrolmentSpellFactory(school_class=host_class)
+    with pytest.raises(ChangeRefused, match=rf"^{host_class} already has 1 pupils, the class-size cap of 丙小学; "):
+        _guest(world, pupil_in(world.school_a, grade=4), host_class)
+
+
+def test_an_approved_guest_study_runs_from_the_approval_until_the_planned_end(world):
+    pupil = pupil_in(world.school_a, grade=4)
+    host_class = SchoolClassFactory(school=world.school_c, grade=4)
+    officer2 = UserFactory()
+    grant_role(officer2, Role.OFFICER, world.town2, actor=world.users["administrator"])
+    approve_all(_guest(world, pupil, host_class, ends_on="2027-01-15"), officer2)
+    guest = GuestStudy.objects.get()
+    assert (guest.student, guest.host_school, guest.host_class) == (pupil, world.school_c, host_class)
+    assert (guest.started_on, guest.ends_on, guest.ended_on) == (TODAY, date(2027, 1, 15), None)
+
+
+def test_the_request_page_lists_the_home_and_host_schools_the_planned_end_and_the_reason(world):
+    payload = {"school_class": 1, "ends_on": "2027-01-15", "reason": "父母在本镇务工"}
+    request = ChangeRequest(kind=Kind.GUEST_STUDY, school=world.school_c, counterpart_school=world.school_a,
+                            payload=payload)  # fmt: skip
+    rows = [("Home school (keeps the record)", "甲小学"), ("Host school", "丙小学"), ("Planned end", "2027-01-15"),
+            ("Reason", "父母在本镇务工")]  # fmt: skip
+    assert kind_of(request).details(request) == rows
+    request.payload = {"school_class": 1, "reason": "父母在本镇务工"}
+    assert kind_of(request).details(request)[2] == ("Planned end", "")
+
+
+def test_the_guest_study_form_offers_the_host_classes_of_the_pupils_grade_and_binds_the_payload(world):
+    later = [SchoolClassFactory(school=world.school_c, grade=4, number=n) for n in (3, 2)]
+    SchoolClassFactory(school=world.school_c, grade=5, number=1)
+    SchoolClassFactory(school=world.school_a, grade=4, number=9)
+    spell = pupil_in(world.school_a, grade=4).spells.get()
+    kwargs = KINDS[Kind.GUEST_STUDY].form_kwargs(school=world.school_c, spell=spell)
+    assert kwargs == {"school": world.school_c, "grade": 4}
+    assert list(GuestStudyForm(**kwargs).fields["school_class"].queryset) == list(reversed(later))
+    entered = {"school_class": later[0].pk, "ends_on": "2027-01-15", "reason": "父母在本镇务工"}
+    form = GuestStudyForm(entered, {"proof": evidence(Evidence.Kind.HOUSEHOLD_PROOF)[0][1]}, **kwargs)
+    assert form.is_valid(), form.errors
+    assert form.payload() == GuestStudyPayload(school_class=later[0].pk, grade=4, ends_on=date(2027, 1, 15),
+                                               reason="父母在本镇务工")  # fmt: skip
+
+
+def test_graduation_refusals_name_the_pupil_and_the_last_grade_and_an_approval_closes_the_record(world):
+    """毕业 (Graduation.validate and apply): only a pupil of the school's last grade (a primary school's grade 6),
+    on its register and not suspended, graduates; the approval closes the record today as graduated."""
+    fifth = pupil_in(world.school_a, grade=5)
+    with pytest.raises(ChangeRefused, match=rf"^{fifth.name} is in grade 5, not the last grade of 甲小学\.$"):
+        _submit(world, Kind.GRADUATION, fifth, {})
+    elsewhere = pupil_in(world.school_b, grade=6)
+    with pytest.raises(ChangeRefused, match=rf"^{elsewhere.name} is not on the register of 甲小学\.$"):
+        _submit(world, Kind.GRADUATION, elsewhere, {})
+    suspended = pupil_in(world.school_a, grade=6)
+    Suspension.objects.create(student=suspended, started_on=TODAY, ends_on=TODAY + timedelta(days=30), reason="病休")
+    with pytest.raises(ChangeRefused, match=rf"^{suspended.name} is suspended and cannot graduate\.$"):
+        _submit(world, Kind.GRADUATION, suspended, {})
+    leaver = pupil_in(world.school_a, grade=6)
+    approve_all(_submit(world, Kind.GRADUATION, leaver, {}), world.users["officer"])
+    spell = leaver.spells.get()
+    assert (spell.ended_on, spell.exit_reason) == (TODAY, EnrolmentSpell.ExitReason.GRADUATED)
