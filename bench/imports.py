@@ -69,9 +69,9 @@ def _world():
     return school, school_class, registrar
 
 
-def template_with_rows(count, region="451198"):
+def template_with_rows(count, region="451198", name="导入"):
     """A filled-in import template of `count` valid new pupils (grade 1, class 1) born in `region` (the ID
-    numbers' first six digits), as bytes."""
+    numbers' first six digits) and named `name` + their row's number, as bytes."""
     from openpyxl import load_workbook
 
     from students.identity import make_id_number
@@ -83,7 +83,7 @@ def template_with_rows(count, region="451198"):
         birth = date(2019, 9, 1) + timedelta(days=n % 360)
         sex = "1" if n % 2 else "2"
         values = {
-            "name": f"导入{n}", "sex": sex, "birth_date": birth, "id_type": "1",
+            "name": f"{name}{n}", "sex": sex, "birth_date": birth, "id_type": "1",
             "id_number": make_id_number(region, birth, (n // 360) * 2 % 1000, sex), "ethnicity": "01",
             "nationality": "CHN", "overseas_status": "00", "birthplace": "示范县", "native_place": "示范县",
             "household_place": "示范县", "household_type": "1", "home_address": "示范县", "phone": "13800000000",

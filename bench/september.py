@@ -8,7 +8,8 @@ transaction commits while the others work).
                                         [--spawn-rate 2] [--big-import 10000]
 
 Prepares the accounts (once), a 30-row class file and the big file (its pupils get this run's own region
-code, so they stay in the benchmark school of bench/imports.py without colliding with earlier runs), starts
+code and names, so they stay in the benchmark school of bench/imports.py without colliding with earlier runs
+or matching the class files' pupils in the same-person check), starts
 the servers, runs Locust headless for `--time`, stops what it started, and prints requests/s, p50/p95 per
 page and the errors with the machine's load, and when the big import ran and committed.
 """
@@ -56,7 +57,8 @@ def main(argv=None):
     if options.big_import:
         from bench.imports import template_with_rows
 
-        big_file.write_bytes(template_with_rows(options.big_import, region=f"44{region[2:]}"))
+        rows = template_with_rows(options.big_import, region=f"44{region[2:]}", name=f"批量{region[2:]}号")
+        big_file.write_bytes(rows)
     env = {
         **os.environ, "DATABASE_URL": url, "CELERY_BROKER_URL": options.redis, "CELERY_RESULT_BACKEND": options.redis,
         "CONN_MAX_AGE": "600", "CONN_HEALTH_CHECKS": "true", "MEDIA_ROOT": str(out / "media"),
