@@ -15,6 +15,7 @@ from tests.factories import EnrolmentSpellFactory, SchoolClassFactory, SemesterF
 from tests.transfers.kinds_helpers import approve_all, evidence, pupil_in
 from transfers.kinds import KINDS, ChangeRefused, kind_of
 from transfers.kinds.guest_study import GuestStudyForm, GuestStudyPayload
+from transfers.kinds.leaving import close_spell
 from transfers.kinds.resumption import ResumptionForm
 from transfers.kinds.suspension import SuspensionForm
 from transfers.models import ChangeRequest, Evidence
@@ -339,6 +340,17 @@ def test_withdrawal_and_death_refuse_with_their_whole_message_and_only_at_the_pu
         _submit(world, Kind.WITHDRAWAL, elsewhere, {"reason_code": "abroad", "reason": "随父母出国定居"},
                 Evidence.Kind.APPLICATION)  # fmt: skip
     assert not ChangeRequest.objects.filter(student__in=[pupil, elsewhere]).exists()
+
+
+def test_closing_a_spell_for_another_schools_request_leaves_the_pupils_register_alone(world):
+    """The effect's own check (defence in depth: `validate` ran first): a request of school B never closes the
+    pupil's place at school A."""
+    pupil = pupil_in(world.school_a)
+    stray = ChangeRequest(kind=Kind.WITHDRAWAL, student=pupil, school=world.school_b)
+    with pytest.raises(ChangeRefused, match="is not on the register of"):
+        close_spell(stray, EnrolmentSpell.ExitReason.WITHDRAWN, TODAY)
+    spell = pupil.spells.get()
+    assert (spell.school, spell.ended_on, spell.exit_reason) == (world.school_a, None, "")
 
 
 def test_a_death_on_the_day_the_pupil_joined_is_reported(world):
