@@ -19,6 +19,13 @@ from playwright.sync_api import Locator, Page, expect
 CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
+# The browser journeys' demo town has the demo's schools, classes, accounts and pending registrations with ten
+# pupils in each class instead of forty (`manage.py demo --pupils-per-class`): the same pages and the same code
+# paths, with the pages that list a class or a school (roll checks, class prints, confirmation forms) a quarter
+# of the size to lay out, audit and print. The demo at full size is what `make run` serves (test_make_run.py) and
+# what tests/registry/test_demo.py checks; the county-scale figures are bench/'s.
+DEMO_PUPILS_PER_CLASS = 10
+
 _demo_snapshot = []  # this test process's copy of the demo town's database (SQLite only)
 _shared_folder = []  # the folder this run's test processes share (the demo town's file is kept there)
 
@@ -31,14 +38,14 @@ def _run_folder(tmp_path_factory, worker_id):
 
 
 def load_demo():
-    """The demo town (`manage.py demo`, 3,000 pupils) in the live server's database. On SQLite it is built once
+    """The demo town (`manage.py demo`, ten pupils a class) in the live server's database. On SQLite it is built once
     per run: the first test process to need it builds it and writes it to a file in the run's folder (the
     others wait for the file under a lock and read it), each process keeps a private in-memory copy (sqlite3's
     backup API), and every later browser test gets the same database back by the reverse copy (milliseconds
     instead of seconds), since `transactional_db` empties the database after each test. On PostgreSQL the
     demo is built each time."""
     if connection.vendor != "sqlite":
-        call_command("demo")
+        call_command("demo", pupils_per_class=DEMO_PUPILS_PER_CLASS)
         return
     connection.ensure_connection()
     if not _demo_snapshot:
@@ -61,7 +68,7 @@ def _demo_of_the_run(database):
             with closing(sqlite3.connect(built)) as source:
                 source.backup(database)
             return
-        call_command("demo")
+        call_command("demo", pupils_per_class=DEMO_PUPILS_PER_CLASS)
         with closing(sqlite3.connect(built)) as target:
             database.backup(target)
 

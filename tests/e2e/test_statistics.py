@@ -8,7 +8,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from registry.models import Authority
-from tests.e2e.conftest import load_demo
+from tests.e2e.conftest import DEMO_PUPILS_PER_CLASS, load_demo
 from tests.e2e.test_registration import log_in
 
 pytestmark = pytest.mark.e2e
@@ -44,7 +44,7 @@ def test_officer_sees_the_town_charts_and_downloads_the_excel(page, live_server,
 
     pupils = int(page.get_by_test_id("summary-pupils").inner_text())
     table_total = page.get_by_test_id("table-grades").locator("tfoot td").last.inner_text()
-    assert int(table_total) == pupils == 1560  # the demo's four 东湖镇 schools
+    assert int(table_total) == pupils == 39 * DEMO_PUPILS_PER_CLASS  # the 39 classes of 东湖镇's four demo schools
 
     with page.expect_download() as download_info:
         page.get_by_test_id("export-all").click()

@@ -31,8 +31,14 @@ class Command(BaseCommand):
             action="store_true",
             help="Build the demo even under the production profile (its accounts share one known password).",
         )
+        parser.add_argument(
+            "--pupils-per-class",
+            type=int,
+            default=PUPILS_PER_CLASS,
+            help=f"Registered pupils in each class (default {PUPILS_PER_CLASS}).",
+        )
 
-    def handle(self, *args, allow_production=False, **options):
+    def handle(self, *args, allow_production=False, pupils_per_class=PUPILS_PER_CLASS, **options):
         if settings.PRODUCTION and not allow_production:
             raise CommandError("Refusing to create demo accounts under the production profile.")
         with transaction.atomic():
@@ -41,7 +47,7 @@ class Command(BaseCommand):
                 "school__code", "grade", "number"
             )
             with acting_as(admin, reason="registry.demo"):
-                pupils = build_pupils(classes, school_year=CURRENT_SCHOOL_YEAR, per_class=PUPILS_PER_CLASS, actor=admin)
+                pupils = build_pupils(classes, school_year=CURRENT_SCHOOL_YEAR, per_class=pupils_per_class, actor=admin)
             numbered = number_the_register(day=timezone.localdate(), actor=admin)  # 学号 in each school's format
             registrars = get_user_model().objects.filter(
                 username__in=[account.username for account in ACCOUNTS if account.role == Role.REGISTRAR]
