@@ -6,15 +6,22 @@ runs); and the registrar of another town's school uploading the big file (BENCH_
 then following its job until it has committed. Every account's password is BENCH_PASSWORD; the names come
 from the environment.
 
+BENCH_PACE sets how long registrars and officers think between two actions: "busy" (10–30 s: a registrar at
+full speed in September — a pupil's 30-field form typed in a minute or so, the list and a search between two)
+or "stress" (2–6 s: every user five times as fast as anyone types; for how much the machine holds, not for the
+goal). Each login and approval is written to BENCH_TIMINGS (time, name, ms, failed) so that bench/september.py
+can judge those answered while the big import was running.
+
     locust -f bench/locustfile.py --host http://127.0.0.1:8151 --headless -u 66 -r 10 -t 2m
 """
 
 import itertools
 import os
 import re
+import time
 from datetime import date, timedelta
 
-from locust import HttpUser, between, task
+from locust import HttpUser, between, events, task
 
 PASSWORD = os.environ.get("BENCH_PASSWORD", "bench-password-0")
 REGISTRARS = os.environ.get("BENCH_REGISTRARS", "").split(",")  # username:school_code:class_pk
@@ -29,6 +36,19 @@ JOB = re.compile(r"/imports/(\d+)/")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 REQUEST_LINK = re.compile(r'href="/requests/(\d+)/"')
 REGION = os.environ.get("BENCH_REGION", "459999")  # a region code of this run's own, so reruns do not collide
+PACES = {"busy": (10, 30), "stress": (2, 6)}
+THINK = between(*PACES[os.environ.get("BENCH_PACE", "busy")])
+TIMINGS = os.environ.get("BENCH_TIMINGS", "")
+JUDGED = ("POST login", "POST approve")
+
+
+@events.request.add_listener
+def _record_judged(name, response_time, exception, response=None, **kwargs):
+    """Logins and approvals, each with when it ended, whether it failed (an exception or a 4xx/5xx answer)."""
+    if TIMINGS and name in JUDGED:
+        failed = exception is not None or (response is not None and response.status_code >= 400)
+        with open(TIMINGS, "a") as out:
+            out.write(f"{time.time():.3f}\t{name}\t{response_time:.0f}\t{int(failed)}\n")
 
 
 def _id_number(birth, sequence, sex):
@@ -42,7 +62,7 @@ def _id_number(birth, sequence, sex):
 
 class _Staff(HttpUser):
     abstract = True
-    wait_time = between(2, 6)
+    wait_time = THINK
 
     def log_in(self, username):
         page = self.client.get("/accounts/login/", name="login page")

@@ -5,17 +5,22 @@ PostgreSQL (the benchmark county) + Redis + a real Celery worker, all on 127.0.0
 transaction commits while the others work).
 
     .venv/bin/python -m bench.september [--port 8151] [--redis redis://127.0.0.1:6379/7] [--time 2m]
-                                        [--spawn-rate 2] [--big-import 10000]
+                                        [--spawn-rate 2] [--big-import 10000] [--pace busy|stress]
 
 Prepares the accounts (once), a 30-row class file and the big file (its pupils get this run's own region
 code and names, so they stay in the benchmark school of bench/imports.py without colliding with earlier runs
 or matching the class files' pupils in the same-person check), starts
 the servers, runs Locust headless for `--time`, stops what it started, and prints requests/s, p50/p95 per
-page and the errors with the machine's load, and when the big import ran and committed.
+page and the errors with the machine's load, and when the big import ran and committed. Then it judges issue
+14's goal: the logins and approvals answered while the big import was in flight (from its upload to its
+commit) have a p95 under 1 s and no error; exit status 1 when they do not, or when the import did not finish
+within the run. `--pace` is the users' think time (bench/locustfile.py): "busy" for the goal, "stress" to see
+what the machine holds.
 """
 
 import argparse
 import csv
+import math
 import os
 import signal
 import subprocess
@@ -42,6 +47,7 @@ def main(argv=None):
     parser.add_argument("--spawn-rate", default="2", help="users started per second (a morning, not a storm)")
     parser.add_argument("--big-import", type=int, default=10_000, help="rows of the big import (0: none)")
     parser.add_argument("--out", default=None, help="folder for Locust's CSV files (default: a temporary one)")
+    parser.add_argument("--pace", choices=["busy", "stress"], default="busy", help="think time between actions")
     options = parser.parse_args(argv)
     url = database.setup(options.database_url)
     from bench import county, measure
@@ -65,7 +71,7 @@ def main(argv=None):
         "BENCH_REGISTRARS": ",".join(registrars), "BENCH_OFFICERS": ",".join(officers),
         "BENCH_ARCHIVIST": archivist, "BENCH_IMPORT_FILE": str(import_file),
         "BENCH_REGION": region, "BENCH_BIG_IMPORTER": big_importer if options.big_import else "",
-        "BENCH_BIG_FILE": str(big_file),
+        "BENCH_BIG_FILE": str(big_file), "BENCH_PACE": options.pace, "BENCH_TIMINGS": str(out / "judged.tsv"),
     }  # fmt: skip
     started = []
     try:
@@ -95,9 +101,11 @@ def main(argv=None):
             except subprocess.TimeoutExpired:
                 process.kill()
     report(out / "september_stats.csv", load)
-    if options.big_import:
-        print(_big_import_outcome(big_importer))
     print(f"(CSV files and server logs in {out})")
+    if not options.big_import:
+        return 0
+    print(_big_import_outcome(big_importer))
+    return judge(out / "judged.tsv", _big_import_window(big_importer))
 
 
 def report(stats_csv, load):
@@ -159,6 +167,50 @@ def _big_importer():
     registrar.set_password("bench-password-0")
     registrar.save(update_fields=["password"])
     return f"{registrar.username}:{school.code}"
+
+
+GOAL_P95_MS = 1000
+
+
+def judge(timings_tsv, window):
+    """PASS when the logins and approvals that ended inside `window` (epoch seconds) had a p95 under 1 s and
+    none failed; prints each one's figures and returns 0 (PASS) or 1 (FAIL)."""
+    if window is None:
+        print("FAIL the big import did not finish within the run: nothing to judge")
+        return 1
+    start, end = window
+    judged = {}
+    if timings_tsv.exists():
+        for line in timings_tsv.read_text().splitlines():
+            ended, name, milliseconds, failed = line.split("\t")
+            if start <= float(ended) <= end:
+                judged.setdefault(name, []).append((int(milliseconds), failed == "1"))
+    missed = 0
+    for name in ("POST login", "POST approve"):
+        answers = judged.get(name, [])
+        if not answers:
+            print(f"FAIL {name}: none answered while the big import ran")
+            missed += 1
+            continue
+        times = sorted(milliseconds for milliseconds, _failed in answers)
+        p95 = times[min(len(times) - 1, math.ceil(0.95 * len(times)) - 1)]
+        errors = sum(failed for _milliseconds, failed in answers)
+        passed = p95 < GOAL_P95_MS and not errors
+        missed += not passed
+        print(f"{'PASS' if passed else 'FAIL'} {name} while the big import ran ({end - start:.0f} s): "
+              f"{len(times)} answered, p50 {times[len(times) // 2]} ms, p95 {p95} ms, max {times[-1]} ms, "
+              f"{errors} failed · goal p95 < {GOAL_P95_MS} ms and no error")  # fmt: skip
+    return 1 if missed else 0
+
+
+def _big_import_window(big_importer):
+    """(upload, commit) of the big file's import job in epoch seconds, or None when it has not finished."""
+    from transfers.models import ImportJob
+
+    job = ImportJob.objects.filter(school__code=big_importer.split(":")[1]).order_by("-pk").first()
+    if job is None or job.finished_at is None:
+        return None
+    return job.created_at.timestamp(), job.finished_at.timestamp()
 
 
 def _big_import_outcome(big_importer):
