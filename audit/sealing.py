@@ -30,9 +30,16 @@ BATCH = 1000
 
 def _lock_sealer():
     """Serialise sealers (PostgreSQL; SQLite serialises writers itself). Gives up after 5 s rather than pile
-    up: a sealer that gives up leaves its events to the next one."""
+    up: a sealer that gives up leaves its events to the next one.
+
+    A sealer's commit does not wait for the disk (`synchronous_commit = off`: the request that audited does not
+    pay a second flush): links are derived data. Were the server to crash in the fraction of a second before the
+    write-ahead log reaches the disk, the batch's links and the removal of its pending rows are lost together
+    (one transaction, and the log is replayed in order), so those events are pending again and the next sealer
+    chains them; the events themselves were committed, and flushed, by the transactions that wrote them."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL synchronous_commit = off")
             cursor.execute("SET LOCAL lock_timeout = '5s'")
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [SEAL_LOCK_KEY])
 
