@@ -17,6 +17,12 @@ UV_COMPILE := $(VENV)/bin/uv pip compile pyproject.toml --generate-hashes --pyth
 # pytest-xdist processes for `make test` (auto: one per core); worksteal: an idle worker takes the other's
 # remaining tests, and tests/conftest.py puts the long browser journeys first
 TEST_WORKERS ?= auto
+# Python keeps the bytecode it compiles (under var/pycache, outside the source tree) even where the environment says
+# not to write it (PYTHONDONTWRITEBYTECODE): otherwise every process — each test worker, each server and command
+# that `make run` and the tests start — compiles every module it imports again (about 2 s of CPU for Django's
+# start-up alone, 7 s for a test worker's collection).
+unexport PYTHONDONTWRITEBYTECODE
+export PYTHONPYCACHEPREFIX ?= $(CURDIR)/var/pycache
 
 .PHONY: run test test-fast setup system-packages test-system-packages migrate demo lint messages clean audit \
 	check-deploy check-lock lock upgrade prod-stack-journey bench mutation
