@@ -160,6 +160,29 @@ def test_bad_values_are_refused_naming_the_field(world, pupil):
         edit_directly(pupil, actor=registrar, reason="更正", guardians=[bad_id])
 
 
+def test_a_request_whose_every_value_is_the_records_already_is_refused_and_not_opened(world, pupil):
+    """A request for the town office must change something: the registrar is told every value is the record's."""
+    father = pupil.guardians.get(name="王强")
+    unchanged = {"changes": {"home_address": pupil.home_address}, "reason": "更正",
+                 "guardians": [{"action": "edit", "guardian": father.pk, "changes": {"name": "王强"}}]}  # fmt: skip
+    with pytest.raises(ChangeRefused) as refused:
+        submit_request(kind="information_change", student=pupil, school=world.school_a, payload=unchanged,
+                       actor=world.users["registrar"], evidence=evidence("identity_proof"))  # fmt: skip
+    assert str(refused.value) == "Change at least one field: every value given is the one on the record already."
+    assert not ChangeRequest.objects.filter(student=pupil).exists()
+
+
+def test_a_request_for_a_pupil_on_another_schools_register_is_refused(world):
+    """School A's registrar cannot open the town office's request for a pupil school B has on its register."""
+    pupil = world.pupils["sibling"]
+    with pytest.raises(ChangeRefused) as refused:
+        submit_request(kind="information_change", student=pupil, school=world.school_a,
+                       actor=world.users["registrar"], payload={"changes": {"home_address": "别处"}, "reason": "搬家"},
+                       evidence=evidence("identity_proof"))  # fmt: skip
+    assert str(refused.value) == f"{pupil} is not on the register of {world.school_a}."
+    assert not ChangeRequest.objects.filter(student=pupil).exists()
+
+
 # family members ---------------------------------------------------------------------------------------------
 
 

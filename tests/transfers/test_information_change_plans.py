@@ -82,6 +82,62 @@ def test_a_bad_value_names_the_members_field_on_the_form(pupil):
     assert field == "guardian-new-relation"
 
 
+def test_removing_a_member_without_adding_another_is_refused_naming_the_template_rule(pupil):
+    mother = pupil.guardians.get(name="李芳")
+    assert _refusal(pupil, [{"action": "remove", "guardian": mother.pk}]) == (
+        "The 学生基本信息表 needs at least two family members or guardians: add the new one in the same change "
+        "before removing one.",
+        "guardians",
+    )
+
+
+# a pupil's own fields ---------------------------------------------------------------------------------------
+
+
+def _pupil_refusal(pupil, changes, **kwargs):
+    with pytest.raises(ChangeRefused) as refused:
+        build_plan(pupil, changes, **kwargs)
+    return str(refused.value), refused.value.field
+
+
+def test_a_pupil_field_an_information_change_does_not_touch_is_refused_by_name(pupil):
+    """The national number is derived, never typed in: asking to change it is refused, naming it on the form."""
+    assert _pupil_refusal(pupil, {"national_number": "G1"}) == ("national_number cannot be changed here.",
+                                                                "national_number")  # fmt: skip
+
+
+def test_a_pupils_value_saved_by_someone_else_meanwhile_names_the_field_and_the_value_now(pupil):
+    pupil.phone = "13812345678"
+    pupil.save()
+    seen = {"phone": "13700009999"}  # what the registrar saw; the record says 13812345678
+    assert _pupil_refusal(pupil, {"phone": "13911112222"}, expected=seen) == (
+        "phone was changed by someone else while you were editing: it is now “138****5678”. Check it and save again.",
+        "phone",
+    )
+
+
+def _wrong_check_digit():
+    number = make_id_number("341199", date(2018, 3, 5), 456, "1")
+    return number, number[:-1] + ("0" if number[-1] != "0" else "1")
+
+
+def test_a_pupils_new_resident_id_number_must_pass_gb_11643_with_or_without_its_type(pupil):
+    number, wrong = _wrong_check_digit()
+    refusal = (f"New ID number: The check digit should be {number[-1]}, not {wrong[-1]}.", "id_number")
+    assert _pupil_refusal(pupil, {"id_number": wrong}) == refusal
+    assert _pupil_refusal(pupil, {"id_number": wrong, "id_type": "1"}) == refusal  # the type given as well
+    pupil.id_type = "6"  # the record's document is a passport; a new number without a type is a resident one
+    assert _pupil_refusal(pupil, {"id_number": wrong}) == refusal
+    assert _pupil_refusal(pupil, {"id_number": wrong, "id_type": "1"}) == refusal
+    assert build_plan(pupil, {"id_number": number, "id_type": "1"}).changes == {"id_number": number, "id_type": "1"}
+
+
+def test_a_pupils_new_number_of_another_document_is_not_checked_as_a_resident_id_card(pupil):
+    plan = build_plan(pupil, {"id_number": "H12345678", "id_type": "6"})
+    assert (plan.changes, plan.previous) == ({"id_number": "H12345678", "id_type": "6"},
+                                             {"id_number": pupil.id_number, "id_type": "1"})  # fmt: skip
+
+
 # what an edit, an addition and a removal record ------------------------------------------------------------
 
 
