@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.urls import reverse
 from django.utils import timezone, translation
 
 from registry.models import Semester
@@ -11,8 +12,10 @@ from registry.services import grant_role
 from students.identity import make_id_number
 from students.models import EnrolmentSpell, GuestStudy, Suspension
 from students.status import Status, status_of
+from tests.conftest import client_for
 from tests.factories import EnrolmentSpellFactory, SchoolClassFactory, SemesterFactory, UserFactory
 from tests.transfers.kinds_helpers import approve_all, evidence, pupil_in
+from transfers.decisions import approval_sentence
 from transfers.kinds import KINDS, ChangeRefused, kind_of
 from transfers.kinds.guest_study import GuestStudyForm, GuestStudyPayload
 from transfers.kinds.leaving import close_spell
@@ -600,3 +603,69 @@ def test_graduation_refusals_name_the_pupil_and_the_last_grade_and_an_approval_c
     approve_all(_submit(world, Kind.GRADUATION, leaver, {}), world.users["officer"])
     spell = leaver.spells.get()
     assert (spell.ended_on, spell.exit_reason) == (TODAY, EnrolmentSpell.ExitReason.GRADUATED)
+
+
+# What every kind shares (transfers.kinds.base) ------------------------------------------------------------
+
+
+def test_a_stored_payload_reads_back_typed_with_blank_optional_values_as_none(world):
+    """An optional date or id left blank on a form is stored and read back as none (not refused as invalid); a
+    reason given as null reads as empty; dates are stored as ISO text and read back as dates."""
+    pupil = pupil_in(world.school_a)
+    request = _suspend(world, pupil, extends="", exception_reason=None)
+    assert request.payload == {"starts_on": TODAY.isoformat(), "ends_on": (TODAY + timedelta(days=180)).isoformat(),
+                               "reason": "病休", "exception_reason": "", "extends": None}  # fmt: skip
+    data = kind_of(request).data(request)
+    assert (data.starts_on, data.ends_on, data.exception_reason, data.extends) == (
+        TODAY, TODAY + timedelta(days=180), "", None
+    )  # fmt: skip
+
+
+def test_each_stored_value_reads_back_as_its_fields_type():
+    """The rules and the request page read a payload typed: a blank or null value as the field's empty value
+    (none for an optional date or id, {} or [] for the information change's lists, "" for text), an id as a
+    number, a date as a date, text as text; unknown keys are ignored and a missing key takes the default."""
+    suspension = KINDS["suspension"].Payload
+    assert suspension.from_json({"starts_on": "2026-09-01", "ends_on": date(2027, 1, 31), "extends": "12",
+                                 "reason": None, "exception_reason": "", "unknown": "ignored"}) == suspension(
+        starts_on=date(2026, 9, 1), ends_on=date(2027, 1, 31), reason="", exception_reason="", extends=12
+    )  # fmt: skip
+    assert suspension.from_json({"starts_on": "", "extends": None}) == suspension()
+    assert suspension.from_json(None) == suspension()
+    change = KINDS["information_change"].Payload
+    assert change.from_json({"changes": "", "previous": None, "guardians": "", "reason": 7}) == change(reason="7")
+    read = change.from_json({"changes": [("name", "王晓明")], "guardians": ({"action": "add"},), "reason": "更名"})
+    assert (read.changes, read.guardians, read.reason) == ({"name": "王晓明"}, [{"action": "add"}], "更名")
+    assert change.from_json(read) is read
+    assert suspension(starts_on=date(2026, 9, 1), extends=3).to_json() == {
+        "starts_on": "2026-09-01", "ends_on": None, "reason": "", "exception_reason": "", "extends": 3,
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(("payload", "field"), [({"extends": "the last one"}, "extends"),
+                                                ({"ends_on": "2026-02-30"}, "ends_on")])  # fmt: skip
+def test_a_payload_value_that_is_not_of_its_type_is_refused_naming_it(world, payload, field):
+    pupil = pupil_in(world.school_a)
+    with pytest.raises(ChangeRefused) as refused:
+        _suspend(world, pupil, **payload)
+    assert str(refused.value) == f"The request's {field} is not valid."
+    assert not ChangeRequest.objects.filter(student=pupil).exists()
+
+
+def test_the_officers_confirmation_of_a_withdrawal_says_the_record_changes_at_once(world):
+    pupil = pupil_in(world.school_a)
+    request = _submit(world, Kind.WITHDRAWAL, pupil, {"reason_code": "abroad", "reason": "随父母出国定居"},
+                      Evidence.Kind.APPLICATION)  # fmt: skip
+    assert approval_sentence(request, current_step(request)) == (
+        f"Approving completes the Withdrawal of {pupil.name}: the record changes at once."
+    )
+
+
+def test_a_returned_withdrawal_is_amended_from_what_was_asked(client, world):
+    pupil = pupil_in(world.school_a)
+    request = _submit(world, Kind.WITHDRAWAL, pupil, {"reason_code": "abroad", "reason": "随父母出国定居"},
+                      Evidence.Kind.APPLICATION)  # fmt: skip
+    reject_step(current_step(request), actor=world.users["officer"], reason="请补充出国证明")
+    page = client_for(client, world, "registrar").get(reverse("registration_amend", args=[request.pk]))
+    assert page.status_code == 200 and "随父母出国定居" in page.text
+    assert page.context["form"].initial == {"reason_code": "abroad", "reason": "随父母出国定居"}
