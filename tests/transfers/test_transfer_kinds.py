@@ -12,10 +12,12 @@ from registry.services import grant_role
 from students.models import EnrolmentSpell
 from tests.factories import SchoolClassFactory, SemesterFactory, StudentFactory, TransferWindowFactory, UserFactory
 from tests.transfers.kinds_helpers import approve_all, evidence, pupil_in
-from transfers.kinds import ChangeRefused
+from transfers.kinds import ChangeRefused, kind_of
 from transfers.models import ChangeRequest, Evidence
 from transfers.selectors import pupil_for_transfer, requests_awaiting, requests_visible_to
 from transfers.services import current_step, reject_step, resubmit_request, submit_request, withdraw_request
+from transfers.slip.services import slip_ends
+from transfers.templatetags.change_kinds import change_kinds
 
 TRANSFER = ChangeRequest.Kind.TRANSFER
 
@@ -263,3 +265,18 @@ def test_the_receiving_school_sees_name_school_and_grade_only_until_the_pupil_is
         with translation.override(language):
             assert f"{world.pupil.name} · {world.pupil.get_sex_display()}" not in page
     assert world.pupil.get_sex_display() not in page.split('data-testid="transfer-pupil"')[1].split("</p>")[0]
+
+
+def test_what_the_officer_confirms_the_offer_and_the_forms_two_schools_name_both_ends(two_towns):
+    """The last approver's confirmation sentence, the "Transfer in" offer on the receiving school's pages and
+    the four-copy form's ends (sending school; receiving school and its town office) name the right schools."""
+    request = _transfer(two_towns)
+    kind = kind_of(request)
+    assert kind.approval_effect(request) == (
+        f"{two_towns.pupil.name} leaves {two_towns.school_a} and is enrolled at {two_towns.school_c} with the same "
+        f"national number; the archive moves to {two_towns.school_c}."
+    )
+    assert ("transfer", "Transfer in") in [(code, label) for code, label, _style in change_kinds("incoming")]
+    assert ("transfer", "Transfer in") in [(code, label) for code, label, _style in change_kinds("incoming", True)]
+    assert "transfer" not in [code for code, _label, _style in change_kinds("pupil")]
+    assert slip_ends(request) == (two_towns.school_a, two_towns.school_c.name, two_towns.town2.name)
