@@ -468,7 +468,7 @@ def test_the_towns_list_offers_every_field_by_its_label_in_the_forms_order():
 
 def test_the_request_page_names_each_change_and_each_family_member_with_old_and_new_as_people_read_them():
     request = SimpleNamespace(payload={
-        "changes": {"boarding": "2", "only_child": "1", "home_address": "东湖镇新街 8 号"},
+        "changes": {"boarding": "2", "only_child": "1", "home_address": "东湖镇新街 8 号", "health": "20"},
         "previous": {"boarding": "1", "only_child": "0"},  # an old value not stored shows as none
         "reason": "家长申请",
         "guardians": [
@@ -484,6 +484,7 @@ def test_the_request_page_names_each_change_and_each_family_member_with_old_and_
         ("boarding", "Day pupil → Boarder"),
         ("only child", "no → yes"),
         ("home address", "— → 东湖镇新街 8 号"),
+        ("health", "— → Fair or weak"),
         ("New family member", "— → 张丽（Mother）137****3333"),
         ("Family member removed", "王强（Father）137****1111 → —"),
         ("李芳（Mother） · relation", "Paternal grandfather → Paternal grandmother"),
