@@ -22,6 +22,7 @@ from transfers.kinds.guest_study import GuestStudyForm, GuestStudyPayload
 from transfers.kinds.leaving import close_spell
 from transfers.kinds.resumption import ResumptionForm
 from transfers.kinds.suspension import SuspensionForm
+from transfers.kinds.withdrawal import WithdrawalForm
 from transfers.models import ChangeRequest, Evidence
 from transfers.services import current_step, reject_step, resubmit_request, submit_request
 from transfers.uploads import check_evidence
@@ -417,6 +418,15 @@ def test_a_kinds_form_checks_each_upload_by_its_content_and_names_the_upload_it_
     long = _suspension_form(**{**dates, "reason": "病" * 301})
     assert long.errors == {"reason": ["Ensure this value has at most 300 characters (it has 301)."]}
     assert _suspension_form(**{**dates, "reason": "病" * 300}).is_valid()
+
+
+def test_a_kinds_form_shows_its_reason_box_and_what_an_upload_may_be():
+    form = WithdrawalForm()
+    reason, application = form["reason"], form["application"]
+    assert (str(reason.label), str(application.label)) == ("Explanation", "Guardian's written application")
+    assert 'rows="2"' in str(reason) and 'maxlength="300"' in str(reason)
+    assert str(application.help_text) == "PDF, JPEG or PNG, at most 10 MB." and application.field.required
+    assert str(SuspensionForm()["reason"].label) == "Reason"
 
 
 def test_an_extension_keeps_the_suspensions_first_day_and_names_the_suspension(world):
