@@ -22,7 +22,7 @@ from reports.statistics import figures as statistics
 from students.identity import make_id_number
 from students.models import Guardian
 from tests.conftest import PDF, ROLES, client_for
-from tests.factories import GuardianFactory, SemesterFactory
+from tests.factories import GuardianFactory, SemesterFactory, StudentFactory
 from tests.permission_matrix import MATRIX, SCOPES
 from tests.test_permission_matrix import _acting_data
 from tests.transfers.kinds_helpers import approve_all, evidence
@@ -563,3 +563,56 @@ def test_a_page_whose_remembered_values_are_unreadable_expects_nothing_and_a_ref
     assert json.loads(form.data["seen"])["native_place"] == fingerprint("安徽省合肥市")
     father = pupil.guardians.get(name="王强")
     assert json.loads(form.data["seen"])[f"guardian-{father.pk}-phone"] == fingerprint("13700001111")
+
+
+def test_the_forms_fields_are_those_the_town_leaves_to_the_school_or_decides_each_labelled(world, pupil):
+    father = pupil.guardians.get(name="王强")
+    form = _form(pupil)
+    assert 'type="date"' in str(form["birth_date"]) and 'type="date"' not in str(form["name"])
+    assert str(form.fields["home_address"].label) == "Home address"
+    assert form.fields[f"guardian-{father.pk}-relation"].help_text == "Needs the town office's approval."
+    assert form.fields[f"guardian-{father.pk}-employer"].help_text == ""
+    member = dict(form.groups())[str(father)]
+    assert [bound.name for bound in member][-2:] == [f"guardian-{father.pk}-employer", f"guardian-{father.pk}-remove"]
+    direct = _form(pupil, only="direct")
+    assert f"guardian-{father.pk}-name" not in direct.fields and f"guardian-{father.pk}-relation" not in direct.fields
+    assert _form(pupil, only="anything").only is None  # an unknown part in the address: the whole form
+    keyword = InformationChangeForm(data=_filled(form, boarding="2", reason="住校"), student=pupil)
+    assert keyword.is_bound and keyword.is_valid() and keyword.changes() == {"boarding": "2"}
+
+
+def test_a_pupil_off_every_register_has_every_field_decided_by_the_town_office(world):
+    stranger = StudentFactory()
+    form = _form(stranger)
+    assert form.fields["boarding"].help_text == "Needs the town office's approval."
+
+
+def test_a_returned_requests_change_to_a_family_member_fills_that_members_field(world, pupil):
+    father = pupil.guardians.get(name="王强")
+    asked = SimpleNamespace(changes={}, guardians=[{"action": "edit", "guardian": father.pk,
+                                                    "changes": {"employer": "农场"}}])  # fmt: skip
+    form = _form(pupil, asked=asked, amending=True)
+    assert form.fields[f"guardian-{father.pk}-employer"].initial == "农场"
+    assert form.fields[f"guardian-{father.pk}-name"].initial == "王强" and form.fields["reason"].initial is None
+
+
+def test_which_changes_need_the_proof_counts_the_pupils_and_the_members_together(world, pupil):
+    father = pupil.guardians.get(name="王强")
+    shown = _form(pupil)
+    both = _form(pupil, _filled(shown, home_address="东湖镇新街 8 号", reason="搬家",
+                                **{f"guardian-{father.pk}-employer": "农场"}))  # fmt: skip
+    assert list(both.errors) == ["identity_proof"]
+    member_only = _form(pupil, _filled(shown, reason="换工作", **{f"guardian-{father.pk}-employer": "农场"}))
+    assert member_only.is_valid(), member_only.errors
+
+
+def test_an_amended_request_refuses_a_value_saved_by_someone_else_meanwhile(world, pupil):
+    shown = _form(pupil, approval_only=True)
+    form = _form(
+        pupil, _filled(shown, home_address="东湖镇新街 8 号", reason="搬家"), approval_only=True, amending=True
+    )
+    assert form.is_valid(), form.errors
+    type(pupil).objects.filter(pk=pupil.pk).update(home_address="别处")  # the town office corrected it meanwhile
+    pupil.refresh_from_db()
+    with pytest.raises(ChangeRefused, match="changed by someone else"):
+        form.payload()
