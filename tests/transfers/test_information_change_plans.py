@@ -477,6 +477,7 @@ def test_the_request_page_names_each_change_and_each_family_member_with_old_and_
              "member": "王强（Father）"},
             {"action": "edit", "guardian": 9, "changes": {"relation": "62", "phone": "13900004444", "employer": "农场"},
              "previous": {"relation": "61", "phone": "13900005555"}, "member": "李芳（Mother）"},
+            {"action": "edit", "guardian": 10, "changes": {"relation": "52"}, "member": "张丽（Mother）"},
             {"action": "add", "changes": {}},  # an addition stored without its values still gets its row
         ],
     })  # fmt: skip
@@ -490,6 +491,7 @@ def test_the_request_page_names_each_change_and_each_family_member_with_old_and_
         ("李芳（Mother） · relation", "Paternal grandfather → Paternal grandmother"),
         ("李芳（Mother） · phone", "139****5555 → 139****4444"),
         ("李芳（Mother） · employer", "— → 农场"),
+        ("张丽（Mother） · relation", "— → Mother"),
         ("New family member", "— → （）"),
         ("Reason", "家长申请"),
     ]
