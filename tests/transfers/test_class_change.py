@@ -220,6 +220,14 @@ def test_the_class_change_form_offers_the_other_classes_of_the_grade_in_order(wo
     assert one not in form.fields["school_class"].queryset
 
 
+def test_the_class_change_form_names_each_class_it_offers(world, classes):
+    one, two = classes[0], classes[1]
+    spell = classes[2][0].spells.get()
+    form = ClassChangeForm(spell=spell)
+    assert [str(label) for _pk, label in form.fields["school_class"].choices] == ["---------", str(two)]
+    assert str(two) != str(one)
+
+
 def test_a_suspended_pupil_is_not_offered_a_class_change():
     kind = KINDS["class_change"]
     assert (kind.start_label(suspended=False), kind.start_label(suspended=True)) == ("Class change", None)

@@ -4,8 +4,10 @@ a value someone else changed meanwhile (simultaneous saves on PostgreSQL: test_i
 another school's pupil is a 404; the key-information change is the strict case and its stored requests still
 display and decide."""
 
+import json
 import re
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.conf import settings
@@ -20,13 +22,14 @@ from reports.statistics import figures as statistics
 from students.identity import make_id_number
 from students.models import Guardian
 from tests.conftest import PDF, ROLES, client_for
-from tests.factories import GuardianFactory, SemesterFactory
+from tests.factories import GuardianFactory, SemesterFactory, StudentFactory
 from tests.permission_matrix import MATRIX, SCOPES
 from tests.test_permission_matrix import _acting_data
 from tests.transfers.kinds_helpers import approve_all, evidence
 from transfers.information.services import change_information, edit_directly, set_approval_fields
 from transfers.kinds import ChangeRefused
-from transfers.kinds.information_change.fields import Seen, fingerprint
+from transfers.kinds.information_change.fields import PUPIL_FIELDS, Seen, fingerprint
+from transfers.kinds.information_change.forms import InformationChangeForm
 from transfers.kinds.information_change.policy import DEFAULT_APPROVAL, approval_fields
 from transfers.models import ChangeRequest
 from transfers.services import current_step, reject_step, submit_request
@@ -396,3 +399,220 @@ def test_the_kind_appears_in_the_statistics_with_its_code(world, pupil):
     approve_all(outcome.request, world.users["officer"])
     changes = {f.kind: f for f in statistics.figures(School.objects.filter(pk=world.school_a.pk), TODAY).changes}
     assert (changes["information_change"].change_type_code, changes["information_change"].approved) == ("99", 1)
+
+
+# the page's form (transfers.kinds.information_change.forms) -------------------------------------------------
+
+
+def _form(pupil, data=None, files=None, **kwargs):
+    return InformationChangeForm(data, files, student=pupil, **kwargs)
+
+
+def _filled(form, **changed):
+    """What the browser posts for `form` as shown, with `changed` typed over it."""
+    data = {key: field.initial for key, field in form.fields.items() if field.initial not in (None, False)}
+    return {key: ("1" if value is True else value) for key, value in {**data, **changed}.items()}
+
+
+def test_the_form_shows_each_field_with_todays_value_and_personal_numbers_only_masked(world, pupil):
+    father = pupil.guardians.get(name="王强")
+    form = _form(pupil)
+    assert [str(title) for title, _fields in form.groups()] == [
+        "Basic information", *(str(member) for member in pupil.guardians.all()), "New family member",
+    ]  # fmt: skip
+    assert list(form.fields)[-3:] == ["reason", "identity_proof", "seen"]
+    assert [bound.name for bound in form.groups()[0][1]] == list(PUPIL_FIELDS)
+    home, phone, name = form.fields["home_address"], form.fields["phone"], form.fields["name"]
+    assert (home.initial, home.required, home.help_text) == (
+        pupil.home_address,
+        True,
+        "Needs the town office's approval.",
+    )
+    assert (name.required, form.fields["former_name"].required) == (True, False)
+    assert (phone.initial, phone.required) == ("", False)
+    assert phone.help_text == "Now 138****5678. Leave empty to keep it; enter a new one to change it."
+    member = form.fields[f"guardian-{father.pk}-phone"]
+    assert (str(member.label), member.initial, member.help_text) == (
+        "王强（Father） · phone", "", "Now 137****1111. Leave empty to keep it; enter a new one to change it.",
+    )  # fmt: skip
+    assert form.fields[f"guardian-{father.pk}-name"].help_text == "Needs the town office's approval."
+    remove = form.fields[f"guardian-{father.pk}-remove"]
+    assert (str(remove.label), remove.initial, remove.required) == (
+        "Remove 王强（Father） from the record",
+        False,
+        False,
+    )
+    new = form.fields["guardian-new-relation"]
+    assert (str(new.label), new.initial, new.required) == ("New family member: relation", "", False)
+    seen = json.loads(form.fields["seen"].initial)
+    assert seen["home_address"] == fingerprint(pupil.home_address) and seen["phone"] == fingerprint(pupil.phone)
+    assert seen[f"guardian-{father.pk}-phone"] == fingerprint("13700001111") and "13700001111" not in str(seen)
+    assert len(seen) == len(PUPIL_FIELDS) + 5 * pupil.guardians.count()
+
+
+def test_the_direct_part_and_the_town_offices_part_show_only_their_fields(world, pupil):
+    father = pupil.guardians.get(name="王强")
+    direct = _form(pupil, only="direct")
+    assert "boarding" in direct.fields and "home_address" not in direct.fields and "identity_proof" not in direct.fields
+    assert f"guardian-{father.pk}-phone" in direct.fields and f"guardian-{father.pk}-remove" not in direct.fields
+    assert "guardian-new-name" not in direct.fields
+    assert [str(title) for title, _fields in direct.groups()][0] == "Basic information"
+    approval = _form(pupil, approval_only=True, only="direct")
+    assert "home_address" in approval.fields and "boarding" not in approval.fields
+    assert "identity_proof" in approval.fields and "guardian-new-name" in approval.fields
+    assert list(_form(pupil, only="anything")) and "boarding" in _form(pupil, only="anything").fields
+    assert "home_address" in _form(pupil, only="anything").fields
+    nothing_direct = _form(pupil, only="direct", fields=("home_address",), family=False)
+    assert nothing_direct.groups() == [] and list(nothing_direct.fields) == ["reason", "seen"]
+
+
+def test_the_form_starts_from_the_address_or_from_what_a_returned_request_asked(world, pupil):
+    father = pupil.guardians.get(name="王强")
+    prefilled = _form(pupil, prefill={"home_address": "别处", "reason": "确认表更正", "guardian-new-name": "王奶奶",
+                                      f"guardian-{father.pk}-employer": "农场"})  # fmt: skip
+    assert prefilled.fields["home_address"].initial == "别处" and prefilled.fields["reason"].initial == "确认表更正"
+    assert prefilled.fields["guardian-new-name"].initial == "王奶奶"
+    assert prefilled.fields[f"guardian-{father.pk}-employer"].initial == "农场"
+    new_id = make_id_number("341199", pupil.birth_date, 779, pupil.sex)
+    asked = SimpleNamespace(changes={"home_address": "东湖镇新街 8 号", "id_number": new_id}, reason="搬家", guardians=[
+        {"action": "remove", "guardian": father.pk},
+        {"action": "add", "changes": {"name": "王奶奶", "relation": "62"}},
+    ])  # fmt: skip
+    form = _form(pupil, asked=asked, approval_only=True, amending=True)
+    assert form.fields["home_address"].initial == "东湖镇新街 8 号" and form.fields["reason"].initial == "搬家"
+    assert form.fields["id_number"].initial == ""
+    assert form.fields["id_number"].help_text == (
+        f"Now {pupil.id_number[:4]}**********{pupil.id_number[-4:]}. Leave empty to keep it; enter a new one to "
+        f"change it. The returned request asked for {new_id[:4]}**********{new_id[-4:]}: enter it again to keep "
+        "asking for it. Needs the town office's approval."
+    )
+    assert form.fields[f"guardian-{father.pk}-remove"].initial is True
+    assert (form.fields["guardian-new-name"].initial, form.fields["guardian-new-relation"].initial) == ("王奶奶", "62")
+    assert form.fields["guardian-new-phone"].initial == ""
+    assert _form(pupil, asked=SimpleNamespace(reason="")).fields["reason"].initial is None
+
+
+def test_the_form_gives_only_what_changes_and_keeps_a_personal_number_left_empty(world, pupil):
+    father, mother = pupil.guardians.get(name="王强"), pupil.guardians.exclude(name="王强").get()
+    shown = _form(pupil)
+    data = _filled(shown, home_address="东湖镇新街 8 号", boarding="2", only_child="1", reason="搬家")
+    data.update(
+        {
+            f"guardian-{father.pk}-employer": "农场",
+            f"guardian-{mother.pk}-remove": "on",
+            "guardian-new-name": "王奶奶",
+            "guardian-new-relation": "62",
+            "guardian-new-phone": "13500004444",
+        }
+    )
+    form = _form(pupil, data, {"identity_proof": _proof()})
+    assert form.is_valid(), form.errors
+    assert form.changes() == {"home_address": "东湖镇新街 8 号", "boarding": "2", "only_child": True}
+    ops = {mother.pk: {"action": "remove", "guardian": mother.pk},
+           father.pk: {"action": "edit", "guardian": father.pk, "changes": {"employer": "农场"}}}  # fmt: skip
+    added = {"name": "王奶奶", "relation": "62", "id_number": "", "phone": "13500004444", "employer": ""}
+    assert form.guardians() == [
+        *(ops[member.pk] for member in pupil.guardians.all()),
+        {"action": "add", "changes": added},
+    ]
+    assert form.expected()["home_address"] == Seen(fingerprint(pupil.home_address))
+    payload = form.payload()
+    assert payload["changes"] == {"home_address": "东湖镇新街 8 号", "boarding": "2", "only_child": "1"}
+    assert payload["previous"] == {"home_address": pupil.home_address, "boarding": "1", "only_child": "0"}
+    assert payload["reason"] == "搬家" and len(payload["guardians"]) == 3
+    new_phone = _form(pupil, _filled(shown, phone="13900009999", reason="换号"))
+    assert new_phone.is_valid(), new_phone.errors
+    assert new_phone.changes() == {"phone": "13900009999"} and new_phone.guardians() == []
+    unchanged = _form(pupil, _filled(shown, reason="核对"))
+    assert unchanged.is_valid() and unchanged.changes() == {} and unchanged.guardians() == []
+
+
+def test_a_change_for_the_town_office_needs_its_proof_unless_a_returned_request_keeps_it(world, pupil):
+    shown = _form(pupil)
+    to_town = _filled(shown, home_address="东湖镇新街 8 号", reason="搬家")
+    refused = _form(pupil, to_town)
+    assert not refused.is_valid()
+    assert refused.errors == {"identity_proof": [
+        "Attach the proof of the new details: these changes go to the town office, which decides on the evidence."
+    ]}  # fmt: skip
+    father = pupil.guardians.get(name="王强")
+    member = _form(pupil, _filled(shown, reason="更名", **{f"guardian-{father.pk}-name": "王刚"}))
+    assert list(member.errors) == ["identity_proof"]
+    removal = _form(pupil, _filled(shown, reason="去世", **{f"guardian-{father.pk}-remove": "on"}))
+    assert list(removal.errors) == ["identity_proof"]
+    assert _form(pupil, to_town, amending=True).is_valid()
+    assert _form(pupil, _filled(shown, boarding="2", reason="住校")).is_valid()  # the school's own field
+    direct = _form(pupil, only="direct")
+    assert _form(pupil, _filled(direct, boarding="2", reason="住校"), only="direct").is_valid()
+    blank = _form(pupil, _filled(shown, home_address="", reason="搬家"))
+    assert list(blank.errors) == ["home_address"]
+
+
+def test_a_page_whose_remembered_values_are_unreadable_expects_nothing_and_a_refused_save_remembers_the_new_ones(
+    world, pupil
+):
+    shown = _form(pupil)
+    unreadable = _form(pupil, _filled(shown, seen="not json", reason="x"))
+    assert unreadable.is_valid() and unreadable.expected() == {}
+    odd = _form(pupil, _filled(shown, seen='{"phone": 5, "boarding": "abc"}', reason="x"))
+    assert odd.is_valid() and odd.expected() == {"boarding": Seen("abc")}
+    form = _form(pupil, _filled(shown, boarding="2", reason="住校"))
+    assert form.is_valid()
+    edit_directly(pupil, actor=world.users["registrar"], changes={"native_place": "安徽省合肥市"}, reason="先保存")
+    form.refresh_seen()
+    assert json.loads(form.data["seen"])["native_place"] == fingerprint("安徽省合肥市")
+    father = pupil.guardians.get(name="王强")
+    assert json.loads(form.data["seen"])[f"guardian-{father.pk}-phone"] == fingerprint("13700001111")
+
+
+def test_the_forms_fields_are_those_the_town_leaves_to_the_school_or_decides_each_labelled(world, pupil):
+    father = pupil.guardians.get(name="王强")
+    form = _form(pupil)
+    assert 'type="date"' in str(form["birth_date"]) and 'type="date"' not in str(form["name"])
+    assert str(form.fields["home_address"].label) == "Home address"
+    assert form.fields[f"guardian-{father.pk}-relation"].help_text == "Needs the town office's approval."
+    assert form.fields[f"guardian-{father.pk}-employer"].help_text == ""
+    member = dict(form.groups())[str(father)]
+    assert [bound.name for bound in member][-2:] == [f"guardian-{father.pk}-employer", f"guardian-{father.pk}-remove"]
+    direct = _form(pupil, only="direct")
+    assert f"guardian-{father.pk}-name" not in direct.fields and f"guardian-{father.pk}-relation" not in direct.fields
+    assert _form(pupil, only="anything").only is None  # an unknown part in the address: the whole form
+    keyword = InformationChangeForm(data=_filled(form, boarding="2", reason="住校"), student=pupil)
+    assert keyword.is_bound and keyword.is_valid() and keyword.changes() == {"boarding": "2"}
+
+
+def test_a_pupil_off_every_register_has_every_field_decided_by_the_town_office(world):
+    stranger = StudentFactory()
+    form = _form(stranger)
+    assert form.fields["boarding"].help_text == "Needs the town office's approval."
+
+
+def test_a_returned_requests_change_to_a_family_member_fills_that_members_field(world, pupil):
+    father = pupil.guardians.get(name="王强")
+    asked = SimpleNamespace(changes={}, guardians=[{"action": "edit", "guardian": father.pk,
+                                                    "changes": {"employer": "农场"}}])  # fmt: skip
+    form = _form(pupil, asked=asked, amending=True)
+    assert form.fields[f"guardian-{father.pk}-employer"].initial == "农场"
+    assert form.fields[f"guardian-{father.pk}-name"].initial == "王强" and form.fields["reason"].initial is None
+
+
+def test_which_changes_need_the_proof_counts_the_pupils_and_the_members_together(world, pupil):
+    father = pupil.guardians.get(name="王强")
+    shown = _form(pupil)
+    both = _form(pupil, _filled(shown, home_address="东湖镇新街 8 号", reason="搬家",
+                                **{f"guardian-{father.pk}-employer": "农场"}))  # fmt: skip
+    assert list(both.errors) == ["identity_proof"]
+    member_only = _form(pupil, _filled(shown, reason="换工作", **{f"guardian-{father.pk}-employer": "农场"}))
+    assert member_only.is_valid(), member_only.errors
+
+
+def test_an_amended_request_refuses_a_value_saved_by_someone_else_meanwhile(world, pupil):
+    shown = _form(pupil, approval_only=True)
+    form = _form(
+        pupil, _filled(shown, home_address="东湖镇新街 8 号", reason="搬家"), approval_only=True, amending=True
+    )
+    assert form.is_valid(), form.errors
+    type(pupil).objects.filter(pk=pupil.pk).update(home_address="别处")  # the town office corrected it meanwhile
+    pupil.refresh_from_db()
+    with pytest.raises(ChangeRefused, match="changed by someone else"):
+        form.payload()

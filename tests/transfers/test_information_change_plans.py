@@ -10,9 +10,21 @@ import pytest
 from django.utils import translation
 
 from students.identity import make_id_number
+from students.models import Guardian, Student
 from tests.factories import GuardianFactory, StudentFactory
 from transfers.kinds import ChangeRefused
 from transfers.kinds.information_change import InformationChange, _check_identity
+from transfers.kinds.information_change.fields import (
+    GUARDIAN_FIELDS,
+    MEMBERS,
+    PUPIL_FIELDS,
+    Seen,
+    as_text,
+    display,
+    fingerprint,
+    items,
+    matches,
+)
 from transfers.kinds.information_change.plans import GuardianOp, Plan, apply_plan, build_plan
 
 pytestmark = pytest.mark.django_db
@@ -370,3 +382,116 @@ def test_the_request_page_shows_old_and_new_and_the_reason(pupil):
     assert rows[0][1] == "138****5678 → —"  # masked as on every page
     assert InformationChange().form_kwargs(student=pupil, request=None)["approval_only"] is True
     assert InformationChange().form_kwargs(student=pupil, request=request)["asked"].reason == "家长来电"
+
+
+# the fields: how a value typed or imported is read, and how it is shown ----------------------------------
+
+
+@pytest.mark.parametrize("raw", [True, "1", "true", "on", "yes", " YES ", "On"])
+def test_a_yes_or_no_field_takes_yes_as_a_form_or_a_sheet_writes_it(pupil, raw):
+    assert build_plan(pupil, {"only_child": raw}).changes == {"only_child": "1"}
+
+
+@pytest.mark.parametrize("raw", [False, "0", "false", "off", "no", "", " NO ", "Off"])
+def test_a_yes_or_no_field_takes_no_as_a_form_or_a_sheet_writes_it(pupil, raw):
+    pupil.only_child = True
+    assert build_plan(pupil, {"only_child": raw}).changes == {"only_child": "0"}
+
+
+def test_a_yes_or_no_field_refuses_anything_else_naming_the_field(pupil):
+    for raw in ("maybe", "2", None):
+        with pytest.raises(ChangeRefused) as refused:
+            build_plan(pupil, {"only_child": raw})
+        assert (str(refused.value), refused.value.field) == ("only child: choose yes or no.", "only_child")
+    with pytest.raises(ChangeRefused) as refused:
+        build_plan(pupil, {"orphan": "maybe"})
+    assert (str(refused.value), refused.value.field) == ("orphan: choose yes or no.", "orphan")
+
+
+def test_a_value_is_read_without_its_surrounding_spaces_and_a_bad_one_is_refused_whole(pupil):
+    assert build_plan(pupil, {"home_address": "  东湖镇新街 8 号 "}).changes == {"home_address": "东湖镇新街 8 号"}
+    with pytest.raises(ChangeRefused) as refused:
+        build_plan(pupil, {"boarding": "7"})
+    assert (str(refused.value), refused.value.field) == ("boarding: Value '7' is not a valid choice.", "boarding")
+    with pytest.raises(ChangeRefused) as refused:
+        build_plan(pupil, {"home_address": "   "})
+    assert (str(refused.value), refused.value.field) == ("home address: This field cannot be blank.", "home_address")
+
+
+def test_an_id_number_typed_with_full_width_digits_spaces_and_a_small_x_is_stored_as_the_card_prints_it(pupil):
+    number = make_id_number("341199", date(2018, 3, 5), 456, "1")
+    typed = " ".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c.lower() for c in number)
+    assert build_plan(pupil, {"id_number": typed}).changes == {"id_number": number}
+    father = _father(pupil)
+    plan = build_plan(pupil, guardians=[{"action": "edit", "guardian": father.pk, "changes": {"id_number": typed}}])
+    assert plan.guardians[0].changes == {"id_number": number}
+
+
+def test_a_family_members_id_number_must_pass_gb_11643_unless_left_blank(pupil):
+    father = _father(pupil)
+    father.id_number = make_id_number("341199", date(1985, 1, 2), 111, "1")
+    father.save()
+    wrong = father.id_number[:-1] + ("0" if father.id_number[-1] != "0" else "1")
+    message, field = _refusal(pupil, [{"action": "edit", "guardian": father.pk, "changes": {"id_number": wrong}}])
+    expected = f"ID number: The check digit should be {father.id_number[-1]}, not {wrong[-1]}."
+    assert (message, field) == (expected, f"guardian-{father.pk}-id_number")
+    plan = build_plan(pupil, guardians=[{"action": "edit", "guardian": father.pk, "changes": {"id_number": ""}}])
+    assert plan.guardians[0].changes == {"id_number": ""}
+
+
+def test_values_are_kept_as_text_and_compared_as_the_page_saw_them():
+    assert [as_text(value) for value in (True, False, date(2018, 3, 5), None, "", 7, "王")] == [
+        "1", "0", "2018-03-05", "", "", "7", "王",
+    ]  # fmt: skip
+    assert matches(date(2018, 3, 5), "2018-03-05") and matches(None, "") and not matches("a", "b")
+    assert matches(True, Seen(fingerprint("1"))) and not matches(False, Seen(fingerprint("1")))
+    assert fingerprint("13700001111") != fingerprint("13700001112") and "13700001111" not in fingerprint("13700001111")
+
+
+def test_values_are_shown_as_people_read_them():
+    assert display(Student, "only_child", "1") == "yes" and display(Student, "only_child", True) == "yes"
+    assert display(Student, "only_child", "0") == "no" and display(Student, "only_child", "") == "no"
+    assert display(Student, "boarding", "2") == "Boarder" and display(Student, "boarding", "9") == "9"
+    assert display(Guardian, "relation", "51") == "Father"
+    assert display(Student, "home_address", None) == "" and display(Student, "home_address", "东湖") == "东湖"
+    assert display(Student, "phone", "13812345678") == "138****5678" and display(Guardian, "phone", None) == ""
+    assert display(Student, "id_number", None) == "" and display(Guardian, "id_number", "") == ""
+
+
+def test_the_towns_list_offers_every_field_by_its_label_in_the_forms_order():
+    listed = [(item, str(text)) for item, text in items()]
+    assert listed[0] == ("name", "full name") and listed[len(PUPIL_FIELDS) - 1] == ("boarding", "boarding")
+    assert [item for item, _text in listed] == [*PUPIL_FIELDS, *(f"guardian.{n}" for n in GUARDIAN_FIELDS), MEMBERS]
+    assert listed[len(PUPIL_FIELDS)] == ("guardian.name", "Family member's full name")
+    assert listed[-1] == ("guardian.members", "Adding or removing a family member")
+
+
+def test_the_request_page_names_each_change_and_each_family_member_with_old_and_new_as_people_read_them():
+    request = SimpleNamespace(payload={
+        "changes": {"boarding": "2", "only_child": "1", "home_address": "东湖镇新街 8 号", "health": "20"},
+        "previous": {"boarding": "1", "only_child": "0"},  # an old value not stored shows as none
+        "reason": "家长申请",
+        "guardians": [
+            {"action": "add", "changes": {"name": "张丽", "relation": "52", "phone": "13700003333"}},
+            {"action": "remove", "guardian": 8, "previous": {"name": "王强", "relation": "51", "phone": "13700001111"},
+             "member": "王强（Father）"},
+            {"action": "edit", "guardian": 9, "changes": {"relation": "62", "phone": "13900004444", "employer": "农场"},
+             "previous": {"relation": "61", "phone": "13900005555"}, "member": "李芳（Mother）"},
+            {"action": "edit", "guardian": 10, "changes": {"relation": "52"}, "member": "张丽（Mother）"},
+            {"action": "add", "changes": {}},  # an addition stored without its values still gets its row
+        ],
+    })  # fmt: skip
+    assert InformationChange().details(request) == [
+        ("boarding", "Day pupil → Boarder"),
+        ("only child", "no → yes"),
+        ("home address", "— → 东湖镇新街 8 号"),
+        ("health", "— → Fair or weak"),
+        ("New family member", "— → 张丽（Mother）137****3333"),
+        ("Family member removed", "王强（Father）137****1111 → —"),
+        ("李芳（Mother） · relation", "Paternal grandfather → Paternal grandmother"),
+        ("李芳（Mother） · phone", "139****5555 → 139****4444"),
+        ("李芳（Mother） · employer", "— → 农场"),
+        ("张丽（Mother） · relation", "— → Mother"),
+        ("New family member", "— → （）"),
+        ("Reason", "家长申请"),
+    ]

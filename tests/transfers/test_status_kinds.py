@@ -3,6 +3,7 @@
 from datetime import date, timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -12,7 +13,7 @@ from registry.services import grant_role
 from students.identity import make_id_number
 from students.models import EnrolmentSpell, GuestStudy, Suspension
 from students.status import Status, status_of
-from tests.conftest import client_for
+from tests.conftest import PDF, client_for
 from tests.factories import EnrolmentSpellFactory, SchoolClassFactory, SemesterFactory, UserFactory
 from tests.transfers.kinds_helpers import approve_all, evidence, pupil_in
 from transfers.decisions import approval_sentence
@@ -21,8 +22,10 @@ from transfers.kinds.guest_study import GuestStudyForm, GuestStudyPayload
 from transfers.kinds.leaving import close_spell
 from transfers.kinds.resumption import ResumptionForm
 from transfers.kinds.suspension import SuspensionForm
+from transfers.kinds.withdrawal import WithdrawalForm
 from transfers.models import ChangeRequest, Evidence
 from transfers.services import current_step, reject_step, resubmit_request, submit_request
+from transfers.uploads import check_evidence
 
 Kind = ChangeRequest.Kind
 TODAY = timezone.localdate()
@@ -390,6 +393,40 @@ def test_the_suspension_form_wants_the_last_day_after_the_first():
     assert (payload.starts_on, payload.ends_on, payload.exception_reason, payload.extends) == (
         date(2026, 12, 1), date(2026, 12, 2), "治疗需要", None,
     )  # fmt: skip
+
+
+def test_a_kinds_form_checks_each_upload_by_its_content_and_names_the_upload_it_refuses():
+    """What every kind's form shares (transfers.kinds.forms.ChangeForm): a new request needs its evidence, an amended
+    one keeps what it had; an upload is checked by its content, refused on its own field; only checked uploads are
+    passed on as evidence."""
+    dates = {"starts_on": "2026-12-01", "ends_on": "2026-12-02", "reason": "病休"}
+    missing = SuspensionForm(data=dates)
+    assert not missing.is_valid() and missing.errors == {"medical_certificate": ["This field is required."]}
+    amended = _suspension_form(**dates)
+    assert amended.is_valid() and amended.evidence() == []
+    executable = SimpleUploadedFile("病历.pdf", b"MZ\x90\x00" + b"\0" * 300, content_type="application/pdf")
+    refused = SuspensionForm(data=dates, files={"medical_certificate": executable})
+    assert not refused.is_valid()
+    assert refused.errors == {
+        "medical_certificate": ["Only PDF, JPEG or PNG files are accepted; this file is something else."]
+    }
+    certificate = SimpleUploadedFile("病历.pdf", PDF, content_type="application/pdf")
+    form = SuspensionForm(data=dates, files={"medical_certificate": certificate})
+    assert form.is_valid(), form.errors
+    ((kind, upload, checked),) = form.evidence()
+    assert (kind, upload.name, checked) == (Evidence.Kind.MEDICAL_CERTIFICATE, "病历.pdf", check_evidence(certificate))
+    long = _suspension_form(**{**dates, "reason": "病" * 301})
+    assert long.errors == {"reason": ["Ensure this value has at most 300 characters (it has 301)."]}
+    assert _suspension_form(**{**dates, "reason": "病" * 300}).is_valid()
+
+
+def test_a_kinds_form_shows_its_reason_box_and_what_an_upload_may_be():
+    form = WithdrawalForm()
+    reason, application = form["reason"], form["application"]
+    assert (str(reason.label), str(application.label)) == ("Explanation", "Guardian's written application")
+    assert 'rows="2"' in str(reason) and 'maxlength="300"' in str(reason)
+    assert str(application.help_text) == "PDF, JPEG or PNG, at most 10 MB." and application.field.required
+    assert str(SuspensionForm()["reason"].label) == "Reason"
 
 
 def test_an_extension_keeps_the_suspensions_first_day_and_names_the_suspension(world):
