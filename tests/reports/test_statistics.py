@@ -153,6 +153,14 @@ def test_a_school_scope_counts_only_that_school(town):
     assert [row.cells[1] for row in tables["flags"].rows] == [2, 0, 0, 0, 0, 0, 1, 0, 0]  # pupils by grade
 
 
+def test_a_county_counts_the_schools_of_every_one_of_its_towns(town):
+    county = town.town.parent
+    figures = statistics.figures(statistics.authority_schools(School.objects.all(), county), TRANSFER_DAY)
+    assert [school.code for school in figures.schools] == sorted([town.x.code, town.y.code, town.z.code])
+    assert figures.total.pupils == sum(sum(direct_counts(s, TRANSFER_DAY).values()) for s in (town.x, town.y, town.z))
+    assert figures.by_school[town.z.pk].pupils == 1  # the other town's school
+
+
 def test_national_flags(town):
     flags = statistics.figures(town.schools(), date(2026, 10, 1)).total.flags
     # left behind: x_boy, y_girl, left (still there on 1 October); migrant: x_girl, moved; minorities: x_girl2, y7_boy

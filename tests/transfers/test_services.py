@@ -1,7 +1,8 @@
 """The approval engine with the registration kind: submit, approve, reject, amend and resubmit."""
 
 import hashlib
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.core.exceptions import PermissionDenied
@@ -100,6 +101,17 @@ def test_second_decision_is_refused_naming_who_decided(world):
     with pytest.raises(AlreadyDecided, match=str(world.users["officer"])):
         reject_step(step, actor=other_officer, reason="重复")
     assert ApprovalStep.history.filter(id=step.pk, decision="approved").count() == 1
+
+
+def test_a_second_decision_is_refused_saying_who_decided_what_and_when(world):
+    request = world.registrations["own"]
+    step = current_step(request)
+    approve_step(step, actor=world.users["officer"])
+    decided_at = datetime(2026, 10, 12, 9, 5, tzinfo=ZoneInfo("Asia/Shanghai"))
+    ApprovalStep.objects.filter(pk=step.pk).update(decided_at=decided_at)  # decided on an earlier day
+    with translation.override("en"), pytest.raises(AlreadyDecided) as refused:
+        reject_step(ApprovalStep.objects.get(pk=step.pk), actor=world.users["officer"], reason="重复")
+    assert str(refused.value) == f"{world.users['officer']} already decided this step (Approved) at 2026-10-12 09:05."
 
 
 def test_only_the_party_decides_never_the_initiator(world):
