@@ -3,8 +3,8 @@ starts the servers): 60 registrars of the first town's ten schools entering new 
 file and searching; its 2 officers working through the approval queue; the archivist of its first school
 printing a class; two of them logging out and in again all the time (the logins measured while the big import
 runs); and the registrar of another town's school uploading the big file (BENCH_BIG_FILE, 10,000 rows) once,
-then following its job until it has committed. Every account's password is BENCH_PASSWORD; the names come
-from the environment.
+BENCH_BIG_AFTER seconds after starting, then following its job until it has committed. Every account's password
+is BENCH_PASSWORD; the names come from the environment.
 
 BENCH_PACE sets how long registrars and officers think between two actions: "busy" (10–30 s: a registrar at
 full speed in September — a pupil's 30-field form typed in a minute or so, the list and a search between two)
@@ -30,11 +30,12 @@ ARCHIVIST = os.environ.get("BENCH_ARCHIVIST", "")  # username:school_code:class_
 IMPORT_FILE = os.environ.get("BENCH_IMPORT_FILE", "")
 BIG_IMPORTER = os.environ.get("BENCH_BIG_IMPORTER", "")  # username:school_code; empty: no big import
 BIG_FILE = os.environ.get("BENCH_BIG_FILE", "")
+BIG_AFTER = float(os.environ.get("BENCH_BIG_AFTER", "45"))  # seconds: once the others have all logged in
 _registrars, _officers = itertools.cycle(REGISTRARS), itertools.cycle(OFFICERS)
 _pupils = itertools.count(1)
 JOB = re.compile(r"/imports/(\d+)/")
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
-REQUEST_LINK = re.compile(r'href="/requests/(\d+)/"')
+REQUEST_LINK = re.compile(r'href="/requests/(\d+)/[?"]')  # the queue's links carry its filters
 REGION = os.environ.get("BENCH_REGION", "459999")  # a region code of this run's own, so reruns do not collide
 PACES = {"busy": (10, 30), "stress": (2, 6)}
 THINK = between(*PACES[os.environ.get("BENCH_PACE", "busy")])
@@ -120,13 +121,15 @@ class Registrar(_Staff):
 
 
 class BigImporter(_Staff):
-    """Uploads the big file once, then follows its job page (as the registrar's browser polls it)."""
+    """Uploads the big file once, BENCH_BIG_AFTER seconds after it started (when the morning's logins are over and
+    everyone is at work), then follows its job page (as the registrar's browser polls it)."""
 
     fixed_count = 1
     wait_time = between(5, 5)
 
     def on_start(self):
         self.job = None
+        self.upload_at = time.monotonic() + BIG_AFTER
         if BIG_IMPORTER:
             self.username, self.school = BIG_IMPORTER.split(":")
             self.log_in(self.username)
@@ -134,6 +137,8 @@ class BigImporter(_Staff):
     @task
     def upload_then_follow(self):
         if not BIG_IMPORTER:
+            return
+        if self.job is None and time.monotonic() < self.upload_at:
             return
         if self.job is None:
             with open(BIG_FILE, "rb") as handle:
