@@ -6,8 +6,7 @@ demo twice changes nothing."""
 import random
 from datetime import date, timedelta
 
-from simple_history.utils import bulk_create_with_history
-
+from audit.bulk import create_with_history
 from students import codes
 from students.identity import make_id_number
 from students.models import EnrolmentSpell, Guardian, Student
@@ -134,16 +133,14 @@ def build_pupils(classes, *, school_year, per_class, actor, seed=2026):
             guardians.extend((student, guardian) for guardian in family)
     if not students:
         return 0
-    created = bulk_create_with_history(students, Student, default_user=actor, default_change_reason="registry.demo")
+    created = create_with_history(students, Student, actor=actor, reason="registry.demo")
     by_id_number = {student.id_number: student for student in created}
     if any(student.pk is None for student in created):
         by_id_number = Student.objects.in_bulk([s.id_number for s in students], field_name="id_number")
     for student, guardian in guardians:
         guardian.student = by_id_number[student.id_number]
-    bulk_create_with_history(
-        [guardian for _, guardian in guardians], Guardian, default_user=actor, default_change_reason="registry.demo"
-    )
-    bulk_create_with_history(
+    create_with_history([guardian for _, guardian in guardians], Guardian, actor=actor, reason="registry.demo")
+    create_with_history(
         [
             EnrolmentSpell(
                 student=by_id_number[student.id_number],
@@ -156,7 +153,7 @@ def build_pupils(classes, *, school_year, per_class, actor, seed=2026):
             for student, school_class in spells
         ],
         EnrolmentSpell,
-        default_user=actor,
-        default_change_reason="registry.demo",
+        actor=actor,
+        reason="registry.demo",
     )
     return len(students)

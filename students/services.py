@@ -2,8 +2,8 @@
 
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from simple_history.utils import bulk_create_with_history
 
+from audit.bulk import create_with_history
 from registry.scoping import can
 from students import codes, events
 from students.export import pupil_list_workbook
@@ -44,17 +44,13 @@ def create_pupils(pupils, *, actor, reason, batch_size=1000):
     for student, _guardians in pupils:
         refresh_search_keys(student)
         students.append(student)
-    students = bulk_create_with_history(
-        students, Student, batch_size=batch_size, default_user=actor, default_change_reason=reason
-    )
+    students = create_with_history(students, Student, batch_size=batch_size, actor=actor, reason=reason)
     guardians = []
     for student, (_unsaved, family) in zip(students, pupils, strict=True):
         for guardian in family:
             guardian.student = student
             guardians.append(guardian)
-    bulk_create_with_history(
-        guardians, Guardian, batch_size=batch_size, default_user=actor, default_change_reason=reason
-    )
+    create_with_history(guardians, Guardian, batch_size=batch_size, actor=actor, reason=reason)
     return students
 
 

@@ -13,8 +13,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
+from audit.bulk import create_with_history
 from registry.organisation.working_days import add_working_days
 from transfers.kinds import KINDS, ChangeRefused
 from transfers.kinds.base import ChangeKind
@@ -57,9 +57,7 @@ def submit_requests(*, kind, school, items, actor, batch_size=1000):
     reason = f"{kind} submitted"
     due_on = add_working_days(timezone.localdate(), change_kind.deadline_working_days)
     with transaction.atomic():
-        requests = bulk_create_with_history(
-            requests, ChangeRequest, batch_size=batch_size, default_user=actor, default_change_reason=reason
-        )
+        requests = create_with_history(requests, ChangeRequest, batch_size=batch_size, actor=actor, reason=reason)
         steps = [
             ApprovalStep(
                 request=request,
@@ -72,9 +70,7 @@ def submit_requests(*, kind, school, items, actor, batch_size=1000):
             for request in requests
             for position, party in enumerate(change_kind.chain(request), start=1)
         ]
-        bulk_create_with_history(
-            steps, ApprovalStep, batch_size=batch_size, default_user=actor, default_change_reason=reason
-        )
+        create_with_history(steps, ApprovalStep, batch_size=batch_size, actor=actor, reason=reason)
     return requests
 
 

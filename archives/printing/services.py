@@ -35,7 +35,6 @@ from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
 from archives import events
 from archives.models import ArchiveDocument, ArchiveFile, PrintJob, RegisterEntry
@@ -43,6 +42,7 @@ from archives.printing import attachments
 from archives.printing.bundle import bundle, page_context
 from archives.selectors import can_print
 from archives.services import ArchiveRefused, ensure_archive, record
+from audit.bulk import create_with_history
 from audit.history import acting_as
 from audit.reasons import encode
 from registry import pdf
@@ -174,9 +174,9 @@ def _ensure_archives(job):
         return
     try:
         with transaction.atomic():
-            bulk_create_with_history(
+            create_with_history(
                 [ArchiveFile(student_id=pk, school=job.school_class.school) for pk in missing], ArchiveFile,
-                default_user=job.requested_by, default_change_reason=encode("archives.print_job", job=job.pk),
+                actor=job.requested_by, reason=encode("archives.print_job", job=job.pk),
             )  # fmt: skip
     except IntegrityError:  # another writer created some meanwhile: one by one
         for student in Student.objects.filter(pk__in=missing):

@@ -12,7 +12,7 @@ school lacks are listed to be created.
 
 The **import** (`import_roster`) repeats the check inside its transaction (the school's row locked, so two
 onboardings of one school run one after the other) and, if not a single row has a problem, writes in bulk
-(simple-history's bulk_create_with_history, a history row for every record naming the importer and the file):
+(audit.bulk's create_with_history, a history row for every record naming the importer and the file):
 the missing classes, the pupils with their two family members and their national numbers as given, and an open
 enrolment spell each, from the first day of the entry month (入学年月), in their grade and class. No approval
 chain: they are registered already. One audit event for the job. All or nothing.
@@ -37,8 +37,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
+from audit.bulk import create_with_history
 from audit.history import acting_as
 from audit.reasons import encode
 from registry.models import School, SchoolClass
@@ -272,7 +272,7 @@ def _write(school, result, *, actor, reason, job, progress):
         SchoolClass(school=school, grade=grade, number=number, entry_year=year)
         for (grade, number), year in sorted(result.create_classes.items())
     ]
-    bulk_create_with_history(classes, SchoolClass, default_user=actor, default_change_reason=reason)
+    create_with_history(classes, SchoolClass, actor=actor, reason=reason)
     class_of = {(c.grade, c.number): c for c in school.classes.all()}
     total, created = len(result.new), []
     for start in range(0, total, CHUNK_ROWS):
@@ -286,7 +286,7 @@ def _write(school, result, *, actor, reason, job, progress):
             )
             for student, row in zip(students, chunk, strict=True)
         ]  # fmt: skip
-        bulk_create_with_history(spells, EnrolmentSpell, default_user=actor, default_change_reason=reason)
+        create_with_history(spells, EnrolmentSpell, actor=actor, reason=reason)
         created += [[row.row_number, student.pk] for row, student in zip(chunk, students, strict=True)]
         if progress is not None:
             progress(min(start + CHUNK_ROWS, total), total)

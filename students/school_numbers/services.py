@@ -12,8 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import Exists, Subquery
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
 
+from audit.bulk import create_with_history
 from audit.history import acting_as, system_user
 from registry.models import School
 from registry.scoping import can
@@ -172,9 +172,9 @@ def number_the_register(*, day, actor=None):
                     numbers.append(
                         SchoolNumber(school_id=school_id, student_id=spell.student_id, number=number, assigned_on=day)
                     )
-                bulk_create_with_history(
-                    numbers, SchoolNumber, batch_size=1000, default_user=actor or system_user(),
-                    default_change_reason="students.school_number.assigned",
+                create_with_history(
+                    numbers, SchoolNumber, batch_size=1000, actor=actor or system_user(),
+                    reason="students.school_number.assigned",
                 )  # fmt: skip
                 count += len(numbers)
     return count

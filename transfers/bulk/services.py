@@ -10,8 +10,9 @@ from django.db import transaction
 from django.db.models import Exists, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
+from audit.bulk import create_with_history
 from audit.history import acting_as
 from audit.reasons import encode
 from registry.models import SchoolClass
@@ -172,6 +173,6 @@ def promote_school(school, *, actor, today=None):
         bulk_update_with_history(
             closed, EnrolmentSpell, ["ended_on", "exit_reason"], default_user=actor, default_change_reason=reason
         )
-        bulk_create_with_history(opened, EnrolmentSpell, default_user=actor, default_change_reason=reason)
+        create_with_history(opened, EnrolmentSpell, actor=actor, reason=reason)
         events.school_promoted(school, actor=actor, pupils=len(opened), year=year)
     return len(opened)
