@@ -80,7 +80,8 @@ def main(argv=None):
              "--timeout", "30"], cwd=ROOT, env=env, stdout=open(out / "gunicorn.log", "w"), stderr=subprocess.STDOUT,
         ))  # fmt: skip
         started.append(subprocess.Popen(
-            [BIN / "celery", "-A", "registry", "worker", "--concurrency", "2", "--loglevel", "WARNING"],
+            ["nice", "-n", "10", BIN / "celery", "-A", "registry", "worker", "--concurrency", "2",
+             "--loglevel", "WARNING"],
             cwd=ROOT, env=env, stdout=open(out / "celery.log", "w"), stderr=subprocess.STDOUT,
         ))  # fmt: skip
         _wait_for(f"http://127.0.0.1:{options.port}/accounts/login/")

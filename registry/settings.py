@@ -120,6 +120,13 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
+# Argon2id (registry.accounts.hashers); the others verify older hashes, which are rewritten at the next login.
+PASSWORD_HASHERS = [
+    "registry.accounts.hashers.Argon2idPasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+    "django.contrib.auth.hashers.ScryptPasswordHasher",
+]
 ANONYMOUS_USER_NAME = None  # guardian: no anonymous row; anonymous visitors see nothing
 GUARDIAN_MONKEY_PATCH_USER = False
 AUTH_PASSWORD_VALIDATORS = [

@@ -89,7 +89,8 @@ FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
-    """PBKDF2's deliberate slowness is for attackers, not for the test suite."""
+    """Argon2id's deliberate cost is for attackers, not for the test suite (tests/registry/test_password_hashing.py
+    checks the real hashers)."""
     settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
