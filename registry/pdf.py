@@ -192,7 +192,7 @@ def _lay_out_papers():
     from django.template.loader import get_template
 
     with translation.override(settings.LANGUAGE_CODE):
-        qr = segno.make("https://xueji.invalid/verify/ABCD-EFGH", error="m").svg_data_uri(border=2)
+        qr = segno.make("https://xueji.invalid/verify/ABCD-EFGH", error="m").png_data_uri(border=2, scale=1)
         layout_html(WARM_UP_HTML.replace("{qr}", qr)).write_pdf()
         for name in PAPER_TEMPLATES:  # each paper's style sheet and layout once, with nothing to fill in
             layout_html(get_template(name).render({})).write_pdf()

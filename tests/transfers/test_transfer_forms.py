@@ -3,10 +3,12 @@
 from io import BytesIO
 
 import pytest
+import segno
 from django.conf import settings
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from pypdf import PdfReader
+from pypdf.generic import BooleanObject
 
 from audit.models import Event
 from audit.sealing import seal_after_commit
@@ -204,6 +206,22 @@ def test_the_qr_code_points_to_the_public_verification_page(transfer, settings):
     settings.SITE_URL = "https://xueji.example.cn/"
     form = issue_transfer_form(transfer, 1, actor=transfer.initiated_by)
     assert transfer_forms.verification_url(form) == (f"https://xueji.example.cn/verify/?code={form.verification_code}")
+
+
+@pytest.mark.slow
+def test_each_copy_prints_the_qr_code_of_its_verification_page_module_for_module(transfer):
+    form = render_transfer_form(issue_transfer_form(transfer, 1, actor=transfer.initiated_by).pk)
+    expected = segno.make(transfer_forms.verification_url(form), error="m", micro=False)
+    reader = _pdf(form)
+    for page in reader.pages:
+        (image,) = page.images
+        assert image.indirect_reference.get_object()["/Interpolate"] == BooleanObject(False)  # sharp, not smoothed
+        pixels = image.image.convert("1")
+        border = 2
+        assert pixels.size == (expected.symbol_size(border=border, scale=1))
+        dark = [[pixels.getpixel((x + border, y + border)) == 0 for x in range(len(row))]
+                for y, row in enumerate(expected.matrix)]  # fmt: skip
+        assert dark == [[bool(module) for module in row] for row in expected.matrix]
 
 
 def test_a_typed_code_is_normalised():

@@ -221,8 +221,10 @@ def form_content(form) -> FormContent:
 
 
 def qr_data_uri(text) -> str:
-    """The QR code of `text` as an SVG data URI (vector, so it prints sharp at any size)."""
-    return segno.make(text, error="m", micro=False).svg_data_uri(border=2)
+    """The QR code of `text` as a PNG data URI of one pixel per module, which the form draws without smoothing
+    (`image-rendering: pixelated`): each module prints as a sharp square at any size, like a vector drawing,
+    and the PDF writer places one small image instead of walking an SVG path of every module on each copy."""
+    return segno.make(text, error="m", micro=False).png_data_uri(border=2, scale=1)
 
 
 # --- rendering ----------------------------------------------------------------------------------------------
