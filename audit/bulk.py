@@ -17,7 +17,8 @@ from audit.history import history_user
 
 def create_with_history(objects, model, *, actor, reason, batch_size=1000):
     """Save the unsaved `objects` of `model` and one history row ("+") for each, dated now and naming `actor`
-    and `reason`. Returns the objects with their primary keys set, in order."""
+    (when None: whom `acting_as` names, else the system account, as for one row) and `reason`. Returns the
+    objects with their primary keys set, in order. `batch_size` is for the INSERT path; COPY streams them all."""
     objects = list(objects)
     connection = connections[router.db_for_write(model)]
     if connection.vendor != "postgresql":

@@ -14,7 +14,7 @@ from django.db.models import Exists, Subquery
 from django.utils.translation import gettext as _
 
 from audit.bulk import create_with_history
-from audit.history import acting_as, system_user
+from audit.history import acting_as
 from registry.models import School
 from registry.scoping import can
 from students import events
@@ -172,10 +172,7 @@ def number_the_register(*, day, actor=None):
                     numbers.append(
                         SchoolNumber(school_id=school_id, student_id=spell.student_id, number=number, assigned_on=day)
                     )
-                create_with_history(
-                    numbers, SchoolNumber, batch_size=1000, actor=actor or system_user(),
-                    reason="students.school_number.assigned",
-                )  # fmt: skip
+                create_with_history(numbers, SchoolNumber, actor=actor, reason="students.school_number.assigned")
                 count += len(numbers)
     return count
 
