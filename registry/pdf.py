@@ -23,6 +23,7 @@ import functools
 import gc
 import logging
 import shutil
+from io import BytesIO
 from pathlib import Path
 from urllib.parse import unquote
 
@@ -156,7 +157,8 @@ html { font-family: var(--paper-serif), serif; } /* as the papers: no other face
 .mono { font-family: "DejaVu Sans Mono", monospace; }</style>
 <p class="serif">学籍档案 转学联系单 Xueji 0123456789 <b>学生基本信息表</b></p>
 <p class="sans">镇教办审核 身份证号 3201********1234 <b>审核意见：同意</b></p>
-<p class="mono">ABCD-EFGH-JKMN</p><table><tr><td>一</td><td>二</td></tr></table><img src="{qr}"></html>"""
+<p class="mono">ABCD-EFGH-JKMN</p><table><tr><td>一</td><td>二</td></tr></table><img src="{qr}">
+<p class="sans" style="break-before: page">第二联</p></html>"""
 
 
 # The papers' templates, compiled by warm_up (names only: the apps that print them sit above this module).
@@ -193,7 +195,7 @@ def _lay_out_papers():
 
     with translation.override(settings.LANGUAGE_CODE):
         qr = segno.make("https://xueji.invalid/verify/ABCD-EFGH", error="m").png_data_uri(border=2, scale=1)
-        layout_html(WARM_UP_HTML.replace("{qr}", qr)).write_pdf()
+        draw_last_page_on_the_others(layout_html(WARM_UP_HTML.replace("{qr}", qr)).write_pdf())
         for name in PAPER_TEMPLATES:  # each paper's style sheet and layout once, with nothing to fill in
             layout_html(get_template(name).render({})).write_pdf()
 
@@ -207,6 +209,49 @@ def layout(template_name, context):
 def render_pdf(template_name, context) -> bytes:
     """The template as PDF bytes, in the site's language, loading only our own static files."""
     return layout(template_name, context).write_pdf()
+
+
+LAYER_NAME = "/XjLayer"
+
+
+def draw_last_page_on_the_others(data: bytes) -> bytes:
+    """The PDF without its last page, which is drawn instead on every other page, over what is there, and
+    stored once (a form XObject). For a paper of copies that differ only in a few words (the four-copy transfer
+    form): the shared body is laid out and written once as the last page, the pages before it carry each copy's
+    own words and footer in the places the body leaves free."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+
+    writer = PdfWriter(clone_from=PdfReader(BytesIO(data)))
+    layer = writer.pages[-1]
+    # The last page's own content stream becomes the layer, with the page's resources and box: nothing is copied
+    # or compressed again.
+    drawing = layer[NameObject("/Contents")]
+    drawing.get_object().update(
+        {
+            NameObject("/Type"): NameObject("/XObject"),
+            NameObject("/Subtype"): NameObject("/Form"),
+            NameObject("/BBox"): layer.mediabox,
+            NameObject("/Resources"): layer[NameObject("/Resources")],
+        }
+    )
+    before, after = DecodedStreamObject(), DecodedStreamObject()
+    before.set_data(b"q\n")  # the page's own drawing leaves its graphics state as it found it …
+    after.set_data(f"\nQ q {LAYER_NAME} Do Q\n".encode())  # … and the layer is drawn in the page's own space
+    around = [writer._add_object(before), writer._add_object(after)]
+    for page in writer.pages[:-1]:
+        resources = DictionaryObject(page[NameObject("/Resources")].get_object())  # the page's own copy
+        objects = DictionaryObject(resources.get(NameObject("/XObject"), DictionaryObject()).get_object())
+        objects[NameObject(LAYER_NAME)] = drawing
+        resources[NameObject("/XObject")] = objects
+        page[NameObject("/Resources")] = resources
+        own = page[NameObject("/Contents")]
+        own = list(own.get_object()) if isinstance(own.get_object(), ArrayObject) else [own]
+        page[NameObject("/Contents")] = ArrayObject([around[0], *own, around[1]])
+    writer.remove_page(len(writer.pages) - 1)
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def write_replacing(storage, name, data):

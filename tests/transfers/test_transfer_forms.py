@@ -110,6 +110,10 @@ def test_the_pdf_is_rendered_once_the_transfer_commits(transfer, settings, djang
     for label in COPIES:
         assert text.count(_site_language(str(label))) == 1
     assert text.count(_site_language("Student transfer form")) == 4
+    for number, (page, label) in enumerate(zip(reader.pages, COPIES, strict=True), start=1):
+        words = page.extract_text()  # each copy: its own label and page number, and the whole form
+        assert _site_language(str(label)) in words and f"{form.serial} · {number} / 4" in words
+        assert _site_language("Student transfer form") in words and transfer.student.name in words
     assert form.serial in text
     assert "𠮷䶮堃燚" in text and "𠮷大山" in text  # rare characters outside the basic plane render and extract
     student = transfer.student
