@@ -5,6 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from pypdf import PdfReader
 
 from archives.models import ArchiveDocument
 from registry.models import School
@@ -13,12 +14,8 @@ from transfers.uploads import check_evidence
 
 
 def pdf_pages(upload) -> int:
-    """The page count of an uploaded PDF, read with pypdf when it is installed; 1 otherwise (or when the
-    file cannot be parsed: it has already passed the content check)."""
-    try:
-        from pypdf import PdfReader
-    except ImportError:  # pragma: no cover - pypdf is a dev dependency
-        return 1
+    """The page count of an uploaded PDF, read with pypdf; 1 when the file cannot be parsed (it has already
+    passed the content check)."""
     try:
         pages = len(PdfReader(upload).pages)
     except Exception:  # noqa: BLE001 - any parse failure: count it as one page, the bytes are a PDF
