@@ -6,6 +6,7 @@ The only page allowed to show them is the one rendered right after an audited re
 """
 
 import re
+import zlib
 from io import BytesIO
 
 import pytest
@@ -30,6 +31,19 @@ def world(shared_world):
 # not part of a longer run of digits.
 ID_NUMBER = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9Xx])")
 MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
+
+# A compressed stream of a PDF (a font, an image, a page's drawing): its bytes are no text anyone reads — the
+# page's text is extracted instead — and may hold any run of digits (a font subset's bytes once held 18 of them).
+# Object streams are the exception: they hold the document's dictionaries (links, outlines), read decompressed.
+COMPRESSED_STREAM = re.compile(rb"(<<(?:(?!stream).)*?/Filter.*?>>\s*stream\r?\n)(.*?)(\r?\nendstream)", re.S)
+
+
+def _dictionaries_only(stream):
+    head, body, tail = stream.groups()
+    if b"/ObjStm" in head and b"/FlateDecode" in head:
+        return head + zlib.decompress(body) + tail
+    return head + tail
+
 
 REVEALS = {"reveal_id_numbers"}  # the audited reveal itself: checked in test_the_reveal_shows_them_and_is_logged
 
@@ -62,10 +76,11 @@ def body_text(response) -> str:
         from pypdf import PdfReader
         from pypdf.errors import PdfReadError
 
-        raw = content.decode("latin-1")  # uncompressed streams and metadata
+        raw = COMPRESSED_STREAM.sub(_dictionaries_only, content).decode("latin-1")  # dictionaries and metadata
         try:
             reader = PdfReader(BytesIO(content))
-            return "\n".join(page.extract_text() or "" for page in reader.pages) + raw
+            metadata = " ".join(str(value) for value in (reader.metadata or {}).values())
+            return "\n".join([*(page.extract_text() or "" for page in reader.pages), metadata, raw])
         except (PdfReadError, ValueError, KeyError):
             return raw  # the world's stand-in uploads are a bare PDF header with no pages
     return content.decode("utf-8", errors="replace")
