@@ -6,7 +6,6 @@ The only page allowed to show them is the one rendered right after an audited re
 """
 
 import re
-import zlib
 from io import BytesIO
 
 import pytest
@@ -32,17 +31,23 @@ def world(shared_world):
 ID_NUMBER = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9Xx])")
 MOBILE = re.compile(r"(?<![0-9])1[3-9][0-9]{9}(?![0-9])")
 
-# A compressed stream of a PDF (a font, an image, a page's drawing): its bytes are no text anyone reads — the
-# page's text is extracted instead — and may hold any run of digits (a font subset's bytes once held 18 of them).
-# Object streams are the exception: they hold the document's dictionaries (links, outlines), read decompressed.
-COMPRESSED_STREAM = re.compile(rb"(<<(?:(?!stream).)*?/Filter.*?>>\s*stream\r?\n)(.*?)(\r?\nendstream)", re.S)
 
+def _pdf_dictionaries(reader) -> str:
+    """Every object of the PDF as pypdf reads it — including those packed in object streams (links, outlines,
+    annotations) — but a stream's dictionary without its bytes: a font's, an image's or a page's drawing bytes
+    are no text anyone reads (the page's text is extracted instead) and may hold any run of digits (a font
+    subset's bytes once held 18 of them)."""
+    from pypdf.errors import PdfReadError
+    from pypdf.generic import IndirectObject, StreamObject
 
-def _dictionaries_only(stream):
-    head, body, tail = stream.groups()
-    if b"/ObjStm" in head and b"/FlateDecode" in head:
-        return head + zlib.decompress(body) + tail
-    return head + tail
+    parts = []
+    for number in range(1, int(reader.trailer.get("/Size", 0))):
+        try:
+            obj = reader.get_object(IndirectObject(number, 0, reader))
+        except PdfReadError:  # a free or broken entry of the cross-reference table: nothing to read
+            continue
+        parts.append(str(dict(obj.items())) if isinstance(obj, StreamObject) else str(obj))
+    return "\n".join(parts)
 
 
 REVEALS = {"reveal_id_numbers"}  # the audited reveal itself: checked in test_the_reveal_shows_them_and_is_logged
@@ -76,13 +81,14 @@ def body_text(response) -> str:
         from pypdf import PdfReader
         from pypdf.errors import PdfReadError
 
-        raw = COMPRESSED_STREAM.sub(_dictionaries_only, content).decode("latin-1")  # dictionaries and metadata
         try:
             reader = PdfReader(BytesIO(content))
             metadata = " ".join(str(value) for value in (reader.metadata or {}).values())
-            return "\n".join([*(page.extract_text() or "" for page in reader.pages), metadata, raw])
+            return "\n".join(
+                [*(page.extract_text() or "" for page in reader.pages), metadata, _pdf_dictionaries(reader)]
+            )
         except (PdfReadError, ValueError, KeyError):
-            return raw  # the world's stand-in uploads are a bare PDF header with no pages
+            return content.decode("latin-1")  # the world's stand-in uploads are a bare PDF header with no pages
     return content.decode("utf-8", errors="replace")
 
 
