@@ -1,5 +1,6 @@
-"""Browser tests: Playwright drives Debian's chromium (`playwright install` cannot download here)
-against pytest-django's live server."""
+"""Browser tests: Playwright drives Debian's Chromium (`playwright install` cannot download here) against
+pytest-django's live server: its headless shell (package chromium-headless-shell, what Playwright runs for headless
+tests), or the desktop `chromium` where only that is installed; CHROMIUM_PATH names another."""
 
 import fcntl
 import json
@@ -16,7 +17,12 @@ from django.db import connection
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Locator, Page, expect
 
-CHROMIUM = os.environ.get("CHROMIUM_PATH") or shutil.which("chromium") or "/usr/bin/chromium"
+CHROMIUM = (
+    os.environ.get("CHROMIUM_PATH")
+    or shutil.which("chromium-headless-shell")
+    or shutil.which("chromium")
+    or "/usr/bin/chromium-headless-shell"
+)
 
 
 # The browser journeys' demo town has the demo's schools, classes, accounts and pending registrations with ten
