@@ -216,8 +216,10 @@ def import_registrations(school, workbook, *, actor, filename="", progress=None)
 
 
 def import_registrations_file(school, upload, *, actor, filename="", progress=None):
-    """Open the uploaded template (refusing unsafe or wrong files) and import it; see import_registrations."""
-    workbook = open_workbook(upload)
+    """Open the uploaded template (refusing unsafe or wrong files) and import it; see import_registrations.
+    The sheet is read once: `read_rows` holds its rows to the row scan's bounds as it reads them, so the scan
+    itself (check_workbook's, run on the upload in the web request) is not repeated here."""
+    workbook = open_workbook(upload, scan=False)
     try:
         return import_registrations(school, workbook, actor=actor, filename=filename, progress=progress)
     finally:

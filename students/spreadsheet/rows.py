@@ -19,7 +19,7 @@ from students.spreadsheet.columns import (
     SpreadsheetRefused,
     chinese_label,
 )
-from students.spreadsheet.upload import data_sheet, unreadable
+from students.spreadsheet.upload import check_row_bounds, data_sheet, unreadable
 
 # --- reading rows ------------------------------------------------------------------------------------------
 
@@ -150,7 +150,9 @@ def parsed(rows):
 def read_rows(workbook) -> list[RowResult]:
     """Read and convert the data rows of an opened workbook (see the module docstring); one ``RowResult``
     per non-empty row, in sheet order. Raises ``SpreadsheetRefused`` for a missing required column, more than
-    ``MAX_ROWS`` rows or a sheet that cannot be parsed."""
+    ``MAX_ROWS`` rows, the row scan's bounds (a long run of empty formatted rows, too many rows in all: checked
+    here as the rows are read, so a file opened without the scan is bounded the same) or a sheet that cannot be
+    parsed."""
     sheet = data_sheet(workbook)
     if isinstance(sheet, ReadOnlyWorksheet):
         last_row, last_column = EXCEL_MAX_ROW, EXCEL_MAX_COLUMN
@@ -161,13 +163,20 @@ def read_rows(workbook) -> list[RowResult]:
     results: list[RowResult] = []
     # Not bounded by the sheet's declared size, which may be wrong: every row is read, at most MAX_ROWS kept.
     rows = sheet.iter_rows(min_row=2, max_row=max(last_row, 2), max_col=max(positions.values()) + 1)
-    blank = None  # openpyxl fills a gap in the row numbers by yielding one tuple of empty cells again and again
+    # openpyxl fills a gap in the row numbers (rows the sheet does not hold) by yielding the same tuple of empty
+    # cells again and again: only its first time counts as a row read.
+    previous, read, blank_run = None, 1, 0
     for row_number, cells in enumerate(parsed(rows), start=2):
-        if cells is blank:
+        if cells is previous:
             continue
+        previous = cells
+        read += 1
         if all(is_empty(getattr(cell, "value", None)) for cell in cells):
-            blank = cells
+            blank_run += 1
+            check_row_bounds(read, blank_run, row_number)
             continue
+        blank_run = 0
+        check_row_bounds(read, blank_run, row_number)
         if len(results) >= columns.MAX_ROWS:
             raise SpreadsheetRefused(
                 _("The file has more than %(max)d rows; at most %(max)d can be imported at once.")

@@ -201,14 +201,20 @@ class _RowScan:
         if name != _ROW_TAG:
             return
         self.blank_run = 0 if self.row_has_value else self.blank_run + 1
-        if self.blank_run > columns.MAX_BLANK_ROWS:
-            raise SpreadsheetRefused(
-                _("The sheet has more than %(count)d empty rows in a row (rows with formatting only, up to row "
-                  "%(row)s). Delete the empty rows below the pupils and upload again.")
-                % {"count": columns.MAX_BLANK_ROWS, "row": self.row_number}
-            )  # fmt: skip
-        if self.rows > columns.MAX_ROWS + columns.MAX_BLANK_ROWS + 1:
-            raise _too_many_rows(self.rows - 1)
+        check_row_bounds(self.rows, self.blank_run, self.row_number)
+
+
+def check_row_bounds(rows, blank_run, row_number) -> None:
+    """The data sheet's row limits, as rows are read (the scan here, or students.spreadsheet.rows.read_rows):
+    `rows` read so far, the header included, and the run of empty rows ending at row `row_number`."""
+    if blank_run > columns.MAX_BLANK_ROWS:
+        raise SpreadsheetRefused(
+            _("The sheet has more than %(count)d empty rows in a row (rows with formatting only, up to row "
+              "%(row)s). Delete the empty rows below the pupils and upload again.")
+            % {"count": columns.MAX_BLANK_ROWS, "row": row_number}
+        )  # fmt: skip
+    if rows > columns.MAX_ROWS + columns.MAX_BLANK_ROWS + 1:
+        raise _too_many_rows(rows - 1)
 
 
 def _refuse_entities(*args):
@@ -236,10 +242,12 @@ def _scan_rows(archive, sheet_part) -> None:
         pass
 
 
-def check_workbook(fileobj) -> bytes:
+def check_workbook(fileobj, *, scan=True) -> bytes:
     """The checks of a whole upload that are cheap in time and memory, safe to run in a web request: the
     file's bytes, its ZIP directory, its declared content type and the data sheet's rows, streamed and
     bounded (see the module docstring). Nothing is loaded into openpyxl. Returns the file's bytes.
+    `scan=False` leaves out the row scan, for a reader that holds the rows to the same bounds as it reads them
+    (students.spreadsheet.read_rows), so that the sheet is not read twice.
 
     Raises ``SpreadsheetRefused`` for a file that must not or cannot be imported, ``RuntimeError`` if openpyxl
     is not protected by defusedxml."""
@@ -265,7 +273,8 @@ def check_workbook(fileobj) -> bytes:
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             workbook_part = _check_content_type(archive)
-            _scan_rows(archive, _data_sheet_part(archive, workbook_part))
+            if scan:
+                _scan_rows(archive, _data_sheet_part(archive, workbook_part))
     except SpreadsheetRefused:
         raise
     except Exception as error:  # malformed parts: XML syntax errors, missing relationships, bad references…
@@ -273,10 +282,10 @@ def check_workbook(fileobj) -> bytes:
     return data
 
 
-def open_workbook(fileobj):
-    """Check an uploaded file (a file object, or bytes) with ``check_workbook`` and open it as a read-only
-    openpyxl workbook. The caller should ``close()`` the workbook when done."""
-    data = check_workbook(fileobj)
+def open_workbook(fileobj, *, scan=True):
+    """Check an uploaded file (a file object, or bytes) with ``check_workbook`` (`scan` as there) and open it
+    as a read-only openpyxl workbook. The caller should ``close()`` the workbook when done."""
+    data = check_workbook(fileobj, scan=scan)
     try:
         workbook = openpyxl.load_workbook(BytesIO(data), read_only=True, data_only=False)
     except Exception as error:  # openpyxl raises anything from KeyError to XML syntax errors on a malformed part

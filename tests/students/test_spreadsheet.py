@@ -683,6 +683,41 @@ def test_a_file_of_900000_formatted_empty_rows_is_refused_early_in_bounded_memor
     assert peak < 50 * 2**20, peak  # the file's bytes and a bounded scan; no openpyxl workbook
 
 
+def refused_on_read_without_the_scan(data):
+    """The refusal of a file opened without the row scan (the import task's way: its upload was scanned in the
+    web request), from the reader's own row bounds."""
+    workbook = open_workbook(BytesIO(data), scan=False)
+    try:
+        with pytest.raises(SpreadsheetRefused) as excinfo:
+            read_rows(workbook)
+    finally:
+        workbook.close()
+    return str(excinfo.value)
+
+
+def test_the_reader_itself_refuses_900000_formatted_empty_rows_after_the_first_thousand():
+    import time
+
+    data = formatted_empty_rows()
+    started = time.perf_counter()
+    message = refused_on_read_without_the_scan(data)
+    assert message == (
+        "The sheet has more than 1000 empty rows in a row (rows with formatting only, up to row 1003). Delete the "
+        "empty rows below the pupils and upload again."
+    )
+    assert time.perf_counter() - started < 5  # a thousand rows read, not 900,000 (about 80 s)
+
+
+def test_the_reader_skips_a_gap_in_the_row_numbers_without_counting_it_as_empty_rows(monkeypatch):
+    monkeypatch.setattr(sheet_columns, "MAX_BLANK_ROWS", 2)
+    workbook = openpyxl.load_workbook(BytesIO(xlsx([good_row()])))
+    workbook.active["A5000"] = "x"  # a row far below: rows 3–4999 are not in the sheet at all
+    buffer = BytesIO()
+    workbook.save(buffer)
+    (pupil, stray) = read(buffer.getvalue())
+    assert pupil.ok and stray.row_number == 5000
+
+
 def test_a_few_formatted_empty_rows_below_the_pupils_are_fine(monkeypatch):
     monkeypatch.setattr(sheet_columns, "MAX_BLANK_ROWS", 50)
     (result,) = read(formatted_empty_rows(50))
@@ -694,3 +729,5 @@ def test_many_rows_in_all_are_refused_even_without_a_long_empty_run(monkeypatch)
     monkeypatch.setattr(sheet_columns, "MAX_BLANK_ROWS", 2)
     data = xlsx([good_row(), {}, {}, good_row(), {}, good_row(), {}, good_row()])  # dimension A1:AL9
     assert refused_on_open(data) == "The file has 8 rows; at most 3 can be imported at once."
+    # the reader alone stops at the first row past MAX_ROWS + MAX_BLANK_ROWS + the header
+    assert refused_on_read_without_the_scan(data) == "The file has 6 rows; at most 3 can be imported at once."
