@@ -25,8 +25,6 @@ from django.db import connection
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import DEMO_PUPILS_PER_CLASS
-
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 PORTS = range(8161, 8170)  # this project's ports for servers started by tests (HELPERS.md)
@@ -55,8 +53,9 @@ def _wait_until_serving(port, process, log, seconds=120):
 @pytest.fixture(scope="module")
 def make_run(tmp_path_factory, django_db_setup, django_db_blocker):
     """migrate + demo + `honcho start` (the Makefile's `run` recipe) in a scratch folder; stopped with SIGINT
-    like Ctrl-C, and killed if it lingers. The demo has the browser journeys' ten pupils a class (conftest): the
-    class print's bar moves through ten pupils' bundles instead of forty. On SQLite the file starts as a copy of
+    like Ctrl-C, and killed if it lingers. The demo is `make run`'s own, forty pupils a class: with the browser
+    journeys' ten (conftest), a fast worker printed the whole class between two of the page's one-second polls,
+    and the bar went from 0 to the download without a step between. On SQLite the file starts as a copy of
     the test database, which pytest-django has just migrated the same way (sqlite3's online backup): `migrate`
     then finds nothing to apply instead of spending a quarter of a minute on what this run has already done."""
     folder = tmp_path_factory.mktemp("make-run")
@@ -81,7 +80,7 @@ def make_run(tmp_path_factory, django_db_setup, django_db_blocker):
         "PYTHONUNBUFFERED": "1",
     }
     base = Path(settings.BASE_DIR)
-    for command in (["migrate", "--noinput"], ["demo", f"--pupils-per-class={DEMO_PUPILS_PER_CLASS}"]):
+    for command in (["migrate", "--noinput"], ["demo"]):
         subprocess.run([sys.executable, "manage.py", *command], cwd=base, env=env, check=True, capture_output=True)
     with sqlite3.connect(database) as db:
         # the demo's own submissions have told their town offices (event notices); no reminder has been sent yet
