@@ -23,7 +23,9 @@ when:
   scan stopping at the first sign — carries a run of more than ``MAX_BLANK_ROWS`` empty formatted rows, or
   more rows in all than ``MAX_ROWS`` + ``MAX_BLANK_ROWS`` + the header.
 
-``open_workbook()`` runs the same checks and opens the file with openpyxl in read-only mode.
+``open_workbook()`` runs the same checks and opens the file with openpyxl in read-only mode; with ``scan=False``
+(the import task, whose upload the web request scanned) it leaves out the row scan, and ``read_rows()`` holds the
+rows to the same bounds as it reads them.
 
 ``read_rows()`` then reads the data sheet (学生信息, or else the first worksheet) in streaming mode: columns are
 found by their header text (with or without ★, spaces ignored), every required header must be there and none

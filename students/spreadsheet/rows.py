@@ -171,12 +171,11 @@ def read_rows(workbook) -> list[RowResult]:
             continue
         previous = cells
         read += 1
-        if all(is_empty(getattr(cell, "value", None)) for cell in cells):
-            blank_run += 1
-            check_row_bounds(read, blank_run, row_number)
-            continue
-        blank_run = 0
+        empty = all(is_empty(getattr(cell, "value", None)) for cell in cells)
+        blank_run = blank_run + 1 if empty else 0
         check_row_bounds(read, blank_run, row_number)
+        if empty:
+            continue
         if len(results) >= columns.MAX_ROWS:
             raise SpreadsheetRefused(
                 _("The file has more than %(max)d rows; at most %(max)d can be imported at once.")
