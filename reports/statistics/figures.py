@@ -9,16 +9,16 @@ started and not yet ended (students.selectors.on_register); a request's outcome 
 by the end of the day (closed_at); a reconciliation's state is read from its history. The pupil's own
 attributes (sex, flags, ethnicity) are the record's current values.
 
-`figures(schools, day)` reads in seven queries whatever the number of pupils, classes, schools or requests
+`figures(schools, day)` reads in six queries whatever the number of pupils, classes, schools or requests
 (aggregation in the database: conditional counts, values() + annotate); reports.statistics.tables turns them
 into the tables and charts that pages, workbooks and the PDF show. Nothing here writes.
 """
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Avg, Count, F, IntegerField, OuterRef, Q, Subquery
+from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Sum
 from django.db.models.functions import Coalesce, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -146,11 +146,11 @@ class Figures:
 
 
 def figures(schools, day) -> Figures:
-    """The figures of `schools` (a queryset, already scoped) as of `day`, in seven queries."""
-    ids = schools.order_by().values("pk")
+    """The figures of `schools` (a queryset, already scoped) as of `day`, in six queries."""
     end = end_of(day)
     semester = Semester.as_of(day)
     school_rows = _schools(schools, semester, day, end)
+    ids = [school.pk for school in school_rows]  # read once, not a subquery of the scope in every query
     by_grade, by_school, by_school_grade = defaultdict(Counts), defaultdict(Counts), defaultdict(Counts)
     total = Counts()
     spells = (
@@ -231,9 +231,23 @@ def _schools(schools, semester, day, end):
     return rows
 
 
+def _kind_figures(kind, sums):
+    """A kind's figures from its requests' counts summed over the months (`waited`: microseconds from submission
+    to approval, of those approved)."""
+    figures = KindFigures(kind=kind, submitted=sums["submitted"], approved=sums["approved"],
+                          withdrawn=sums["withdrawn"])  # fmt: skip
+    figures.open = figures.submitted - figures.approved - figures.withdrawn
+    if figures.approved:
+        figures.average_days = sums["waited"] / figures.approved / 1e6 / 86400
+    cumulative = [sums[f"within_{days}"] for days, _label in APPROVAL_BUCKETS if days is not None]
+    cumulative.append(figures.approved)
+    figures.buckets = [cumulative[0]] + [b - a for a, b in zip(cumulative, cumulative[1:], strict=False)]
+    return figures
+
+
 def _changes(ids, period, day, end):
     """The requests of the schools (initiated by one, or naming one as the other school) submitted in the
-    period, by kind (one query), by month of submission (one query), and their steps' timeliness (one query)."""
+    period, by kind and month of submission (one query), and their steps' timeliness (one query)."""
     requests = ChangeRequest.objects.filter(Q(school__in=ids) | Q(counterpart_school__in=ids)).filter(
         submitted_at__gte=start_of(period[0]), submitted_at__lt=end_of(period[1])
     )
@@ -244,30 +258,26 @@ def _changes(ids, period, day, end):
         for days, _label in APPROVAL_BUCKETS
         if days is not None
     }
-    by_kind = {}
+    sums, counted = defaultdict(Counter), defaultdict(dict)
     for row in (
-        requests.order_by()
-        .values("kind")
+        requests.annotate(month=TruncMonth("submitted_at"))
+        .order_by()
+        .values("kind", "month")
         .annotate(
             submitted=Count("pk"),
             approved=Count("pk", filter=approved),
             withdrawn=Count("pk", filter=withdrawn),
-            average=Avg(F("closed_at") - F("submitted_at"), filter=approved),
+            waited=Sum(F("closed_at") - F("submitted_at"), filter=approved),
             **within,
         )
     ):
-        figures = KindFigures(kind=row["kind"], submitted=row["submitted"], approved=row["approved"],
-                              withdrawn=row["withdrawn"])  # fmt: skip
-        figures.open = figures.submitted - figures.approved - figures.withdrawn
-        average = row["average"]
-        if average is not None:
-            if not isinstance(average, timedelta):  # some back ends give microseconds
-                average = timedelta(microseconds=average)
-            figures.average_days = average.total_seconds() / 86400
-        cumulative = [row[f"within_{days}"] for days, _label in APPROVAL_BUCKETS if days is not None]
-        cumulative.append(figures.approved)
-        figures.buckets = [cumulative[0]] + [b - a for a, b in zip(cumulative, cumulative[1:], strict=False)]
-        by_kind[row["kind"]] = figures
+        kind, month, waited = row.pop("kind"), row.pop("month"), row.pop("waited")
+        month = timezone.localtime(month).date() if isinstance(month, datetime) else month
+        counted[month.replace(day=1)][kind] = row["submitted"]
+        sums[kind].update(row)
+        if waited is not None:  # some back ends give microseconds
+            sums[kind]["waited"] += waited // timedelta(microseconds=1) if isinstance(waited, timedelta) else waited
+    by_kind = {kind: _kind_figures(kind, counts) for kind, counts in sums.items()}
     still_open = Q(request__closed_at__isnull=True) | Q(request__closed_at__gte=end)
     undecided = Q(decided_at__isnull=True) | Q(decided_at__gte=end)
     for row in (
@@ -284,13 +294,6 @@ def _changes(ids, period, day, end):
         if figures is not None:
             figures.steps_decided, figures.steps_late = row["decided"], row["late"]
             figures.steps_waiting_late = row["waiting_late"]
-    counted = defaultdict(dict)
-    for row in (
-        requests.annotate(month=TruncMonth("submitted_at")).order_by().values("month", "kind").annotate(n=Count("pk"))
-    ):
-        month = row["month"]
-        month = timezone.localtime(month).date() if isinstance(month, datetime) else month
-        counted[month.replace(day=1)][row["kind"]] = row["n"]
     months = []
     month = period[0].replace(day=1)
     while month <= period[1]:

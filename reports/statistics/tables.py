@@ -46,20 +46,20 @@ class Table:
         return len(self.rows)
 
     def display_rows(self):
-        """[(row, [(shown, numeric, link)])] for templates, which cannot zip; `shown` as `_shown` says."""
+        """[(row, [(shown, numeric, link)])] for templates, which cannot zip; `shown` as `shown` says."""
         numeric = [is_numeric for _label, is_numeric in self.columns]
-        return [(row, [(_shown(value), numeric[index], row.links.get(index)) for index, value in enumerate(row.cells)])
+        return [(row, [(shown(value), numeric[index], row.links.get(index)) for index, value in enumerate(row.cells)])
                 for row in self.rows]  # fmt: skip
 
     def display_total(self):
         numeric = [is_numeric for _label, is_numeric in self.columns]
-        return [(_shown(value), numeric[index]) for index, value in enumerate(self.total or [])]
+        return [(shown(value), numeric[index]) for index, value in enumerate(self.total or [])]
 
 
 NOTHING = "—"
 
 
-def _shown(value):
+def shown(value):
     """A cell as a page or paper shows it: nothing counted as a dash, a day as YYYY-MM-DD, anything else as it is
     (the template localises numbers). Done here once per cell rather than by template tests per cell, which cost
     a page of a town's tables more than its queries."""

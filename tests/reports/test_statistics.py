@@ -338,7 +338,7 @@ def test_a_fixed_number_of_queries_whatever_the_size(town, requests):
         return len(captured.captured_queries), figures
 
     small, figures = queries()
-    assert small == 7
+    assert small == 6
     pupils_before = figures.total.pupils
     _grow(town)
     larger, figures = queries()
@@ -395,6 +395,22 @@ def test_the_officers_town_page_counts_only_their_towns_schools(client, world):
 
 
 # --- the figures a town office reads, cell by cell ------------------------------------------------------------
+
+
+def test_a_kind_approved_in_two_months_averages_and_buckets_over_both(town, requests):
+    """The registrations are counted by kind and month in one query: the September one (approved in 30 days)
+    and an October one approved in 4 days average 17 days, one in each bucket, and each month keeps its own."""
+    ChangeRequest.objects.create(
+        kind="registration", student=StudentFactory(), school=town.x, state="approved", initiated_by=town.officer,
+        submitted_at=at(2026, 10, 2, 9), closed_at=at(2026, 10, 6, 9),
+    )  # fmt: skip
+    figures = statistics.figures(town.schools(), date(2026, 10, 31))
+    registration = _by_kind(figures)["registration"]
+    assert (registration.submitted, registration.approved, registration.open) == (3, 2, 1)
+    assert registration.average_days == pytest.approx(17)
+    assert registration.buckets == [0, 1, 0, 0, 1]
+    months = dict(figures.months)
+    assert (months[date(2026, 9, 1)]["registration"], months[date(2026, 10, 1)]["registration"]) == (1, 2)
 
 
 def test_a_request_counts_as_withdrawn_only_from_the_day_it_was_withdrawn(town, requests):
