@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from audit import types
+from registry.fields import SchoolChoiceField
 
 
 class EventFilterForm(forms.Form):
@@ -15,7 +16,7 @@ class EventFilterForm(forms.Form):
     `schools` are the schools the user may choose from (their scope)."""
 
     user = forms.CharField(label=_("Operator (name or user name)"), required=False, max_length=150)
-    school = forms.ModelChoiceField(label=_("School"), required=False, queryset=None, empty_label=_("All schools"))
+    school = SchoolChoiceField(label=_("School"), required=False, queryset=None, empty_label=_("All schools"))
     pupil = forms.CharField(
         label=_("Pupil (name or record number)"),
         required=False,

@@ -80,9 +80,10 @@ def _items(user, grants) -> list[tuple]:
         items.append((ADMINISTRATION, _("Staff"), reverse("staff_list")))
     if user.is_superuser:
         items.append((ADMINISTRATION, _("System administration"), reverse("admin:index")))
-    unique = []
-    for item in items:
-        if item not in unique:
+    unique, seen = [], set()
+    for item in items:  # each address once (by address: comparing the lazy labels translates them every time)
+        if item[2] not in seen:
+            seen.add(item[2])
             unique.append(item)
     return unique
 
@@ -97,7 +98,7 @@ def _grouped(items, path) -> list[dict]:
         links = [
             {"label": label, "url": url, "active": url == current, "exact": url == path}
             for g, label, url in items
-            if g == group
+            if g is group
         ]
         if links:
             groups.append({"label": group, "items": links})

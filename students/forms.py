@@ -4,6 +4,7 @@ from django.db.models.functions import Reverse
 from django.db.models.lookups import StartsWith
 from django.utils.translation import gettext_lazy as _
 
+from registry.fields import SchoolChoiceField
 from students.identity import normalise_id_number
 from students.school_numbers.selectors import current_school_numbers
 
@@ -18,7 +19,7 @@ class PupilFilterForm(forms.Form):
         required=False,
         max_length=50,
     )
-    school = forms.ModelChoiceField(
+    school = SchoolChoiceField(
         label=_("School"), required=False, queryset=None, to_field_name="code", empty_label=_("All schools")
     )
     grade = forms.TypedChoiceField(

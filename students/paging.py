@@ -23,7 +23,7 @@ class CappedPaginator(Paginator):
     @cached_property
     def count(self):
         """The rows up to one past what the pages can show (one bounded count query, order left out)."""
-        return self.object_list.order_by()[: self.limit + 1].count()
+        return self.object_list.order_by().values("pk")[: self.limit + 1].count()
 
     @property
     def capped(self):

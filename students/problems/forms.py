@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from registry.fields import SchoolChoiceField
 from students.models import ProblemKind
 
 MAX_EVIDENCE_BYTES = 10 * 1024 * 1024
@@ -16,7 +17,7 @@ class ProblemFilterForm(forms.Form):
     """Which school and which kind of problem the list shows (a school outside the user's scope is a 404,
     answered by the view before the form)."""
 
-    school = forms.ModelChoiceField(label=_("School"), queryset=None, required=False, empty_label=_("All schools"))
+    school = SchoolChoiceField(label=_("School"), queryset=None, required=False, empty_label=_("All schools"))
     kind = forms.ChoiceField(label=_("Kind of problem"), required=False)
 
     def __init__(self, *args, schools, **kwargs):

@@ -10,6 +10,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from registry.fields import SchoolChoiceField
 from registry.organisation.working_days import WorkingDayCalendar, add_working_days
 from transfers.kinds import KINDS
 
@@ -27,7 +28,7 @@ class QueueFilterForm(forms.Form):
     """Narrows and orders `requests_awaiting(user)`. `schools`: the schools the user may choose from."""
 
     kind = forms.ChoiceField(label=_("Kind"), required=False)
-    school = forms.ModelChoiceField(
+    school = SchoolChoiceField(
         label=_("School"), required=False, queryset=None, to_field_name="code", empty_label=_("All schools")
     )
     due = forms.ChoiceField(
