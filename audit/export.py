@@ -27,7 +27,7 @@ def events_workbook(events, *, scope, filters, exported_by) -> tuple[bytes, int]
         sheet.append(
             [
                 event.pk,
-                timezone.localtime(event.occurred_at).strftime("%Y-%m-%d %H:%M:%S"),
+                event.local_time,
                 event.operator,
                 types.describe(event.action),
                 types.render(event),

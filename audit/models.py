@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -86,6 +87,12 @@ class Event(models.Model):
     def operator(self):
         """Who acted, as people know them: the real name copied in, else the user name ("" for the system)."""
         return self.actor_full_name or self.actor_name
+
+    @property
+    def local_time(self):
+        """When it happened, in the site's time zone, as the log and its export show it (formatted here: the
+        template's date filter cost the search page a tenth of its time for fifty rows)."""
+        return timezone.localtime(self.occurred_at).strftime("%Y-%m-%d %H:%M:%S")
 
     @property
     def is_sealed(self):

@@ -9,6 +9,7 @@ cost nothing). Its ratio is the page's median over the baseline's median.
 import os
 import statistics
 import time
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 
 from django.db import connection
@@ -61,17 +62,23 @@ class Result:
 
 
 def timed(label, action, *, repeat=REPEAT, warm_up=1):
-    """Run `action()` `warm_up` times untimed, then `repeat` times timed, counting the queries of the last."""
+    """Run `action()` `warm_up` times untimed, then `repeat` times timed, then once more untimed to record its
+    queries: the timed runs go without Django's query log, whose bookkeeping (each statement's text kept, on the
+    debug cursor) production does not pay. With no warm-up (a long action), the last timed run records them."""
     for _ in range(warm_up):
         action()
     result = Result(label)
-    for _ in range(repeat):
-        with CaptureQueriesContext(connection) as captured:
+    for run in range(repeat):
+        recording = not warm_up and run == repeat - 1
+        with CaptureQueriesContext(connection) if recording else nullcontext() as captured:
             started = time.perf_counter()
             action()
             result.timings.append((time.perf_counter() - started) * 1000)
-        result.queries = len(captured.captured_queries)
-        result.sql = [query["sql"] for query in captured.captured_queries]
+    if warm_up:
+        with CaptureQueriesContext(connection) as captured:
+            action()
+    result.queries = len(captured.captured_queries)
+    result.sql = [query["sql"] for query in captured.captured_queries]
     return result
 
 

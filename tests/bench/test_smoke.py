@@ -18,6 +18,7 @@ from bench import (
     statistics,
     transfer_form,
 )
+from registry.models import School
 from students.demo import _IdNumbers, make_pupil
 from tests.factories import SchoolClassFactory
 
@@ -48,6 +49,23 @@ def test_a_missed_goal_fails_the_run():
     missed = measure.Result("slow", timings=[40.0, 50.0, 60.0], baseline=[1.0]).judge(ratio=3)
     assert met.passed and not missed.passed
     assert measure.table([met, missed], lambda line: None) == 1
+
+
+def test_timed_runs_go_without_the_query_log_and_one_more_run_records_the_queries(db):
+    from django.db import connection
+
+    logged = []
+
+    def action():
+        logged.append(connection.force_debug_cursor)
+        School.objects.count()
+
+    result = measure.timed("count", action, repeat=5)
+    assert len(result.timings) == 5 and logged == [False] * 6 + [True]  # warm-up, five timed, one recorded
+    assert result.queries == 1 and "COUNT(*)" in result.sql[0]
+    logged.clear()
+    long = measure.timed("long", action, repeat=2, warm_up=0)  # no warm-up: the last timed run records
+    assert logged == [False, True] and long.queries == 1
 
 
 def test_the_class_bundle_benchmark_prints_a_class(db):
