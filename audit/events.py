@@ -11,7 +11,7 @@ from audit import context, types
 from audit.chain import event_digest
 from audit.forms import EXPORTED, SEARCHED
 from audit.models import Event, PendingSeal
-from audit.sealing import seal_after_commit
+from audit.tasks import seal_after_commit
 
 
 def _client_ip(request):

@@ -79,5 +79,3 @@ def _send_alarm(broken, recipients):
         settings.DEFAULT_FROM_EMAIL,
         recipients,
     )
-
-

@@ -1,10 +1,10 @@
 """The sealer: chains committed audit events after their transactions, so no audit write waits on another.
 
-`audit.record()` inserts an event and a `PendingSeal` row inside the caller's transaction and takes no lock.
-After a commit (`transaction.on_commit`), and every minute from celery beat as a safety net, `seal_pending()`
-takes a short PostgreSQL advisory lock — held only by sealers, for the few milliseconds of one batch, never
-across a business transaction — and appends `Seal` links for the events waiting, at positions it hands out
-itself (last position + 1, …).
+`audit.record()` inserts an event and a `PendingSeal` row inside the caller's transaction and takes no lock. After
+a commit (`transaction.on_commit` sends the worker a task: audit.tasks.seal_after_commit), and every minute from
+celery beat as a safety net, `seal_pending()` takes a short PostgreSQL advisory lock — held only by sealers, for
+the few milliseconds of one batch, never across a business transaction — and appends `Seal` links for the events
+waiting, at positions it hands out itself (last position + 1, …).
 
 Why positions of its own rather than event ids: ids are drawn when a row is inserted, not when its
 transaction commits, so id 100 (a long import) may commit after id 101 (a login) has been sealed. Sealing in
@@ -14,15 +14,11 @@ events became visible, contiguous by construction, and a late event is chained w
 uncommitted are invisible to it, so it never reads, waits for or forks around them.
 """
 
-import logging
-
-from django.db import DatabaseError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.chain import GENESIS_HASH, link_hash
 from audit.models import Event, PendingSeal, Seal
-
-logger = logging.getLogger(__name__)
 
 SEAL_LOCK_KEY = 0x58554A49  # "XUJI": taken only by sealers
 BATCH = 1000
@@ -77,12 +73,3 @@ def seal_pending() -> int:
         sealed += count
         if count < BATCH:
             return sealed
-
-
-def seal_after_commit():
-    """The on_commit hook of audit.record(): seal now, but never fail the request that wrote the event
-    (the beat task seals whatever is left)."""
-    try:
-        seal_pending()
-    except DatabaseError:
-        logger.warning("audit sealing postponed", exc_info=True)

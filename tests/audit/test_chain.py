@@ -8,8 +8,10 @@ from django.core.management import CommandError, call_command
 from django.db import connection, connections, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import translation
+from kombu.exceptions import OperationalError
 
 import audit
+from audit import tasks as audit_tasks
 from audit.chain import GENESIS_HASH
 from audit.models import AuditLogImmutable, Event, PendingSeal, Seal
 from audit.sealing import seal_pending
@@ -50,6 +52,33 @@ def test_an_event_waits_for_its_seal_until_its_transaction_commits(db, django_ca
             audit.record(LOGIN, actor=user)
     assert Seal.objects.count() == 2  # sealed once the transaction committed, by one sealer run
     assert Event.objects.select_related("seal").get(pk=event.pk).is_sealed
+
+
+def test_with_a_broker_the_request_sends_the_sealing_to_the_worker_instead_of_sealing(
+    db, monkeypatch, django_capture_on_commit_callbacks
+):
+    """Outside the tests' in-place tasks, the commit sends one task message (caught here before the broker) and
+    seals nothing itself: the page that audited does not wait for the sealer; the worker's task chains it."""
+    sent = []
+    monkeypatch.setattr(audit_tasks.seal_audit_events_task, "apply_async", lambda *a, **kw: sent.append(kw))
+    with django_capture_on_commit_callbacks(execute=True):
+        event = audit.record(LOGIN, actor=UserFactory())
+    assert len(sent) == 1 and PendingSeal.objects.filter(event=event).exists()
+    assert audit_tasks.seal_audit_events_task() == 1  # what the worker runs
+    assert Event.objects.select_related("seal").get(pk=event.pk).is_sealed
+
+
+def test_a_broker_that_cannot_take_the_task_does_not_fail_the_request(
+    db, monkeypatch, django_capture_on_commit_callbacks, caplog
+):
+    def refuse(*args, **kwargs):
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(audit_tasks.seal_audit_events_task, "apply_async", refuse)
+    with django_capture_on_commit_callbacks(execute=True):
+        event = audit.record(LOGIN, actor=UserFactory())
+    assert PendingSeal.objects.filter(event=event).exists()  # beat's sealing every minute chains it
+    assert "audit sealing postponed" in caplog.text
 
 
 def test_the_sealer_goes_on_batch_by_batch_and_stops_after_a_batch_that_is_not_full(db, monkeypatch):

@@ -11,7 +11,7 @@ from pypdf import PdfReader
 from pypdf.generic import BooleanObject
 
 from audit.models import Event
-from audit.sealing import seal_after_commit
+from audit.tasks import seal_after_commit
 from students.identity import mask_id_number, mask_national_number
 from tests.factories import (
     EnrolmentSpellFactory,
@@ -230,4 +230,3 @@ def test_each_copy_prints_the_qr_code_of_its_verification_page_module_for_module
 
 def test_a_typed_code_is_normalised():
     assert normalise_verification_code(" abcd-efgh ｊｋｍｎ ") == "ABCDEFGHJKMN"
-
