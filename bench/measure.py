@@ -3,7 +3,7 @@ the query count, the baseline and the goal, and say PASS or FAIL.
 
 The baseline of a page is the raw SQL of the same page: the SELECT statements the page ran, replayed through
 the database cursor with their rows fetched (what the page would cost if Python, templates and middleware
-cost nothing). Its ratio is the page's median over the baseline's median.
+cost nothing), once after each timed request. Its ratio is the page's median over the baseline's median.
 """
 
 import os
@@ -83,16 +83,25 @@ def timed(label, action, *, repeat=REPEAT, warm_up=1):
 
 
 def page(label, client, url, params=None, *, repeat=REPEAT):
-    """A page's median and spread, its queries, and its SQL replayed raw as the baseline."""
+    """A page's median and spread, its queries, and its SQL replayed raw as the baseline. Each timed request is
+    followed by one replay of its SELECT statements, so page and baseline are timed side by side, in the same
+    state of a shared machine (one after the other, a machine that slowed down in between moved the ratio)."""
 
     def get():
         response = client.get(url, params or {})
         if response.status_code != 200:
             raise AssertionError(f"{label}: {url} answered {response.status_code}")
 
-    result = timed(label, get, repeat=repeat)
+    get()  # warm-up
+    with CaptureQueriesContext(connection) as captured:
+        get()
+    result = Result(label, queries=len(captured.captured_queries))
+    result.sql = [query["sql"] for query in captured.captured_queries]
     selects = [sql for sql in result.sql if sql.lstrip().upper().startswith(("SELECT", "WITH"))]
     for _ in range(repeat):
+        started = time.perf_counter()
+        get()
+        result.timings.append((time.perf_counter() - started) * 1000)
         result.baseline.append(replay(selects))
     return result
 

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from registry.downloads import xlsx_response
+from registry.models import School
 from registry.scoping import authorities_visible_to, grants_of, schools_visible_to
 from reports.statistics import events as statistics_events
 from reports.statistics import exports as statistics_reports
@@ -54,7 +55,7 @@ def _day(request):
 
 def _school(request, code):
     school = get_object_or_404(schools_visible_to(request.user).select_related("authority"), code=code)
-    return school, schools_visible_to(request.user).filter(pk=school.pk)
+    return school, School.objects.filter(pk=school.pk)  # found in the user's scope just above
 
 
 def _authority(request, pk):
