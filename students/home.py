@@ -8,13 +8,12 @@ from registry.organisation.home import home_contributor
 from registry.roles import Role
 from registry.scoping import schools_visible_to
 from students.codes import Sex
-from students.models import EnrolmentSpell
-from students.selectors import on_register_q
+from students.selectors import spells_on_register
 
 
 @home_contributor
 def pupils_on_the_register(user, grant, section):
-    spells = EnrolmentSpell.objects.filter(on_register_q(section["today"]))
+    spells = spells_on_register(section["today"])
     if grant.school is not None:
         spells = spells.filter(school=grant.school)
     elif grant.role == Role.OFFICER:

@@ -26,8 +26,8 @@ from django.utils.translation import gettext_lazy
 
 from registry.models import SchoolClass, Semester
 from students import codes
-from students.models import EnrolmentSpell, RollCheck
-from students.selectors import on_register, on_register_q
+from students.models import RollCheck
+from students.selectors import on_register, on_register_q, spells_on_register
 from transfers.models import ApprovalStep, ChangeRequest
 
 NOT_STARTED = "not_started"
@@ -154,7 +154,8 @@ def figures(schools, day) -> Figures:
     by_grade, by_school, by_school_grade = defaultdict(Counts), defaultdict(Counts), defaultdict(Counts)
     total = Counts()
     spells = (
-        EnrolmentSpell.objects.filter(on_register_q(day), school__in=ids)
+        spells_on_register(day)
+        .filter(school__in=ids)
         .order_by()
         .values("school", "grade", "student__sex")
         .annotate(pupils=Count("pk"), **{key: Count("pk", filter=condition) for key, _label, condition in FLAGS})
