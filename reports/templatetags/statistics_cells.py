@@ -6,6 +6,7 @@ its change list (`items_for_result`), each row's cells are built here once, esca
 would be."""
 
 from django import template
+from django.conf import settings
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, format_html
 from django.utils.safestring import mark_safe
@@ -21,7 +22,7 @@ def row_cells(table, row):
     said beside the first cell of a flagged row (so it is not told by colour alone)."""
     cells = []
     for index, (value, (_label, numeric)) in enumerate(zip(row.cells, table.columns, strict=False)):
-        text = conditional_escape(localize(shown(value)))
+        text = _text(value)
         link = row.links.get(index)
         if link:
             text = format_html('<a href="{}">{}</a>', link, text)
@@ -36,7 +37,7 @@ def total_cells(table):
     """The total row's cells: the first a row header, the others emphasised."""
     cells = []
     for index, (value, (_label, numeric)) in enumerate(zip(table.total or [], table.columns, strict=False)):
-        text = conditional_escape(localize(shown(value)))
+        text = _text(value)
         if index == 0:
             cells.append(f'<th scope="row">{text}</th>')
         else:
@@ -44,3 +45,12 @@ def total_cells(table):
                 f'<td class="fw-semibold text-end">{text}</td>' if numeric else f'<td class="fw-semibold">{text}</td>'
             )
     return mark_safe("".join(cells))
+
+
+def _text(value):
+    """A cell's text, escaped and localised as `{{ value }}` would give it. A count (most cells) is its digits:
+    what localize gives an integer when numbers are not grouped in thousands, without its formatting machinery
+    (a few microseconds a cell, a millisecond a page)."""
+    if type(value) is int and not settings.USE_THOUSAND_SEPARATOR:
+        return str(value)
+    return conditional_escape(localize(shown(value)))

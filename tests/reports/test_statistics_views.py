@@ -172,3 +172,28 @@ def test_the_summary_pdf_prints_each_total_once_however_many_pages(officer, town
     total_rows = [line for line in lines if line.startswith(total + " ")]  # a header cell stands alone
     assert len(total_rows) >= 4
     assert len(set(total_rows)) == len(total_rows), total_rows
+
+
+def test_a_table_s_cells_read_as_the_template_would_show_them(settings):
+    """The cells are built in Python (reports' statistics_cells): counts as digits, grouped in thousands when the
+    site groups numbers, a day as YYYY-MM-DD, nothing as a dash, text escaped, a link and the flag said in words."""
+    from reports.statistics.tables import Row, Table
+    from reports.templatetags.statistics_cells import row_cells, total_cells
+
+    table = Table(
+        "t", "T", [("School", False), ("Pupils", True), ("Day", False), ("Average", True)],
+        [Row(["<b>一小</b>", 1234, date(2026, 9, 1), None], flagged=True, links={0: "/schools/1/"})],
+        total=["Total", 1234, "", 2.5], flag_label="Over the cap",
+    )  # fmt: skip
+    row = table.rows[0]
+    with translation.override("en"):
+        assert row_cells(table, row) == (
+            '<td><a href="/schools/1/">&lt;b&gt;一小&lt;/b&gt;</a> <span class="badge text-bg-warning">Over the cap'
+            '</span></td><td class="text-end">1234</td><td>2026-09-01</td><td class="text-end">—</td>'
+        )
+        assert total_cells(table) == (
+            '<th scope="row">Total</th><td class="fw-semibold text-end">1234</td><td class="fw-semibold"></td>'
+            '<td class="fw-semibold text-end">2.5</td>'
+        )
+        settings.USE_THOUSAND_SEPARATOR = True
+        assert '<td class="text-end">1,234</td>' in row_cells(table, row)
