@@ -201,7 +201,7 @@ def _schools(schools, semester, day, end):
         .annotate(n=Count("pk"))
         .values("n")
     )
-    schools = schools.select_related("authority").annotate(
+    schools = schools.annotate(
         pending_registrations=Coalesce(Subquery(pending, output_field=IntegerField()), 0)
     )
     if semester is not None:
