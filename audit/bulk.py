@@ -8,7 +8,9 @@ embedded SQLite default) simple-history's `bulk_create_with_history` does the sa
 are written inside the caller's transaction, and a unique-constraint violation is Django's IntegrityError.
 """
 
-from django.db import connections, router
+from operator import attrgetter
+
+from django.db import connections, models, router
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, get_history_manager_for_model
 
@@ -28,11 +30,12 @@ def create_with_history(objects, model, *, actor, reason, batch_size=1000):
     if not objects:
         return objects
     fields = model._meta.concrete_fields
+    values = [_value_of(field, connection) for field in fields]
     rows = []
     for obj, pk in zip(objects, _reserve_keys(connection, model, len(objects)), strict=True):
         setattr(obj, model._meta.pk.attname, pk)
         obj._state.adding, obj._state.db = False, connection.alias
-        rows.append([field.get_db_prep_save(field.pre_save(obj, True), connection) for field in fields])
+        rows.append([value(obj) for value in values])
     _copy(connection, model, [field.column for field in fields], rows)
 
     history = get_history_manager_for_model(model).model
@@ -52,6 +55,25 @@ def create_with_history(objects, model, *, actor, reason, batch_size=1000):
     )
     _copy(connection, history, columns, history_rows)
     return objects
+
+
+# Fields whose value goes to COPY as the attribute holds it: no pre_save of their own (auto_now and the like)
+# and nothing for the database to adapt (a text, a number, a yes/no). Reading them straight is a third of the
+# bulk write's Python (some 200,000 pre_save and get_db_prep_save calls for 10,000 pupils); every other field
+# (dates with auto_now, date-times, JSON) goes through Django's pre_save and get_db_prep_save.
+AS_STORED = (
+    models.CharField, models.TextField, models.BooleanField, models.SmallIntegerField, models.IntegerField,
+    models.BigIntegerField, models.PositiveSmallIntegerField, models.PositiveIntegerField, models.AutoField,
+    models.BigAutoField,
+)  # fmt: skip
+
+
+def _value_of(field, connection):
+    """A function of an object giving `field`'s value as stored (see AS_STORED)."""
+    stored = field.target_field if isinstance(field, models.ForeignKey) else field
+    if type(stored) in AS_STORED or (type(field) is models.DateField and not (field.auto_now or field.auto_now_add)):
+        return attrgetter(field.attname)
+    return lambda obj: field.get_db_prep_save(field.pre_save(obj, True), connection)
 
 
 def _reserve_keys(connection, model, count):
