@@ -44,6 +44,7 @@ def main(argv=None):
     print(f"benchmark database: {url.rpartition('@')[2]} · {measure.load()}", flush=True)
     if parts & ON_THE_COUNTY:
         the_county = county.ensure_county(county.TINY if options.tiny else county.FULL)
+        database.tidy()
     results = []
     # a page takes milliseconds: fifteen requests give a median that a single slow one does not move
     page_repeat = repeat if options.tiny else max(repeat, PAGE_REPEAT)
