@@ -79,3 +79,5 @@ def _send_alarm(broken, recipients):
         settings.DEFAULT_FROM_EMAIL,
         recipients,
     )
+
+

@@ -81,7 +81,6 @@ LOGIN = register("auth.login", _("{actor} logged in"))
 LOGIN_FAILED = register("auth.login_failed", _("Failed login for user name {target_username}"))
 LOGOUT = register("auth.logout", _("{actor} logged out"))
 
-
 def describe_problem(problem: str) -> str:
     """A break's kind (audit.chain.BrokenLink.problem) in words, in the current language."""
     if problem == "edited":
