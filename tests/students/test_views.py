@@ -151,6 +151,20 @@ def test_pupil_page_title_is_the_pupils_name(client, world):
     assert re.search(r"<title>(.*?)</title>", html, re.S).group(1).strip() == f"{pupil.name} · 学籍管理系统"
 
 
+def test_the_school_filter_lists_the_schools_in_scope_read_with_one_plain_query(client, world):
+    """The filter's schools are read in one ordinary SELECT (registry.fields.PlainChoiceIterator), not through
+    a server-side cursor (DECLARE/FETCH/CLOSE on PostgreSQL), and the choice keeps what the user chose."""
+    client = client_for(client, world, "officer")
+    with CaptureQueriesContext(connection) as captured:
+        page = client.get(reverse("pupil_list"), {"school": world.school_b.code}).content.decode()
+    assert not any(query["sql"].startswith("DECLARE") for query in captured)
+    options = re.findall(
+        r'<option value="(\w*)"( selected)?>([^<]*)</option>', page.split('name="school"')[1].split("</select>")[0]
+    )
+    assert [code for code, _selected, _name in options] == ["", world.school_a.code, world.school_b.code]
+    assert [code for code, selected, _name in options if selected] == [world.school_b.code]
+
+
 def test_filter_by_school_grade_and_class(client, world):
     client = client_for(client, world, "officer")
     own, sibling = world.pupils["own"], world.pupils["sibling"]
