@@ -46,7 +46,8 @@ class Table:
         return len(self.rows)
 
     def display_rows(self):
-        """[(row, [(shown, numeric, link)])] for templates, which cannot zip; `shown` as `shown` says."""
+        """[(row, [(shown, numeric, link)])] for the PDF's template, which cannot zip; each value as `shown()`
+        gives it (the page's cells are built by reports' statistics_cells tags)."""
         numeric = [is_numeric for _label, is_numeric in self.columns]
         return [(row, [(shown(value), numeric[index], row.links.get(index)) for index, value in enumerate(row.cells)])
                 for row in self.rows]  # fmt: skip
