@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from registry.fields import SchoolChoiceField
 from students.identity import normalise_id_number
+from students.models import SchoolNumber, Student
 from students.school_numbers.selectors import current_school_numbers
 
 
@@ -49,12 +50,21 @@ class PupilFilterForm(forms.Form):
         a national number, the tail of an ID number, pinyin or its initials, or a name."""
         number = normalise_id_number(query).upper()
         if len(number) == 19 and number[0] in "GJL":
-            return Q(student__national_number=number)
+            # "not removed" as the unique index one_record_per_national_number says it, for it to be used
+            return Q(student__national_number=number, student__removed_at__isnull=True)
         if number[:-1].isdigit() and (number[-1].isdigit() or number[-1] == "X"):
             # the tail as the head of the reversed number (a range scan of students_student_id_tail), or a
-            # school number
-            return Q(StartsWith(Reverse("student__id_number"), number[::-1])) | Q(
-                Exists(current_school_numbers().filter(number=number))
+            # school number (the partial index current_numbers); the few pupils those indexes find come first,
+            # then each spell is held to its own school's number
+            tail = StartsWith(Reverse("id_number"), number[::-1])
+            candidates = (
+                Student.objects.filter(tail)
+                .values("pk")
+                .union(SchoolNumber.objects.filter(number=number, retired_on__isnull=True).values("student"))
+            )
+            return Q(student__in=candidates) & (
+                Q(StartsWith(Reverse("student__id_number"), number[::-1]))
+                | Q(Exists(current_school_numbers().filter(number=number)))
             )
         if query.isascii() and query.isalpha():
             key = "|" + query.lower()

@@ -55,6 +55,8 @@ class SchoolNumber(models.Model):
                 fields=["school", "student"], condition=Q(retired_on__isnull=True), name="one_current_school_number"
             ),
         ]
+        # the pupil search by a school number, whatever the school (students.forms.PupilFilterForm)
+        indexes = [models.Index(fields=["number"], condition=Q(retired_on__isnull=True), name="current_numbers")]
 
     def __str__(self):
         return self.number

@@ -112,6 +112,24 @@ def test_the_number_is_shown_and_found_in_the_pupil_list(client, world):
     assert rows[-1][0] == other.name and rows[-1][-1] == "20250702"
 
 
+def test_a_number_finds_the_pupil_holding_it_at_each_school_and_not_one_who_held_it_elsewhere(client, world):
+    """Numbers are unique within a school only: the town officer's search finds both schools' holders of a
+    number, and not a pupil whose number at another school was retired when they left it."""
+    holders = []
+    for school in (world.school_a, world.school_b):
+        school_class = SchoolClassFactory(school=school, grade=2, number=7)
+        holders.append(EnrolmentSpellFactory(school_class=school_class, student__entry_date=date(2025, 9, 1)).student)
+        keep_school_numbers(holders[-1], day=TODAY, wanted="20259999")
+    moved = EnrolmentSpellFactory(school_class=SchoolClassFactory(school=world.school_b, grade=3)).student
+    SchoolNumber.objects.create(
+        school=world.school_a, student=moved, number="20250001", assigned_on=date(2025, 9, 1), retired_on=TODAY
+    )
+    client = client_for(client, world, "officer")
+    found = client.get(reverse("pupil_list"), {"q": "20259999"}).text
+    assert all(holder.name in found for holder in holders)
+    assert moved.name not in client.get(reverse("pupil_list"), {"q": "20250001"}).text
+
+
 def test_the_registrar_sets_the_format_and_a_wrong_one_is_refused_where_it_was_typed(client, world):
     client = client_for(client, world, "registrar")
     client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
