@@ -86,7 +86,7 @@ def main(argv=None):
         print(f"servers up · {measure.load()}", flush=True)
         subprocess.run(
             [BIN / "locust", "-f", ROOT / "bench" / "locustfile.py", "--host", f"http://127.0.0.1:{options.port}",
-             "--headless", "--users", "66", "--spawn-rate", options.spawn_rate, "--run-time", options.time, "--csv",
+             "--headless", "--users", "67", "--spawn-rate", options.spawn_rate, "--run-time", options.time, "--csv",
              out / "september", "--only-summary", "--stop-timeout", "10"],
             cwd=ROOT, env=env, check=False,
         )  # fmt: skip
