@@ -56,14 +56,14 @@ class PupilFilterForm(forms.Form):
             # the tail as the head of the reversed number (a range scan of students_student_id_tail), or a
             # school number (the partial index current_numbers); the few pupils those indexes find come first,
             # then each spell is held to its own school's number
-            tail = StartsWith(Reverse("id_number"), number[::-1])
+            head = number[::-1]
             candidates = (
-                Student.objects.filter(tail)
+                Student.objects.filter(StartsWith(Reverse("id_number"), head))
                 .values("pk")
                 .union(SchoolNumber.objects.filter(number=number, retired_on__isnull=True).values("student"))
             )
             return Q(student__in=candidates) & (
-                Q(StartsWith(Reverse("student__id_number"), number[::-1]))
+                Q(StartsWith(Reverse("student__id_number"), head))
                 | Q(Exists(current_school_numbers().filter(number=number)))
             )
         if query.isascii() and query.isalpha():
